@@ -1,0 +1,33 @@
+"""The doors to the application: who may enter which page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from myomap.clinics.models import Role
+
+View = Callable[..., HttpResponse]
+
+
+def clinic_member(*roles: Role) -> Callable[[View], View]:
+    """Require a logged-in user of a clinic, optionally with one of ``roles``."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if getattr(user, "clinic_id", None) is None:
+                raise PermissionDenied("This account does not belong to a clinic.")
+            if roles and user.role not in roles:  # type: ignore[union-attr]
+                raise PermissionDenied("Your role does not allow this page.")
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate

@@ -1,0 +1,79 @@
+"""Login, logout, password change and the owner's audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from myomap.clinics.access import clinic_member
+from myomap.clinics.forms import AuditFilterForm
+from myomap.clinics.models import Role
+from myomap.clinics.selectors import audit_list_for_clinic
+from myomap.clinics.services import login_failure_record, login_is_locked, login_success_record
+from myomap.common.audit import Origin
+
+LOCKED_MESSAGE = (
+    "Too many failed attempts for this username. The account is locked for a while; "
+    "try again later or ask the clinic owner."
+)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("patients:list")
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if login_is_locked(username=username):
+            form.errors.clear()
+            form.add_error(None, LOCKED_MESSAGE)
+            return render(request, "clinics/login.html", {"form": form}, status=429)
+        if form.is_valid():
+            user = form.get_user()
+            login(request, user)
+            login_success_record(user=user, origin=Origin.of(request))
+            next_url = request.POST.get("next") or request.GET.get("next") or ""
+            if next_url.startswith("/") and not next_url.startswith("//"):
+                return redirect(next_url)
+            return redirect("patients:list")
+        login_failure_record(username=username, origin=Origin.of(request))
+        status = 429 if login_is_locked(username=username) else 400
+        if status == 429:
+            form.add_error(None, LOCKED_MESSAGE)
+        return render(request, "clinics/login.html", {"form": form}, status=status)
+    return render(request, "clinics/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You have logged out.")
+    return redirect("login")
+
+
+@clinic_member()
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed.")
+        return redirect("patients:list")
+    return render(request, "clinics/password_change.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@clinic_member(Role.OWNER)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_list_for_clinic(clinic=request.user.clinic, **filters)  # type: ignore[union-attr,arg-type]
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page}
+    if request.htmx:
+        return render(request, "clinics/audit_log.html#results", context)
+    return render(request, "clinics/audit_log.html", context)

@@ -1,0 +1,1 @@
+"""Shared pieces: base models, the audit log, request helpers, the health check."""

@@ -1,0 +1,1 @@
+"""Intake: the client's history, work posture, goals, consent and pain body map."""

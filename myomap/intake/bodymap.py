@@ -1,0 +1,111 @@
+"""The pain body map as a form: parse posted marks, and prepare the chart for templates.
+
+Each region has two inputs, ``i_<region id>`` (intensity, blank = not marked) and
+``q_<region id>`` (quality). The SVG chart sets them by click, tap or keyboard; without
+JavaScript the same inputs are plain selects, so the form works either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from myomap.intake.models import PainMap
+from myomap_core import atlas
+from myomap_core.errors import DomainError
+from myomap_core.pain import PainMark, PainQuality, pain_marks
+
+QUALITIES = [(q.value, q.label) for q in PainQuality]
+
+
+def parse_marks(data: Mapping[str, Any]) -> tuple[tuple[PainMark, ...], dict[str, str]]:
+    """Marks from posted data, and errors keyed by region id (label in the message)."""
+    raw: list[tuple[str, int, str]] = []
+    errors: dict[str, str] = {}
+    for region in atlas.regions():
+        value = (data.get(f"i_{region.id}") or "").strip()
+        if not value:
+            continue
+        quality = (data.get(f"q_{region.id}") or "").strip()
+        try:
+            intensity = int(value)
+        except ValueError:
+            errors[region.id] = f"{region.label}: intensity must be a whole number from 0 to 10."
+            continue
+        if not 0 <= intensity <= 10:
+            errors[region.id] = f"{region.label}: intensity must be from 0 to 10, not {intensity}."
+            continue
+        if quality not in PainQuality.__members__.values():
+            errors[region.id] = f"{region.label}: choose how the pain feels."
+            continue
+        raw.append((region.id, intensity, quality))
+    if errors:
+        return (), errors
+    try:
+        return pain_marks(raw), {}
+    except DomainError as exc:
+        return (), {exc.field: str(exc)}
+
+
+@dataclass(frozen=True)
+class ChartRegion:
+    id: str
+    label: str
+    path: str
+    cx: float
+    cy: float
+    intensity: int | None
+    quality: str
+
+
+@dataclass(frozen=True)
+class ChartView:
+    view: str
+    title: str
+    outline: str
+    regions: tuple[ChartRegion, ...]
+
+
+def chart(marks: Iterable[tuple[str, int, str]] = ()) -> tuple[ChartView, ...]:
+    """Both views of the body chart with the given (region, intensity, quality) marks."""
+    marked = {region_id: (intensity, quality) for region_id, intensity, quality in marks}
+    views = []
+    for view, title in ((atlas.View.FRONT, "Front"), (atlas.View.BACK, "Back")):
+        regions = tuple(
+            ChartRegion(
+                id=r.id,
+                label=r.label,
+                path=r.path,
+                cx=r.centre[0],
+                cy=r.centre[1],
+                intensity=marked[r.id][0] if r.id in marked else None,
+                quality=marked[r.id][1] if r.id in marked else "",
+            )
+            for r in atlas.regions(view)
+        )
+        views.append(ChartView(view.value, title, atlas.outline(view), regions))
+    return tuple(views)
+
+
+def marks_of(pain_map: PainMap | None) -> list[tuple[str, int, str]]:
+    if pain_map is None:
+        return []
+    return [(m.region_id, m.intensity, m.quality) for m in pain_map.marks.all()]
+
+
+def marks_from_post(data: Mapping[str, Any]) -> list[tuple[str, int, str]]:
+    """What the person posted, even if invalid, to redisplay the chart as they left it."""
+    out = []
+    for region in atlas.regions():
+        value = (data.get(f"i_{region.id}") or "").strip()
+        if value.isdigit():
+            out.append((region.id, int(value), data.get(f"q_{region.id}") or ""))
+    return out
+
+
+def region_label(region_id: str) -> str:
+    try:
+        return atlas.region(region_id).label
+    except DomainError:
+        return region_id

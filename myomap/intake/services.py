@@ -1,0 +1,258 @@
+"""Writes for intakes, private links and pain maps. Each change writes its audit row."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from myomap.clinics.models import User
+from myomap.common.audit import Origin, audit_record
+from myomap.common.models import AuditAction
+from myomap.intake.forms import SECTION_BY_SLUG, SECTIONS
+from myomap.intake.models import (
+    Intake,
+    IntakeLink,
+    IntakeStatus,
+    PainMap,
+    PainMapSource,
+    PainMark,
+)
+from myomap.patients.models import Patient
+from myomap_core.pain import PainMark as CorePainMark
+
+
+class IntakeClosed(Exception):
+    """The intake was already submitted: it can be read, not changed."""
+
+
+class IntakeIncomplete(Exception):
+    """Submitting failed: ``errors`` maps section slug -> {field: [messages]}."""
+
+    def __init__(self, errors: dict[str, dict[str, list[str]]]) -> None:
+        self.errors = errors
+        super().__init__("The intake is incomplete.")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _audit(intake: Intake, action: AuditAction, actor: User | None, summary: str, origin: Origin | None) -> None:
+    audit_record(
+        action=action,
+        clinic=intake.clinic,
+        actor=actor,
+        patient=intake.patient,
+        obj=intake,
+        summary=summary,
+        origin=origin,
+    )
+
+
+@transaction.atomic
+def intake_start(*, actor: User, patient: Patient, origin: Origin | None = None) -> Intake:
+    """Open a new intake for the therapist to fill in with the client."""
+    intake = Intake.objects.create(clinic=patient.clinic, patient=patient, created_by=actor)
+    _audit(intake, AuditAction.CREATE, actor, "Started an intake", origin)
+    return intake
+
+
+@transaction.atomic
+def intake_link_create(
+    *, actor: User, patient: Patient, sent_to: str = "", origin: Origin | None = None
+) -> tuple[IntakeLink, str]:
+    """Create a private link (7 days) for the client; returns the link and its token.
+
+    The token is shown once; only its hash is stored. An open draft intake is reused so the
+    client continues where anyone left off.
+    """
+    intake = (
+        Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT).order_by("-created_at").first()
+    )
+    if intake is None:
+        intake = Intake.objects.create(
+            clinic=patient.clinic, patient=patient, created_by=actor, filled_by_client=True
+        )
+    token = secrets.token_urlsafe(32)
+    link = IntakeLink.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        intake=intake,
+        token_hash=hash_token(token),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INTAKE_LINK_DAYS),
+        sent_to=sent_to[:200],
+    )
+    where = f" to {sent_to}" if sent_to else ""
+    _audit(intake, AuditAction.SEND, actor, f"Created a private intake link{where}", origin)
+    return link, token
+
+
+@transaction.atomic
+def intake_link_revoke(*, actor: User, link: IntakeLink, origin: Origin | None = None) -> None:
+    if link.revoked_at is not None:
+        return
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    _audit(link.intake, AuditAction.REVOKE, actor, "Revoked a private intake link", origin)
+
+
+def intake_link_find(token: str) -> IntakeLink | None:
+    """The usable link for ``token``, or None (unknown, expired, revoked or completed alike)."""
+    if not token or len(token) > 100:
+        return None
+    link = (
+        IntakeLink.objects.select_related("intake", "patient", "clinic")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None or not link.is_usable:
+        return None
+    return link
+
+
+def raw_section_data(slug: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep only the fields of the section, lists for multi-choice fields."""
+    form_class = SECTION_BY_SLUG[slug].form
+    assert form_class is not None
+    raw: dict[str, Any] = {}
+    for name, field in form_class.base_fields.items():
+        if hasattr(data, "getlist") and field.widget.allow_multiple_selected:
+            raw[name] = [str(v)[:200] for v in data.getlist(name)]
+        else:
+            value = data.get(name)
+            if value is not None:
+                raw[name] = str(value)
+    return raw
+
+
+@transaction.atomic
+def intake_section_save(
+    *,
+    intake: Intake,
+    slug: str,
+    data: Mapping[str, Any],
+    actor: User | None,
+    origin: Origin | None = None,
+) -> None:
+    """Store a section as typed so far (drafts may be incomplete)."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if intake.is_submitted:
+        raise IntakeClosed
+    answers = dict(intake.answers)
+    new = raw_section_data(slug, data)
+    if answers.get(slug) == new:
+        return
+    answers[slug] = new
+    intake.answers = answers
+    intake.save(update_fields=["answers", "updated_at"])
+    _audit(intake, AuditAction.UPDATE, actor, f"Saved intake section '{SECTION_BY_SLUG[slug].title}'", origin)
+
+
+@transaction.atomic
+def pain_map_save_for_intake(
+    *,
+    intake: Intake,
+    marks: tuple[CorePainMark, ...],
+    actor: User | None,
+    origin: Origin | None = None,
+) -> PainMap:
+    """Replace the intake's pain map with ``marks``."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if intake.is_submitted:
+        raise IntakeClosed
+    pain_map, _ = PainMap.objects.get_or_create(
+        intake=intake,
+        defaults={
+            "clinic": intake.clinic,
+            "patient": intake.patient,
+            "source": PainMapSource.INTAKE,
+            "recorded_by": actor,
+        },
+    )
+    old = sorted(pain_map.marks.values_list("region_id", "intensity", "quality"))
+    new = sorted((m.region_id, m.intensity, m.quality.value) for m in marks)
+    if old != new:
+        pain_map.marks.all().delete()
+        PainMark.objects.bulk_create(
+            PainMark(pain_map=pain_map, region_id=m.region_id, intensity=m.intensity, quality=m.quality.value)
+            for m in marks
+        )
+        pain_map.recorded_at = timezone.now()
+        pain_map.save(update_fields=["recorded_at"])
+        _audit(intake, AuditAction.UPDATE, actor, f"Marked {len(marks)} painful regions on the body map", origin)
+    return pain_map
+
+
+def intake_errors(intake: Intake) -> dict[str, dict[str, list[str]]]:
+    """Validation errors per section (empty when the intake can be submitted)."""
+    errors: dict[str, dict[str, list[str]]] = {}
+    for section in SECTIONS:
+        if section.form is None:
+            continue
+        form = section.form(data=intake.answers.get(section.slug, {}))
+        if not form.is_valid():
+            errors[section.slug] = {k: [str(m) for m in v] for k, v in form.errors.items()}
+    return errors
+
+
+@transaction.atomic
+def intake_submit(*, intake: Intake, actor: User | None, origin: Origin | None = None) -> Intake:
+    """Validate every section and the consent, then close the intake."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if intake.is_submitted:
+        raise IntakeClosed
+    errors = intake_errors(intake)
+    if errors:
+        raise IntakeIncomplete(errors)
+    consent = intake.answers["consent"]
+    intake.status = IntakeStatus.SUBMITTED
+    intake.submitted_at = timezone.now()
+    intake.consent_name = consent["signature_name"].strip()
+    intake.consent_signature = consent.get("signature_drawn", "")
+    intake.consent_at = intake.submitted_at
+    intake.filled_by_client = actor is None
+    intake.save()
+    who = "the client" if actor is None else actor.display_name
+    _audit(intake, AuditAction.SUBMIT, actor, f"Completed the intake (signed by {intake.consent_name}, filled by {who})", origin)
+    return intake
+
+
+@transaction.atomic
+def pain_map_record(
+    *,
+    actor: User,
+    patient: Patient,
+    marks: tuple[CorePainMark, ...],
+    note: str = "",
+    origin: Origin | None = None,
+) -> PainMap:
+    """A pain map recorded by the therapist outside an intake (e.g. at a follow-up)."""
+    pain_map = PainMap.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        source=PainMapSource.THERAPIST,
+        recorded_by=actor,
+        note=note[:500],
+    )
+    PainMark.objects.bulk_create(
+        PainMark(pain_map=pain_map, region_id=m.region_id, intensity=m.intensity, quality=m.quality.value)
+        for m in marks
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        clinic=patient.clinic,
+        actor=actor,
+        patient=patient,
+        obj=pain_map,
+        summary=f"Recorded a pain map with {len(marks)} regions",
+        origin=origin,
+    )
+    return pain_map

@@ -1,0 +1,1 @@
+"""Clients (patients): registration, search, archive and the client timeline."""

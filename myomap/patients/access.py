@@ -1,0 +1,47 @@
+"""``access_patient``: the only door to a client's record."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest
+
+from myomap.clinics.models import User
+from myomap.common.audit import Origin, audit_record
+from myomap.common.models import AuditAction
+from myomap.patients.models import Patient
+
+
+def access_patient(
+    user: User,
+    patient_id: int,
+    *,
+    request: HttpRequest | None = None,
+    clinical: bool = False,
+    what: str = "client record",
+) -> Patient:
+    """Return the client if ``user`` may see it, recording the read in the audit log.
+
+    A client of another clinic is indistinguishable from a missing one (404). ``clinical``
+    content (intake answers, pain maps, findings) is refused to the front desk (403).
+    """
+    clinic_id = getattr(user, "clinic_id", None)
+    if clinic_id is None:
+        raise Http404("No such client.")
+    try:
+        patient = Patient.objects.select_related("clinic").get(pk=patient_id, clinic_id=clinic_id)
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such client.") from None
+    if clinical and not user.is_clinician:
+        raise PermissionDenied("Clinical records are visible to therapists and the owner only.")
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.VIEW,
+            clinic=patient.clinic,
+            actor=user,
+            patient=patient,
+            obj=patient,
+            summary=f"Viewed {what} of {patient.full_name}",
+            origin=Origin.of(request),
+        )
+    return patient

@@ -1,0 +1,68 @@
+"""Reads for clients: search, duplicates, the timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from myomap.clinics.models import Clinic
+from myomap.common.models import AuditAction, AuditEvent
+from myomap.patients.models import Patient, digits_only
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def _as_date(text: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def patient_list_for_clinic(
+    *, clinic: Clinic, q: str = "", archived: bool = False
+) -> QuerySet[Patient]:
+    """Clients of the clinic matching ``q`` (name, phone, email or date of birth)."""
+    patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=not archived)
+    for term in q.split():
+        match = (
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(preferred_name__icontains=term)
+            | Q(email__icontains=term)
+        )
+        digits = digits_only(term)
+        if len(digits) >= 3:
+            match |= Q(phone_digits__contains=digits)
+        born = _as_date(term)
+        if born is not None:
+            match |= Q(date_of_birth=born)
+        patients = patients.filter(match)
+    return patients
+
+
+def patient_likely_duplicates(
+    *, clinic: Clinic, first_name: str, last_name: str, date_of_birth: date, exclude_id: int | None = None
+) -> QuerySet[Patient]:
+    """Clients with the same name and date of birth, archived ones included."""
+    same = Patient.objects.filter(
+        clinic=clinic,
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    if exclude_id is not None:
+        same = same.exclude(pk=exclude_id)
+    return same
+
+
+def patient_timeline(*, patient: Patient, limit: int = 200) -> QuerySet[AuditEvent]:
+    """Everything recorded about the client, newest first (reads are left out)."""
+    return (
+        AuditEvent.objects.filter(patient=patient)
+        .exclude(action=AuditAction.VIEW)
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -1,0 +1,113 @@
+"""Writes for clients: create, update, archive, restore. Each writes its audit row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from myomap.clinics.models import User
+from myomap.common.audit import Origin, audit_record
+from myomap.common.models import AuditAction
+from myomap.patients.models import Patient, digits_only
+
+EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "occupation",
+    "emergency_contact",
+    "physician_name",
+    "physician_contact",
+)
+
+
+def _assign(patient: Patient, data: dict[str, Any]) -> list[str]:
+    changed = []
+    for name in EDITABLE_FIELDS:
+        if name in data and getattr(patient, name) != data[name]:
+            setattr(patient, name, data[name])
+            changed.append(name)
+    patient.phone_digits = digits_only(patient.phone)
+    return changed
+
+
+@transaction.atomic
+def patient_create(*, actor: User, data: dict[str, Any], origin: Origin | None = None) -> Patient:
+    patient = Patient(clinic=actor.clinic, created_by=actor)
+    _assign(patient, data)
+    patient.full_clean()
+    patient.save()
+    audit_record(
+        action=AuditAction.CREATE,
+        clinic=patient.clinic,
+        actor=actor,
+        patient=patient,
+        obj=patient,
+        summary=f"Registered client {patient.full_name}",
+        origin=origin,
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_update(
+    *, actor: User, patient: Patient, data: dict[str, Any], origin: Origin | None = None
+) -> list[str]:
+    """Apply changes; returns the names of the fields that changed."""
+    changed = _assign(patient, data)
+    if not changed:
+        return []
+    patient.full_clean()
+    patient.save()
+    labels = ", ".join(Patient._meta.get_field(n).verbose_name for n in changed)
+    audit_record(
+        action=AuditAction.UPDATE,
+        clinic=patient.clinic,
+        actor=actor,
+        patient=patient,
+        obj=patient,
+        summary=f"Changed client details: {labels}",
+        origin=origin,
+    )
+    return changed
+
+
+@transaction.atomic
+def patient_archive(*, actor: User, patient: Patient, origin: Origin | None = None) -> None:
+    if patient.is_archived:
+        return
+    patient.archived_at = timezone.now()
+    patient.save(update_fields=["archived_at", "updated_at"])
+    audit_record(
+        action=AuditAction.ARCHIVE,
+        clinic=patient.clinic,
+        actor=actor,
+        patient=patient,
+        obj=patient,
+        summary=f"Archived client {patient.full_name}",
+        origin=origin,
+    )
+
+
+@transaction.atomic
+def patient_restore(*, actor: User, patient: Patient, origin: Origin | None = None) -> None:
+    if not patient.is_archived:
+        return
+    patient.archived_at = None
+    patient.save(update_fields=["archived_at", "updated_at"])
+    audit_record(
+        action=AuditAction.RESTORE,
+        clinic=patient.clinic,
+        actor=actor,
+        patient=patient,
+        obj=patient,
+        summary=f"Restored client {patient.full_name} from the archive",
+        origin=origin,
+    )
