@@ -97,6 +97,7 @@ class KnowledgeBase:
     """Atlas area id -> every trigger point referring there."""
     _by_id: Mapping[str, Muscle] = field(repr=False)
     _by_name: Mapping[str, str] = field(repr=False)
+    _by_alias: Mapping[str, tuple[str, ...]] = field(repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def muscle(self, muscle_id: str) -> Muscle:
@@ -112,9 +113,22 @@ class KnowledgeBase:
             ) from None
 
     def find_muscle(self, name: str) -> Muscle:
-        """The muscle called ``name`` (id, name or alias, any case and spacing)."""
+        """The muscle called ``name`` (id, name or alias, any case and spacing).
+
+        An alias several muscles share raises ``DomainError`` listing them.
+        """
         key = _name_key(name)
         muscle_id = self._by_name.get(key)
+        shared = self._by_alias.get(key, ())
+        if muscle_id is None and len(shared) == 1:
+            muscle_id = shared[0]
+        elif muscle_id is None and shared:
+            raise DomainError(
+                f"{name!r} names several muscles; choose one",
+                field="muscle",
+                value=name,
+                suggestions=[self._by_id[i].name for i in shared],
+            )
         if muscle_id is None:
             names = {_name_key(m.name): m.name for m in self.muscles}
             for m in self.muscles:
@@ -547,6 +561,11 @@ def _load(directory: Traversable) -> KnowledgeBase:
         referral_index={area: tuple(entries) for area, entries in index.items()},
         _by_id={m.id: m for m in muscles},
         _by_name=checker.names,
+        _by_alias={
+            alias: tuple(ids)
+            for alias, ids in checker.aliases.items()
+            if alias not in checker.names
+        },
     )
 
 
@@ -571,6 +590,7 @@ class _Checker:
         self.areas = areas
         self.parsed = parsed
         self.names: dict[str, str] = {}
+        self.aliases: dict[str, list[str]] = {}
 
     def check(self) -> None:
         files: dict[str, str] = {}
@@ -595,15 +615,16 @@ class _Checker:
 
     def _check_muscle(self, file: str, muscle: Muscle, files: Mapping[str, str]) -> None:
         at = f"{file}: {muscle.id}"
-        for key in (muscle.id, muscle.name, *muscle.aliases):
+        for field_name, key in (("id", muscle.id), ("name", muscle.name)):
             name = _name_key(key)
             owner = self.names.setdefault(name, muscle.id)
             if owner != muscle.id:
                 raise KnowledgeBaseError(
-                    f"name {key!r} already belongs to muscle {owner!r}",
-                    field=f"{at}.aliases",
-                    value=key,
+                    f"{key!r} already names muscle {owner!r}", field=f"{at}.{field_name}", value=key
                 )
+        for alias in muscle.aliases:
+            # An alias may be shared (e.g. a group name); find_muscle then lists them all.
+            self.aliases.setdefault(_name_key(alias), []).append(muscle.id)
         for key in ("synergists", "antagonists", "satellites"):
             for i, other in enumerate(getattr(muscle, key)):
                 if other not in files:

@@ -55,7 +55,13 @@ def test_muscles_are_found_by_id_name_or_alias_in_any_case(kb: KnowledgeBase) ->
         assert kb.find_muscle(m.id) is m
         assert kb.find_muscle(m.name.upper()) is m
         for alias in m.aliases:
-            assert kb.find_muscle(f"  {alias.lower()} ") is m
+            sharing = [o.name for o in kb.muscles if alias.lower() in map(str.lower, o.aliases)]
+            if len(sharing) == 1:
+                assert kb.find_muscle(f"  {alias.lower()} ") is m
+            else:
+                with pytest.raises(DomainError) as caught:
+                    kb.find_muscle(alias)
+                assert set(caught.value.suggestions) == set(sharing)
 
 
 def test_an_unknown_muscle_names_the_closest(kb: KnowledgeBase) -> None:

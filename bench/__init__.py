@@ -1,0 +1,1 @@
+"""Myomap benchmarks. ``python -m bench`` runs them and rewrites docs/benchmarks.md."""
