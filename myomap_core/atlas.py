@@ -419,7 +419,7 @@ def _name_index(areas: list[Area]) -> tuple[dict[str, str], dict[str, str]]:
             owner = names.get(key)
             if owner is not None and owner != a.id:
                 raise _fail(a.id, field, f"{written!r} already names the area {owner}", written)
-            if _split_side(key)[1] == "":
+            if any(rest == "" for _, rest in _side_readings(key)):
                 raise _fail(a.id, field, f"{written!r} is only a side word", written)
             names[key] = a.id
             display.setdefault(key, written)
@@ -495,22 +495,38 @@ _SIDE_WORDS: Final[tuple[tuple[str, frozenset[Side]], ...]] = (
 )
 
 
-def _split_side(key: str) -> tuple[frozenset[Side] | None, str]:
-    """Peel one side phrase off the start or the end of a normalised text."""
+def _side_readings(key: str) -> list[tuple[frozenset[Side], str]]:
+    """Every way to peel one side phrase off the start or the end of a normalised text."""
+    readings: list[tuple[frozenset[Side], str]] = []
     for word, sides in _SIDE_WORDS:
-        if key.startswith(word + " "):
-            return sides, key[len(word) + 1 :]
-        if key.endswith(" " + word):
-            return sides, key[: -len(word) - 1]
         if key == word:
-            return sides, ""
-    return None, key
+            readings.append((sides, ""))
+        if key.startswith(word + " "):
+            readings.append((sides, key[len(word) + 1 :]))
+        if key.endswith(" " + word):
+            readings.append((sides, key[: -len(word) - 1]))
+    return readings
 
 
 def _lookup(names: Mapping[str, str], key: str) -> str | None:
     for candidate in (key, key.removesuffix("s"), key + "s", key.removeprefix("the ")):
         if candidate in names:
             return names[candidate]
+    return None
+
+
+def _read(
+    names: Mapping[str, str], key: str, sides: frozenset[Side], depth: int
+) -> tuple[str, frozenset[Side]] | None:
+    """(area id, side words seen) for a text, peeling up to ``depth`` side phrases."""
+    area_id = _lookup(names, key) if key else None
+    if area_id is not None:
+        return area_id, sides
+    if depth:
+        for found, rest in _side_readings(key):
+            result = _read(names, rest, sides | found, depth - 1)
+            if result is not None:
+                return result
     return None
 
 
@@ -530,20 +546,15 @@ def resolve_region(text: str) -> tuple[str, ...]:
     """
     atlas = _atlas()
     key = normalise(text)
-    sides: frozenset[Side] | None = None
-    area_id = _lookup(atlas.names, key) if key else None
-    rest = key
-    while area_id is None and rest:
-        found, rest = _split_side(rest)
-        if found is None:
-            break
-        sides = found if sides is None else sides | found
-        area_id = _lookup(atlas.names, rest) if rest else None
-    if area_id is None:
+    found = _read(atlas.names, key, frozenset(), depth=2) if key else None
+    if found is None:
+        readings = _side_readings(key)
+        rest = max((r for _, r in readings), key=len) if readings else key
         suggestions = [atlas.display[c] for c in _closest_names(atlas.names, rest or key)]
         raise DomainError(
             f"unknown body region {text!r}", field="region", value=text, suggestions=suggestions
         )
+    area_id, sides = found
     a = atlas.by_area[area_id]
     if not a.sided:
         return (a.id,)
