@@ -44,6 +44,9 @@ PATTERN_WEIGHT: Final = {ZoneKind.ESSENTIAL: 1.0, ZoneKind.SPILLOVER: 0.25}
 SPECIFIC_SHARE: Final = 0.1
 """A region counts as specific evidence when at most this share of muscles refer to it."""
 
+SCORE_DIGITS: Final = 4
+"""Scores are reported and ranked to this many decimals; equal scores rank by name."""
+
 _BOTH: Final = 2  # hypothesis index: the muscle on both sides at once
 _EPS: Final = 1e-9
 
@@ -184,6 +187,8 @@ class _Index:
         self.pattern_total: list[float] = []
         self.pattern_owner: list[int] = []  # p -> mh
         self.pattern_point: list[int] = []  # p -> trigger point index
+        self.point_zones: list[dict[str, ZoneKind]] = []  # p -> region -> kind
+        self.slot: dict[tuple[int, int, int], int] = {}  # (m, h, t) -> p
         for m, muscle in enumerate(self.muscles):
             for h in range(3):
                 mh = 3 * m + h
@@ -193,6 +198,8 @@ class _Index:
                     p = len(self.pattern_total)
                     self.pattern_owner.append(mh)
                     self.pattern_point.append(t)
+                    self.point_zones.append(zones)
+                    self.slot[(m, h, t)] = p
                     total = 0.0
                     for region_id, kind in zones.items():
                         weight = (
@@ -206,6 +213,18 @@ class _Index:
                 for region_id, kind in best.items():
                     self.coverage.setdefault(region_id, []).append((mh, COVERAGE_WEIGHT[kind]))
         self.labels: dict[str, str] = {}
+        self.next_cache: dict[int, tuple[CheckNext, ...]] = {}
+
+    def check_next(self, m: int) -> tuple[CheckNext, ...]:
+        """Every related muscle of muscle ``m``, with names (cached)."""
+        found = self.next_cache.get(m)
+        if found is None:
+            found = tuple(
+                CheckNext(r.muscle_id, self.kb.muscle(r.muscle_id).name, r.relation, r.via)
+                for r in self.kb.related(self.muscles[m].id)
+            )
+            self.next_cache[m] = found
+        return found
 
     def region_ids(self, area: str, side: str | None) -> tuple[str, ...]:
         """Region ids of an area on a side (``None``: both sides)."""
@@ -339,7 +358,7 @@ def infer_sources(
     for m, hypotheses in scored.items():
         h = _choose(hypotheses)
         score = hypotheses[0 if h == -1 else h][0]
-        ranked.append((-round(score, 9), index.muscles[m].name, m, h))
+        ranked.append((-round(score, SCORE_DIGITS), index.muscles[m].name, m, h))
     ranked.sort()
     if top is not None:
         ranked = ranked[:top]
@@ -354,8 +373,9 @@ def infer_sources(
         )
         for r in weights
     )
+    candidate_ids = {index.muscles[r[2]].id for r in ranked}
     candidates = tuple(
-        _explain(index, m, h, scored[m], weights, intensities, {r[2] for r in ranked})
+        _explain(index, m, h, scored[m], weights, intensities, candidate_ids, precision)
         for _, _, m, h in ranked
     )
     return ReferralResult(regions=regions, candidates=candidates)
@@ -378,10 +398,10 @@ def _explain(
     hypotheses: list[tuple[float, float, float]],
     weights: dict[str, float],
     intensities: dict[str, int | None],
-    candidate_ids: set[int],
+    candidate_ids: set[str],
+    precision: dict[int, tuple[float, int]],
 ) -> Candidate:
     muscle = index.muscles[m]
-    kb = index.kb
     pattern_h = 0 if h == -1 else h
     score, coverage, prec = hypotheses[pattern_h]
     if h == -1 or h == _BOTH:
@@ -393,7 +413,7 @@ def _explain(
     active: list[int] = []
     point_matches: dict[int, dict[ZoneKind, list[str]]] = {}
     for t, point in enumerate(muscle.trigger_points):
-        zones = index.point_regions(point, pattern_h)
+        zones = index.point_zones[index.slot[(m, pattern_h, t)]]
         for region_id in weights:
             kind = zones.get(region_id)
             if kind is not None:
@@ -418,21 +438,20 @@ def _explain(
         for point in (muscle.trigger_points[t] for t in active)
     )
 
-    candidate_muscles = {index.muscles[c].id for c in candidate_ids}
     check_next = tuple(
-        CheckNext(r.muscle_id, kb.muscle(r.muscle_id).name, r.relation, r.via)
-        for r in kb.related(muscle.id)
-        if r.relation is not Relation.CHAIN or r.muscle_id in candidate_muscles
+        n
+        for n in index.check_next(m)
+        if n.relation is not Relation.CHAIN or n.muscle_id in candidate_ids
     )
-
+    best_point = index.pattern_point[precision[3 * m + pattern_h][1]]
     reasons = _reasons(
-        index, muscle, h, point_matches, weights, intensities, coverage, prec, pattern_h
+        index, muscle, h, point_matches, weights, intensities, coverage, prec, best_point
     )
     return Candidate(
         muscle_id=muscle.id,
         name=muscle.name,
         sides=sides,
-        score=round(score, 4),
+        score=round(score, SCORE_DIGITS),
         coverage=round(coverage, 4),
         precision=round(prec, 4),
         matched=tuple(matched),
@@ -456,7 +475,7 @@ def _reasons(
     intensities: dict[str, int | None],
     coverage: float,
     prec: float,
-    pattern_h: int,
+    best_point: int,
 ) -> tuple[str, ...]:
     reasons: list[str] = []
     for t, kinds in point_matches.items():
@@ -473,10 +492,6 @@ def _reasons(
     reasons.append(
         f"Explains {len(explained)} of {len(weights)} painful regions "
         f"({round(100 * coverage)}% of the weighted pain map)."
-    )
-    best_point = max(
-        point_matches,
-        key=lambda t: (_point_precision(index, muscle, t, pattern_h, weights), -t),
     )
     reasons.append(
         f"{round(100 * prec)}% of the referral pattern of its "
@@ -514,19 +529,6 @@ def _reasons(
             text += "; some of its zones lie on the opposite side of the body"
         reasons.append(text + ".")
     return tuple(reasons)
-
-
-def _point_precision(
-    index: _Index, muscle: Muscle, t: int, h: int, weights: dict[str, float]
-) -> float:
-    zones = index.point_regions(muscle.trigger_points[t], h)
-    total = painful = 0.0
-    for region_id, kind in zones.items():
-        weight = PATTERN_WEIGHT[kind] * index.specificity[index.region_area[region_id]]
-        total += weight
-        if region_id in weights:
-            painful += weight
-    return painful / total if total else 0.0
 
 
 def referral_pattern(
