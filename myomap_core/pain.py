@@ -40,7 +40,8 @@ class PainMark:
         atlas.region(self.region_id)  # raises DomainError naming close ids
         if isinstance(self.intensity, bool) or not isinstance(self.intensity, int):
             raise DomainError(
-                "intensity must be a whole number", field=f"{self.region_id}.intensity",
+                "intensity must be a whole number",
+                field=f"{self.region_id}.intensity",
                 value=self.intensity,
             )
         if not INTENSITY_MIN <= self.intensity <= INTENSITY_MAX:

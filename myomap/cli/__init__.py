@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES: tuple[str, ...] = ("myomap.cli.knowledge",)
+COMMAND_MODULES: tuple[str, ...] = ("myomap.cli.app", "myomap.cli.knowledge")
 """Modules that register subcommands, in the order their commands are listed."""
 
 

@@ -21,7 +21,9 @@ class Clinic(TimeStamped):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
-    timezone = models.CharField(max_length=60, default="Europe/London", validators=[validate_timezone])
+    timezone = models.CharField(
+        max_length=60, default="Europe/London", validators=[validate_timezone]
+    )
     address = models.TextField(blank=True, max_length=500)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
@@ -65,3 +67,6 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Failed login for {self.username} at {self.created_at:%Y-%m-%d %H:%M}"

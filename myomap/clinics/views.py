@@ -64,7 +64,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         messages.success(request, "Your password has been changed.")
         return redirect("patients:list")
-    return render(request, "clinics/password_change.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "clinics/password_change.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @clinic_member(Role.OWNER)

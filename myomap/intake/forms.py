@@ -11,7 +11,9 @@ from django import forms
 TEXT_LIMIT = 4000
 
 
-def _text(label: str, *, required: bool = False, rows: int = 3, help_text: str = "") -> forms.CharField:
+def _text(
+    label: str, *, required: bool = False, rows: int = 3, help_text: str = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -21,8 +23,12 @@ def _text(label: str, *, required: bool = False, rows: int = 3, help_text: str =
     )
 
 
-def _radio(label: str, choices: list[tuple[str, str]], *, required: bool = False) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, required=required, widget=forms.RadioSelect)
+def _radio(
+    label: str, choices: list[tuple[str, str]], *, required: bool = False
+) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=choices, required=required, widget=forms.RadioSelect
+    )
 
 
 class ComplaintForm(forms.Form):
@@ -104,7 +110,9 @@ class HistoryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     other_conditions = _text("Anything else about your health we should know", rows=2)
-    medications = _text("Medicines you take (including blood thinners, painkillers, steroids)", rows=2)
+    medications = _text(
+        "Medicines you take (including blood thinners, painkillers, steroids)", rows=2
+    )
 
 
 class WorkPostureForm(forms.Form):
@@ -160,12 +168,19 @@ class StressSleepForm(forms.Form):
     pain_wakes = _radio("Does the pain wake you at night?", [("yes", "Yes"), ("no", "No")])
     sleep_position = _radio(
         "How do you usually sleep?",
-        [("back", "On my back"), ("side", "On my side"), ("front", "On my front"), ("varies", "It varies")],
+        [
+            ("back", "On my back"),
+            ("side", "On my side"),
+            ("front", "On my front"),
+            ("varies", "It varies"),
+        ],
     )
 
 
 class GoalsForm(forms.Form):
-    goals = _text("What would you like to be able to do again? What are your goals?", required=True, rows=4)
+    goals = _text(
+        "What would you like to be able to do again? What are your goals?", required=True, rows=4
+    )
     most_important = forms.CharField(
         label="The one activity that matters most to you", required=False, max_length=200
     )
@@ -186,7 +201,9 @@ class ConsentForm(forms.Form):
     def clean_signature_drawn(self) -> str:
         value: str = self.cleaned_data.get("signature_drawn") or ""
         if value and not value.startswith("data:image/png;base64,"):
-            raise forms.ValidationError("The drawn signature could not be read; please draw it again.")
+            raise forms.ValidationError(
+                "The drawn signature could not be read; please draw it again."
+            )
         return value
 
 

@@ -20,8 +20,12 @@ class Intake(TimeStamped):
     """One intake questionnaire. ``answers`` maps section slug -> field -> value."""
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="intakes")
-    status = models.CharField(max_length=12, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="intakes"
+    )
+    status = models.CharField(
+        max_length=12, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT
+    )
     answers = models.JSONField(default=dict, blank=True)
     consent_name = models.CharField(max_length=160, blank=True)
     consent_signature = models.TextField(blank=True)  # a PNG data URL of the drawn signature
@@ -47,10 +51,14 @@ class IntakeLink(models.Model):
     """A private link for one client to fill one intake. Only the token's hash is stored."""
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="intake_links")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="intake_links"
+    )
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -59,6 +67,9 @@ class IntakeLink(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Intake link {self.pk} ({self.state})"
 
     @property
     def is_usable(self) -> bool:
@@ -88,7 +99,9 @@ class PainMap(models.Model):
     """The painful regions marked at one moment."""
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="pain_maps")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="pain_maps"
+    )
     intake = models.OneToOneField(
         Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="pain_map"
     )
@@ -101,6 +114,9 @@ class PainMap(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Pain map {self.pk} of patient {self.patient_id}"
 
 
 class PainMark(models.Model):
@@ -125,3 +141,6 @@ class PainMark(models.Model):
                 violation_error_message="Intensity must be between 0 and 10.",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.intensity}/10 {self.quality}"

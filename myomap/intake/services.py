@@ -44,7 +44,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _audit(intake: Intake, action: AuditAction, actor: User | None, summary: str, origin: Origin | None) -> None:
+def _audit(
+    intake: Intake, action: AuditAction, actor: User | None, summary: str, origin: Origin | None
+) -> None:
     audit_record(
         action=action,
         clinic=intake.clinic,
@@ -74,7 +76,9 @@ def intake_link_create(
     client continues where anyone left off.
     """
     intake = (
-        Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT).order_by("-created_at").first()
+        Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT)
+        .order_by("-created_at")
+        .first()
     )
     if intake is None:
         intake = Intake.objects.create(
@@ -153,7 +157,13 @@ def intake_section_save(
     answers[slug] = new
     intake.answers = answers
     intake.save(update_fields=["answers", "updated_at"])
-    _audit(intake, AuditAction.UPDATE, actor, f"Saved intake section '{SECTION_BY_SLUG[slug].title}'", origin)
+    _audit(
+        intake,
+        AuditAction.UPDATE,
+        actor,
+        f"Saved intake section '{SECTION_BY_SLUG[slug].title}'",
+        origin,
+    )
 
 
 @transaction.atomic
@@ -182,12 +192,23 @@ def pain_map_save_for_intake(
     if old != new:
         pain_map.marks.all().delete()
         PainMark.objects.bulk_create(
-            PainMark(pain_map=pain_map, region_id=m.region_id, intensity=m.intensity, quality=m.quality.value)
+            PainMark(
+                pain_map=pain_map,
+                region_id=m.region_id,
+                intensity=m.intensity,
+                quality=m.quality.value,
+            )
             for m in marks
         )
         pain_map.recorded_at = timezone.now()
         pain_map.save(update_fields=["recorded_at"])
-        _audit(intake, AuditAction.UPDATE, actor, f"Marked {len(marks)} painful regions on the body map", origin)
+        _audit(
+            intake,
+            AuditAction.UPDATE,
+            actor,
+            f"Marked {len(marks)} painful regions on the body map",
+            origin,
+        )
     return pain_map
 
 
@@ -221,7 +242,13 @@ def intake_submit(*, intake: Intake, actor: User | None, origin: Origin | None =
     intake.filled_by_client = actor is None
     intake.save()
     who = "the client" if actor is None else actor.display_name
-    _audit(intake, AuditAction.SUBMIT, actor, f"Completed the intake (signed by {intake.consent_name}, filled by {who})", origin)
+    _audit(
+        intake,
+        AuditAction.SUBMIT,
+        actor,
+        f"Completed the intake (signed by {intake.consent_name}, filled by {who})",
+        origin,
+    )
     return intake
 
 
@@ -243,7 +270,9 @@ def pain_map_record(
         note=note[:500],
     )
     PainMark.objects.bulk_create(
-        PainMark(pain_map=pain_map, region_id=m.region_id, intensity=m.intensity, quality=m.quality.value)
+        PainMark(
+            pain_map=pain_map, region_id=m.region_id, intensity=m.intensity, quality=m.quality.value
+        )
         for m in marks
     )
     audit_record(

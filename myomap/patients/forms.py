@@ -69,6 +69,8 @@ class PatientSearchForm(forms.Form):
         label="Search clients",
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": "Name, phone, email or date of birth", "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "Name, phone, email or date of birth", "type": "search"}
+        ),
     )
     archived = forms.BooleanField(label="Show archived", required=False)

@@ -45,7 +45,12 @@ def patient_list_for_clinic(
 
 
 def patient_likely_duplicates(
-    *, clinic: Clinic, first_name: str, last_name: str, date_of_birth: date, exclude_id: int | None = None
+    *,
+    clinic: Clinic,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    exclude_id: int | None = None,
 ) -> QuerySet[Patient]:
     """Clients with the same name and date of birth, archived ones included."""
     same = Patient.objects.filter(

@@ -60,12 +60,17 @@ def patient_create(*, actor: User, data: dict[str, Any], origin: Origin | None =
 def patient_update(
     *, actor: User, patient: Patient, data: dict[str, Any], origin: Origin | None = None
 ) -> list[str]:
-    """Apply changes; returns the names of the fields that changed."""
-    changed = _assign(patient, data)
+    """Apply changes; returns the names of the fields that changed.
+
+    Compares with the stored row, not with ``patient``, which a bound ModelForm may already
+    have modified in memory.
+    """
+    stored = Patient.objects.select_for_update().get(pk=patient.pk)
+    changed = _assign(stored, data)
     if not changed:
         return []
-    patient.full_clean()
-    patient.save()
+    stored.full_clean()
+    stored.save()
     labels = ", ".join(Patient._meta.get_field(n).verbose_name for n in changed)
     audit_record(
         action=AuditAction.UPDATE,

@@ -1,0 +1,1 @@
+"""Myomap: the web project (persistence, people, pages, API, files)."""

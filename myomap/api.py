@@ -1,0 +1,72 @@
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/docs). Errors share one shape:
+``{"error": {"code": ..., "message": ..., "field": ...}}``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from myomap.patients.api import router as patients_router
+from myomap_core.errors import DomainError
+
+api = NinjaAPI(
+    title="Myomap API",
+    version="1",
+    urls_namespace="api",
+    auth=django_auth,
+    description="Clients, intake, pain maps and the clinical knowledge queries of Myomap.",
+)
+
+
+def error(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "field": field}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error(request, 400, "invalid", str(exc), exc.field)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
+    field = ".".join(loc) or None
+    return error(
+        request, 422, "invalid", f"{field or 'request'}: {first.get('msg', 'invalid value')}", field
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "message_dict"):
+        field, messages = next(iter(exc.message_dict.items()))
+        return error(request, 422, "invalid", f"{field}: {messages[0]}", field)
+    return error(request, 422, "invalid", "; ".join(exc.messages))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, "forbidden", str(exc) or "Not allowed.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(request, 401, "unauthenticated", "Log in first.")
+
+
+api.add_router("/clients", patients_router)

@@ -1,0 +1,181 @@
+"""One intake flow, two doors: the therapist's pages and the client's private link.
+
+The section pages, autosave and submit behave the same for both; only the URLs, the page
+frame and who is recorded as the author differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from myomap.clinics.models import User
+from myomap.common.audit import Origin
+from myomap.intake import bodymap
+from myomap.intake.forms import SECTION_BY_SLUG, SECTIONS, Section, section_after, section_before
+from myomap.intake.models import Intake, PainMap
+from myomap.intake.services import (
+    IntakeClosed,
+    IntakeIncomplete,
+    intake_errors,
+    intake_section_save,
+    intake_submit,
+    pain_map_save_for_intake,
+)
+
+
+@dataclass(frozen=True)
+class Flow:
+    intake: Intake
+    actor: User | None
+    section_url: Callable[[str], str]
+    done_url: str
+    frame: str  # the base template the pages extend
+    for_client: bool
+
+
+def _pain_map(intake: Intake) -> PainMap | None:
+    return PainMap.objects.filter(intake=intake).prefetch_related("marks").first()
+
+
+def _context(flow: Flow, section: Section, **extra: Any) -> dict[str, Any]:
+    steps = [
+        {
+            "slug": s.slug,
+            "title": s.title,
+            "url": flow.section_url(s.slug),
+            "current": s.slug == section.slug,
+            "started": s.slug in flow.intake.answers or (s.form is None and _pain_map(flow.intake)),
+        }
+        for s in SECTIONS
+    ]
+    return {
+        "flow": flow,
+        "intake": flow.intake,
+        "patient": flow.intake.patient,
+        "section": section,
+        "steps": steps,
+        "step_number": [s.slug for s in SECTIONS].index(section.slug) + 1,
+        "step_count": len(SECTIONS),
+        "previous": section_before(section.slug),
+        "next": section_after(section.slug),
+        "autosave_url": flow.section_url(section.slug) + "?autosave=1",
+        "qualities": bodymap.QUALITIES,
+        **extra,
+    }
+
+
+def section_page(request: HttpRequest, flow: Flow, slug: str) -> HttpResponse:
+    section = SECTION_BY_SLUG.get(slug)
+    if section is None:
+        return redirect(flow.section_url(SECTIONS[0].slug))
+    if flow.intake.is_submitted:
+        return redirect(flow.done_url)
+    origin = Origin.of(request)
+    autosave = request.GET.get("autosave") == "1"
+
+    if section.form is None:
+        return _bodymap_page(request, flow, section, origin, autosave)
+
+    form_class = section.form
+    stored = flow.intake.answers.get(slug, {})
+    if request.method != "POST":
+        form = form_class(initial=stored)
+        return render(request, "intake/section.html", _context(flow, section, form=form))
+
+    try:
+        intake_section_save(
+            intake=flow.intake, slug=slug, data=request.POST, actor=flow.actor, origin=origin
+        )
+    except IntakeClosed:
+        return redirect(flow.done_url)
+    if autosave:
+        return JsonResponse({"saved": True})
+    form = form_class(data=request.POST)
+    going_back = "back" in request.POST
+    if going_back and section_before(slug):
+        return redirect(flow.section_url(section_before(slug).slug))  # type: ignore[union-attr]
+    if not form.is_valid():
+        return render(
+            request, "intake/section.html", _context(flow, section, form=form), status=400
+        )
+    if slug == "consent":
+        return _submit(request, flow, section, form)
+    following = section_after(slug)
+    return redirect(flow.section_url(following.slug if following else "consent"))
+
+
+def _bodymap_page(
+    request: HttpRequest, flow: Flow, section: Section, origin: Origin, autosave: bool
+) -> HttpResponse:
+    if request.method != "POST":
+        views = bodymap.chart(bodymap.marks_of(_pain_map(flow.intake)))
+        return render(request, "intake/section.html", _context(flow, section, chart=views))
+    marks, errors = bodymap.parse_marks(request.POST)
+    if errors:
+        if autosave:
+            return JsonResponse({"saved": False, "errors": errors}, status=400)
+        views = bodymap.chart(bodymap.marks_from_post(request.POST))
+        context = _context(flow, section, chart=views, map_errors=sorted(errors.values()))
+        return render(request, "intake/section.html", context, status=400)
+    try:
+        pain_map_save_for_intake(intake=flow.intake, marks=marks, actor=flow.actor, origin=origin)
+    except IntakeClosed:
+        return redirect(flow.done_url)
+    if autosave:
+        return JsonResponse({"saved": True, "marked": len(marks)})
+    if "back" in request.POST:
+        return redirect(flow.section_url(SECTIONS[0].slug))
+    return redirect(flow.section_url(section_after(section.slug).slug))  # type: ignore[union-attr]
+
+
+def _submit(request: HttpRequest, flow: Flow, section: Section, form: Any) -> HttpResponse:
+    try:
+        intake_submit(intake=flow.intake, actor=flow.actor, origin=Origin.of(request))
+    except IntakeClosed:
+        return redirect(flow.done_url)
+    except IntakeIncomplete as exc:
+        missing = [
+            {"title": SECTION_BY_SLUG[slug].title, "url": flow.section_url(slug), "errors": errs}
+            for slug, errs in exc.errors.items()
+        ]
+        context = _context(flow, section, form=form, incomplete=missing)
+        return render(request, "intake/section.html", context, status=400)
+    return redirect(flow.done_url)
+
+
+def first_open_section(intake: Intake) -> str:
+    """Where to resume: the first section with nothing saved or with errors."""
+    errors = intake_errors(intake)
+    for s in SECTIONS:
+        if s.form is None:
+            continue
+        if s.slug not in intake.answers or s.slug in errors:
+            return s.slug
+    return SECTIONS[-1].slug
+
+
+def answers_for_display(intake: Intake) -> list[dict[str, Any]]:
+    """Each answered section with (question, answer) pairs in readable words."""
+    shown = []
+    for section in SECTIONS:
+        if section.form is None or section.slug == "consent":
+            continue
+        stored = intake.answers.get(section.slug, {})
+        rows = []
+        for name, field in section.form.base_fields.items():
+            value = stored.get(name)
+            if value in (None, "", []):
+                continue
+            choices = dict(getattr(field, "choices", []) or [])
+            if isinstance(value, list):
+                text = ", ".join(str(choices.get(v, v)) for v in value)
+            else:
+                text = str(choices.get(value, value))
+            rows.append({"label": field.label, "value": text})
+        shown.append({"title": section.title, "rows": rows})
+    return shown

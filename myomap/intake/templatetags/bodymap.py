@@ -1,0 +1,44 @@
+"""Template helpers for drawing the pain body map."""
+
+from __future__ import annotations
+
+import json
+
+from django import template
+
+from myomap.intake.bodymap import QUALITIES
+
+register = template.Library()
+
+# Pale amber (0) to deep red (10); text on the chart never sits on these fills.
+INTENSITY_COLOURS = (
+    "#fdf0d5", "#fde6c4", "#fbd3a0", "#f8bd7e", "#f6a35c", "#ef8446",
+    "#e46637", "#d94e2b", "#bd3a22", "#a42a19", "#8e1b12",
+)  # fmt: skip
+
+
+@register.filter
+def intensity_colour(value: int | None) -> str:
+    if value is None:
+        return ""
+    return INTENSITY_COLOURS[max(0, min(10, int(value)))]
+
+
+@register.simple_tag
+def intensity_colours_json() -> str:
+    return json.dumps(INTENSITY_COLOURS)
+
+
+@register.simple_tag
+def qualities_json() -> str:
+    return json.dumps(dict(QUALITIES))
+
+
+@register.filter
+def quality_label(value: str) -> str:
+    return dict(QUALITIES).get(value, value)
+
+
+@register.simple_tag
+def intensity_range() -> range:
+    return range(11)

@@ -1,0 +1,163 @@
+"""The therapist's intake pages, body-map recording and private-link management."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from myomap.clinics.access import clinic_member
+from myomap.clinics.models import Role
+from myomap.common.audit import Origin
+from myomap.intake import bodymap
+from myomap.intake.flow import Flow, answers_for_display, first_open_section, section_page
+from myomap.intake.models import Intake, IntakeLink
+from myomap.intake.services import (
+    intake_link_create,
+    intake_link_revoke,
+    intake_start,
+    pain_map_record,
+)
+from myomap.patients.access import access_patient
+
+CLINICIANS = (Role.OWNER, Role.THERAPIST)
+
+
+def _intake(request: HttpRequest, patient_id: int, intake_id: int) -> Intake:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="intake"
+    )  # type: ignore[arg-type]
+    return get_object_or_404(Intake, pk=intake_id, patient=patient)
+
+
+def _flow(request: HttpRequest, intake: Intake) -> Flow:
+    return Flow(
+        intake=intake,
+        actor=request.user,  # type: ignore[arg-type]
+        section_url=lambda slug: reverse(
+            "intake:section", args=[intake.patient_id, intake.pk, slug]
+        ),
+        done_url=reverse("intake:detail", args=[intake.patient_id, intake.pk]),
+        frame="base.html",
+        for_client=False,
+    )
+
+
+@clinic_member(*CLINICIANS)
+def intake_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if patient.is_archived:
+        messages.error(request, "Restore the client from the archive before starting an intake.")
+        return redirect("patients:detail", patient.pk)
+    intake = intake_start(actor=request.user, patient=patient, origin=Origin.of(request))  # type: ignore[arg-type]
+    return redirect("intake:section", patient.pk, intake.pk, "complaint")
+
+
+@clinic_member(*CLINICIANS)
+def intake_section(
+    request: HttpRequest, patient_id: int, intake_id: int, slug: str
+) -> HttpResponse:
+    intake = _intake(request, patient_id, intake_id)
+    return section_page(request, _flow(request, intake), slug)
+
+
+@clinic_member(*CLINICIANS)
+def intake_detail(request: HttpRequest, patient_id: int, intake_id: int) -> HttpResponse:
+    intake = _intake(request, patient_id, intake_id)
+    if not intake.is_submitted:
+        return redirect("intake:section", patient_id, intake.pk, first_open_section(intake))
+    pain_map = getattr(intake, "pain_map", None)
+    context = {
+        "patient": intake.patient,
+        "intake": intake,
+        "sections": answers_for_display(intake),
+        "chart": bodymap.chart(bodymap.marks_of(pain_map)),
+        "marks": [
+            {"label": bodymap.region_label(r), "intensity": i, "quality": q}
+            for r, i, q in bodymap.marks_of(pain_map)
+        ],
+    }
+    return render(request, "intake/detail.html", context)
+
+
+@clinic_member()
+def link_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if patient.is_archived:
+        messages.error(
+            request, "Restore the client from the archive before sending an intake link."
+        )
+        return redirect("patients:detail", patient.pk)
+    send_to = request.POST.get("email", "").strip()[:200] if request.POST.get("send") else ""
+    link, token = intake_link_create(
+        actor=request.user,
+        patient=patient,
+        sent_to=send_to,
+        origin=Origin.of(request),  # type: ignore[arg-type]
+    )
+    url = request.build_absolute_uri(reverse("portal:intake", args=[token]))
+    if send_to:
+        send_mail(
+            subject=f"Your intake form for {patient.clinic.name}",
+            message=(
+                f"Hello {patient.preferred_name or patient.first_name},\n\n"
+                f"Please fill in your intake form before your visit:\n{url}\n\n"
+                "The link is private to you and works for 7 days. You can stop and come back to "
+                f"it at any time.\n\n{patient.clinic.name}"
+            ),
+            from_email=None,
+            recipient_list=[send_to],
+        )
+        messages.success(request, f"The intake link was emailed to {send_to}.")
+    return render(
+        request, "intake/link_created.html", {"patient": patient, "link": link, "url": url}
+    )
+
+
+@clinic_member()
+def link_revoke(request: HttpRequest, patient_id: int, link_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    link = get_object_or_404(IntakeLink, pk=link_id, patient=patient)
+    intake_link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    messages.success(request, "The link was revoked; it no longer opens the form.")
+    return redirect("patients:detail", patient.pk)
+
+
+@clinic_member(*CLINICIANS)
+def pain_map_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="pain map"
+    )  # type: ignore[arg-type]
+    if patient.is_archived:
+        raise Http404("Archived clients cannot be changed.")
+    if request.method == "POST":
+        marks, errors = bodymap.parse_marks(request.POST)
+        if not marks and not errors:
+            errors = {"": "Mark at least one painful region before saving."}
+        if not errors:
+            pain_map_record(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                marks=marks,
+                note=request.POST.get("note", ""),
+                origin=Origin.of(request),
+            )
+            messages.success(request, "Pain map saved.")
+            return redirect("patients:detail", patient.pk)
+        context = {
+            "patient": patient,
+            "chart": bodymap.chart(bodymap.marks_from_post(request.POST)),
+            "map_errors": sorted(errors.values()),
+            "qualities": bodymap.QUALITIES,
+        }
+        return render(request, "intake/painmap_new.html", context, status=400)
+    context = {"patient": patient, "chart": bodymap.chart(), "qualities": bodymap.QUALITIES}
+    return render(request, "intake/painmap_new.html", context)

@@ -1,0 +1,87 @@
+"""Clients through the API: the same services and selectors as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router
+
+from myomap.common.audit import Origin
+from myomap.intake import bodymap
+from myomap.intake.models import PainMap
+from myomap.patients.access import access_patient
+from myomap.patients.models import Patient
+from myomap.patients.schemas import PainMapOut, PatientIn, PatientOut
+from myomap.patients.selectors import patient_likely_duplicates, patient_list_for_clinic
+from myomap.patients.services import patient_create
+
+router = Router(tags=["clients"])
+
+
+def _clinic_user(request: HttpRequest):  # type: ignore[no-untyped-def]
+    user = request.user
+    if getattr(user, "clinic_id", None) is None:
+        raise PermissionDenied("This account does not belong to a clinic.")
+    return user
+
+
+@router.get("", response=list[PatientOut])
+def list_clients(
+    request: HttpRequest, q: str = "", archived: bool = False, limit: int = 50, offset: int = 0
+) -> list[Patient]:
+    user = _clinic_user(request)
+    limit = max(1, min(limit, 200))
+    return list(
+        patient_list_for_clinic(clinic=user.clinic, q=q[:100], archived=archived)[
+            offset : offset + limit
+        ]
+    )
+
+
+@router.post("", response={201: PatientOut})
+def create_client(request: HttpRequest, payload: PatientIn) -> tuple[int, Patient]:
+    user = _clinic_user(request)
+    data = payload.dict()
+    if (
+        not data.pop("allow_duplicate")
+        and patient_likely_duplicates(
+            clinic=user.clinic,
+            first_name=payload.first_name,
+            last_name=payload.last_name,
+            date_of_birth=payload.date_of_birth,
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "allow_duplicate": [
+                    "A client with the same name and date of birth exists; "
+                    "send allow_duplicate=true if this is a different person."
+                ]
+            }
+        )
+    return 201, patient_create(actor=user, data=data, origin=Origin.of(request))
+
+
+@router.get("/{patient_id}", response=PatientOut)
+def get_client(request: HttpRequest, patient_id: int) -> Patient:
+    return access_patient(_clinic_user(request), patient_id, request=request)
+
+
+@router.get("/{patient_id}/pain-maps", response=list[PainMapOut])
+def list_pain_maps(request: HttpRequest, patient_id: int) -> list[dict[str, object]]:
+    patient = access_patient(
+        _clinic_user(request), patient_id, request=request, clinical=True, what="pain maps"
+    )
+    maps = PainMap.objects.filter(patient=patient).prefetch_related("marks")
+    return [
+        {
+            "id": m.pk,
+            "recorded_at": m.recorded_at,
+            "source": m.source,
+            "marks": [
+                {"region_id": r, "label": bodymap.region_label(r), "intensity": i, "quality": q}
+                for r, i, q in bodymap.marks_of(m)
+            ],
+        }
+        for m in maps
+    ]

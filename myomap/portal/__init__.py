@@ -1,0 +1,1 @@
+"""Pages the client reaches through a private link, without an account."""

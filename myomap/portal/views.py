@@ -1,0 +1,80 @@
+"""The client's private intake link: one section per screen, resumable, phone-first."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from myomap.common.audit import Origin, audit_record
+from myomap.common.models import AuditAction
+from myomap.intake.flow import Flow, first_open_section, section_page
+from myomap.intake.models import IntakeLink
+from myomap.intake.services import hash_token, intake_link_find
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    # Deliberately the same page for unknown, expired, revoked and completed links.
+    return render(request, "portal/unavailable.html", status=404)
+
+
+def _flow(link: IntakeLink, token: str) -> Flow:
+    return Flow(
+        intake=link.intake,
+        actor=None,
+        section_url=lambda slug: reverse("portal:section", args=[token, slug]),
+        done_url=reverse("portal:done", args=[token]),
+        frame="portal/base.html",
+        for_client=True,
+    )
+
+
+@never_cache
+def intake_start(request: HttpRequest, token: str) -> HttpResponse:
+    link = intake_link_find(token)
+    if link is None:
+        return _unavailable(request)
+    with transaction.atomic():
+        link.last_opened_at = timezone.now()
+        link.save(update_fields=["last_opened_at"])
+        audit_record(
+            action=AuditAction.VIEW,
+            clinic=link.clinic,
+            actor=None,
+            patient=link.patient,
+            obj=link.intake,
+            summary="The client opened the private intake link",
+            origin=Origin.of(request),
+        )
+    resume = first_open_section(link.intake)
+    context = {
+        "link": link,
+        "clinic": link.clinic,
+        "patient": link.patient,
+        "resume_url": reverse("portal:section", args=[token, resume]),
+        "resuming": bool(link.intake.answers),
+    }
+    return render(request, "portal/welcome.html", context)
+
+
+@never_cache
+def intake_section(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+    link = intake_link_find(token)
+    if link is None:
+        return _unavailable(request)
+    return section_page(request, _flow(link, token), slug)
+
+
+@never_cache
+def intake_done(request: HttpRequest, token: str) -> HttpResponse:
+    link = (
+        IntakeLink.objects.select_related("intake", "clinic")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+    if link is None or not link.intake.is_submitted:
+        return _unavailable(request)
+    return render(request, "portal/done.html", {"clinic": link.clinic})

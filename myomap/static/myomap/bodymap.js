@@ -1,0 +1,120 @@
+// Pain body map: click, tap or press Enter on a region, then choose intensity and quality.
+// The chart only drives the form's plain <select> inputs (i_<region>, q_<region>), which are
+// what is posted, so the page also works without JavaScript.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.documentElement.classList.remove("no-js");
+
+  function initMap(root) {
+    const form = root.closest("form");
+    const editor = form.querySelector(".mark-editor");
+    const list = form.querySelector(".marked-list");
+    const colours = JSON.parse(root.dataset.colours);
+    const labels = {};
+    const qualities = JSON.parse(root.dataset.qualities);
+    let current = null;
+
+    const regions = root.querySelectorAll(".region");
+    regions.forEach(function (el) { labels[el.dataset.region] = el.getAttribute("aria-label"); });
+    const intensityInput = function (id) { return form.querySelector('[name="i_' + id + '"]'); };
+    const qualityInput = function (id) { return form.querySelector('[name="q_' + id + '"]'); };
+
+    function paint(id) {
+      const value = intensityInput(id).value;
+      root.querySelectorAll('.region[data-region="' + id + '"]').forEach(function (el) {
+        if (value === "") {
+          el.style.fill = ""; el.removeAttribute("data-intensity");
+          el.setAttribute("aria-pressed", "false");
+        } else {
+          el.style.fill = colours[Number(value)]; el.setAttribute("data-intensity", value);
+          el.setAttribute("aria-pressed", "true");
+        }
+        el.classList.toggle("selected", id === current);
+      });
+    }
+
+    function renderList() {
+      list.innerHTML = "";
+      regions.forEach(function (el) {
+        const id = el.dataset.region;
+        const value = intensityInput(id).value;
+        if (value === "") return;
+        const li = document.createElement("li");
+        const text = document.createElement("span");
+        text.textContent = labels[id] + ": " + value + "/10, " + (qualities[qualityInput(id).value] || "quality not set");
+        const edit = document.createElement("button");
+        edit.type = "button"; edit.className = "btn btn-secondary"; edit.textContent = "Change";
+        edit.setAttribute("aria-label", "Change " + labels[id]);
+        edit.addEventListener("click", function () { open(id); });
+        li.append(text, edit);
+        list.append(li);
+      });
+      if (!list.children.length) {
+        const li = document.createElement("li");
+        li.className = "muted"; li.textContent = "No regions marked yet. Tap where it hurts.";
+        list.append(li);
+      }
+    }
+
+    function changed() {
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function syncEditor() {
+      const value = intensityInput(current).value;
+      editor.querySelectorAll("[data-intensity]").forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b.dataset.intensity === value));
+      });
+      const q = qualityInput(current).value;
+      editor.querySelectorAll("[data-quality]").forEach(function (b) {
+        b.setAttribute("aria-pressed", String(value !== "" && b.dataset.quality === q));
+      });
+    }
+
+    function open(id) {
+      const previous = current;
+      current = id;
+      if (previous) paint(previous);
+      editor.hidden = false;
+      editor.querySelector(".editor-title").textContent = labels[id];
+      if (intensityInput(id).value === "") {
+        intensityInput(id).value = "5";
+        if (!qualityInput(id).value) qualityInput(id).value = "aching";
+        changed();
+      }
+      syncEditor(); paint(id); renderList();
+      editor.querySelector('[data-intensity="' + intensityInput(id).value + '"]').focus();
+    }
+
+    editor.addEventListener("click", function (event) {
+      const b = event.target.closest("button");
+      if (!b || !current) return;
+      if (b.dataset.intensity !== undefined) { intensityInput(current).value = b.dataset.intensity; }
+      else if (b.dataset.quality !== undefined) { qualityInput(current).value = b.dataset.quality; }
+      else if (b.dataset.action === "remove") { intensityInput(current).value = ""; }
+      else if (b.dataset.action === "done") { /* close below */ }
+      else return;
+      const id = current;
+      if (b.dataset.action) {
+        editor.hidden = true; current = null;
+        const region = root.querySelector('.region[data-region="' + id + '"]');
+        if (region) region.focus();
+      } else { syncEditor(); }
+      paint(id); renderList(); changed();
+    });
+
+    regions.forEach(function (el) {
+      el.addEventListener("click", function () { open(el.dataset.region); });
+      el.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(el.dataset.region); }
+      });
+    });
+    regions.forEach(function (el) { paint(el.dataset.region); });
+    renderList();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".bodymap[data-editable]").forEach(initMap);
+  });
+})();

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from myomap.api import api
+from myomap.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("", include("myomap.clinics.urls")),
+    path("", include("myomap.patients.urls")),
+    path("", include("myomap.intake.urls")),
+    path("", include("myomap.portal.urls")),
+    path("api/v1/", api.urls),
+]
