@@ -128,8 +128,9 @@ def raw_section_data(slug: str, data: Mapping[str, Any]) -> dict[str, Any]:
     assert form_class is not None
     raw: dict[str, Any] = {}
     for name, field in form_class.base_fields.items():
-        if hasattr(data, "getlist") and field.widget.allow_multiple_selected:
-            raw[name] = [str(v)[:200] for v in data.getlist(name)]
+        if getattr(field.widget, "allow_multiple_selected", False):
+            values = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+            raw[name] = [str(v)[:200] for v in values]
         else:
             value = data.get(name)
             if value is not None:
