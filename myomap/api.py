@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from myomap.knowledge.api import router as knowledge_router
 from myomap.patients.api import router as patients_router
 from myomap_core.errors import DomainError
 
@@ -38,8 +39,16 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
-    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
+    # With a union (e.g. a name or an object), report the branch that was nearly right.
+    type_errors = {"string_type", "int_type", "model_type", "dict_type", "model_attributes_type"}
+    specific = [e for e in exc.errors if e.get("type") not in type_errors]
+    first = (specific or exc.errors or [{}])[0]
+    loc = [
+        str(p)
+        for p in first.get("loc", [])
+        if p not in ("body", "query", "path", "payload", "str", "int")
+        and not (isinstance(p, str) and p[:1].isupper())
+    ]
     field = ".".join(loc) or None
     return error(
         request, 422, "invalid", f"{field or 'request'}: {first.get('msg', 'invalid value')}", field
@@ -70,3 +79,4 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 api.add_router("/clients", patients_router)
+api.add_router("", knowledge_router)

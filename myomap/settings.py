@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "myomap.patients",
     "myomap.intake",
     "myomap.portal",
+    "myomap.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("myomap.patients.urls")),
     path("", include("myomap.intake.urls")),
     path("", include("myomap.portal.urls")),
+    path("", include("myomap.knowledge.urls")),
     path("api/v1/", api.urls),
 ]

@@ -291,7 +291,7 @@ def _candidate_json(c: Candidate) -> dict[str, Any]:
     }
 
 
-def _query(texts: Sequence[str], side: str | None, top: int | None) -> ReferralResult:
+def referral_query(texts: Sequence[str], side: str | None, top: int | None) -> ReferralResult:
     ids = resolve_regions(texts, side)
     if not ids:
         raise DomainError("name at least one painful region", field="regions", value=[])
@@ -304,7 +304,7 @@ def _refer(args: argparse.Namespace) -> int:
             return _fail("give either REGION names or --batch, not both")
         return _refer_batch(args.batch)
     try:
-        result = _query(args.regions, args.side, args.top)
+        result = referral_query(args.regions, args.side, args.top)
     except DomainError as error:
         return _fail(error)
     if args.json:
@@ -335,7 +335,7 @@ def _batch_query(line: str) -> dict[str, Any]:
     side = query.get("side")
     if side is not None and not isinstance(side, str):
         raise DomainError("must be 'left', 'right' or null", field="side", value=side)
-    return result_json(_query(regions, side, top))
+    return result_json(referral_query(regions, side, top))
 
 
 def _refer_batch(path: str) -> int:

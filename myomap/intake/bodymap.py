@@ -57,6 +57,7 @@ class ChartRegion:
     cy: float
     intensity: int | None
     quality: str
+    pattern: str = ""  # "essential" or "spillover" when a muscle's referral pattern is drawn
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,12 @@ class ChartView:
     regions: tuple[ChartRegion, ...]
 
 
-def chart(marks: Iterable[tuple[str, int, str]] = ()) -> tuple[ChartView, ...]:
-    """Both views of the body chart with the given (region, intensity, quality) marks."""
+def chart(
+    marks: Iterable[tuple[str, int, str]] = (), pattern: Mapping[str, str] | None = None
+) -> tuple[ChartView, ...]:
+    """Both views of the body chart with the given (region, intensity, quality) marks,
+    and optionally a referral pattern (region id -> "essential" | "spillover") outlined."""
+    pattern = pattern or {}
     marked = {region_id: (intensity, quality) for region_id, intensity, quality in marks}
     views = []
     for view, title in ((atlas.View.FRONT, "Front"), (atlas.View.BACK, "Back")):
@@ -81,6 +86,7 @@ def chart(marks: Iterable[tuple[str, int, str]] = ()) -> tuple[ChartView, ...]:
                 cy=r.centre[1],
                 intensity=marked[r.id][0] if r.id in marked else None,
                 quality=marked[r.id][1] if r.id in marked else "",
+                pattern=pattern.get(r.id, ""),
             )
             for r in atlas.regions(view)
         )

@@ -20,7 +20,9 @@ from myomap.intake.services import (
     intake_start,
     pain_map_record,
 )
+from myomap.knowledge.candidates import candidates_for
 from myomap.patients.access import access_patient
+from myomap_core.pain import pain_marks
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
 
@@ -76,6 +78,7 @@ def intake_detail(request: HttpRequest, patient_id: int, intake_id: int) -> Http
         "intake": intake,
         "sections": answers_for_display(intake),
         "chart": bodymap.chart(bodymap.marks_of(pain_map)),
+        "candidates": candidates_for(pain_marks(bodymap.marks_of(pain_map))),
         "marks": [
             {"label": bodymap.region_label(r), "intensity": i, "quality": q}
             for r, i, q in bodymap.marks_of(pain_map)

@@ -12,6 +12,7 @@ from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.intake import bodymap
 from myomap.intake.models import IntakeLink, PainMap
+from myomap.knowledge.candidates import candidates_for
 from myomap.patients.access import access_patient
 from myomap.patients.forms import PatientForm, PatientSearchForm
 from myomap.patients.selectors import patient_list_for_clinic, patient_timeline
@@ -21,6 +22,7 @@ from myomap.patients.services import (
     patient_restore,
     patient_update,
 )
+from myomap_core.pain import pain_marks
 
 PAGE_SIZE = 25
 
@@ -109,6 +111,7 @@ def _pain_map_context(request: HttpRequest, patient: object) -> dict[str, object
     pain_map = PainMap.objects.prefetch_related("marks").get(pk=ids[index])
     marks = bodymap.marks_of(pain_map)
     return {
+        "candidates": candidates_for(pain_marks(marks)),
         "pain_map": pain_map,
         "pain_map_position": len(ids) - index,
         "pain_map_count": len(ids),

@@ -42,3 +42,9 @@ def quality_label(value: str) -> str:
 @register.simple_tag
 def intensity_range() -> range:
     return range(11)
+
+
+@register.filter
+def words(value: object) -> str:
+    """An enum value or id as plain words: ``flat_and_pincer`` -> ``flat and pincer``."""
+    return str(getattr(value, "value", value)).replace("_", " ")

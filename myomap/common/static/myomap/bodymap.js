@@ -118,3 +118,30 @@
     document.querySelectorAll(".bodymap[data-editable]").forEach(initMap);
   });
 })();
+
+// Referral patterns: "Show pattern on the chart" outlines a candidate's essential and
+// spillover zones on the nearest body chart.
+(function () {
+  "use strict";
+  function chartFor(el) {
+    const card = el.closest(".card, form") || document;
+    return card.querySelector(".bodymap") || document.querySelector(".bodymap");
+  }
+  function show(chart, pattern) {
+    chart.querySelectorAll(".region").forEach(function (r) {
+      r.classList.remove("pattern-essential", "pattern-spillover");
+      const kind = pattern && pattern[r.dataset.region];
+      if (kind) r.classList.add("pattern-" + kind);
+    });
+  }
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest(".show-pattern");
+    if (!button) return;
+    const pressed = button.getAttribute("aria-pressed") === "true";
+    document.querySelectorAll(".show-pattern").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    const chart = chartFor(button);
+    if (pressed) { show(chart, null); return; }
+    button.setAttribute("aria-pressed", "true");
+    show(chart, JSON.parse(button.closest(".candidate").dataset.pattern));
+  });
+})();

@@ -1,0 +1,59 @@
+"""Referral candidates prepared for the pages: ranked muscles with their drawable pattern."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from myomap_core import atlas
+from myomap_core.knowledge import load_knowledge_base
+from myomap_core.pain import PainMark
+from myomap_core.referral import Candidate, PainInput, infer_sources, referral_pattern
+
+TOP = 6
+
+
+@dataclass(frozen=True)
+class ShownCandidate:
+    candidate: Candidate
+    rank: int
+    side_text: str
+    percent: int
+    pattern_json: str  # {"region_id": "essential" | "spillover"} for the chart
+    matched_labels: tuple[str, ...]
+
+
+def pattern_of(muscle_id: str, sides: tuple[str, ...]) -> dict[str, str]:
+    pattern: dict[str, str] = {}
+    for side in sides:
+        for region in referral_pattern(muscle_id, side):
+            if pattern.get(region.region_id) != "essential":
+                pattern[region.region_id] = region.kind.value
+    return pattern
+
+
+def candidates_for(marks: tuple[PainMark, ...], top: int = TOP) -> list[ShownCandidate]:
+    """The most likely source muscles for the marked regions, best first."""
+    if not marks:
+        return []
+    result = infer_sources([PainInput(m.region_id, m.intensity) for m in marks], top=top)
+    shown = []
+    for rank, c in enumerate(result.candidates, start=1):
+        sides = tuple(s for s in c.sides if s in ("left", "right")) or ("left", "right")
+        shown.append(
+            ShownCandidate(
+                candidate=c,
+                rank=rank,
+                side_text=" and ".join(c.sides) if c.sides else "",
+                percent=round(c.score * 100),
+                pattern_json=json.dumps(pattern_of(c.muscle_id, sides)),
+                matched_labels=tuple(
+                    f"{atlas.region(z.region_id).label} ({z.zone.value})" for z in c.matched
+                ),
+            )
+        )
+    return shown
+
+
+def muscle_name(muscle_id: str) -> str:
+    return load_knowledge_base().muscle(muscle_id).name
