@@ -28,10 +28,15 @@ class Origin:
             return cls(path="(command line)")
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+        path = request.get_full_path()
+        token = getattr(request.resolver_match, "kwargs", {}).get("token")
+        if token:
+            # A private link's token is a secret: the log keeps the page, not the key.
+            path = path.replace(token, "<link>")
         return cls(
             ip_address=ip,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-            path=request.get_full_path()[:300],
+            path=path[:300],
         )
 
 

@@ -21,6 +21,7 @@ from myomap.intake.models import Intake, PainMap
 from myomap.intake.services import (
     IntakeClosed,
     IntakeIncomplete,
+    SectionInvalid,
     intake_errors,
     intake_section_save,
     intake_submit,
@@ -87,15 +88,21 @@ def section_page(request: HttpRequest, flow: Flow, slug: str) -> HttpResponse:
         form = form_class(initial=stored)
         return render(request, "intake/section.html", _context(flow, section, form=form))
 
+    form = form_class(data=request.POST)
     try:
         intake_section_save(
             intake=flow.intake, slug=slug, data=request.POST, actor=flow.actor, origin=origin
         )
     except IntakeClosed:
         return redirect(flow.done_url)
+    except SectionInvalid as exc:
+        if autosave:
+            return JsonResponse({"saved": False, "errors": exc.errors}, status=400)
+        form.is_valid()  # the bound form names the fields that are too long
+        context = _context(flow, section, form=form)
+        return render(request, "intake/section.html", context, status=400)
     if autosave:
         return JsonResponse({"saved": True})
-    form = form_class(data=request.POST)
     going_back = "back" in request.POST
     if going_back and section_before(slug):
         return redirect(flow.section_url(section_before(slug).slug))  # type: ignore[union-attr]

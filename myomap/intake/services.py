@@ -32,6 +32,14 @@ class IntakeClosed(Exception):
     """The intake was already submitted: it can be read, not changed."""
 
 
+class SectionInvalid(Exception):
+    """A section's answers break a hard limit (e.g. length); nothing was stored."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
 class IntakeIncomplete(Exception):
     """Submitting failed: ``errors`` maps section slug -> {field: [messages]}."""
 
@@ -138,6 +146,17 @@ def raw_section_data(slug: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return raw
 
 
+def _too_long(slug: str, raw: dict[str, Any]) -> dict[str, str]:
+    form_class = SECTION_BY_SLUG[slug].form
+    assert form_class is not None
+    errors = {}
+    for name, value in raw.items():
+        limit = getattr(form_class.base_fields[name], "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            errors[name] = f"at most {limit} characters (this has {len(value)})"
+    return errors
+
+
 @transaction.atomic
 def intake_section_save(
     *,
@@ -153,6 +172,9 @@ def intake_section_save(
         raise IntakeClosed
     answers = dict(intake.answers)
     new = raw_section_data(slug, data)
+    too_long = _too_long(slug, new)
+    if too_long:
+        raise SectionInvalid(too_long)
     if answers.get(slug) == new:
         return
     answers[slug] = new

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from myomap.common.audit import Origin
 from myomap.intake import bodymap
@@ -39,7 +39,7 @@ def list_clients(
 
 
 @router.post("", response={201: PatientOut})
-def create_client(request: HttpRequest, payload: PatientIn) -> tuple[int, Patient]:
+def create_client(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
     user = _clinic_user(request)
     data = payload.dict()
     if (
@@ -59,7 +59,7 @@ def create_client(request: HttpRequest, payload: PatientIn) -> tuple[int, Patien
                 ]
             }
         )
-    return 201, patient_create(actor=user, data=data, origin=Origin.of(request))
+    return Status(201, patient_create(actor=user, data=data, origin=Origin.of(request)))
 
 
 @router.get("/{patient_id}", response=PatientOut)
