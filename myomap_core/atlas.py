@@ -196,8 +196,9 @@ class _Atlas:
     by_area: Mapping[str, Area]
     by_region: Mapping[str, Region]
     outlines: Mapping[View, str]
-    names: Mapping[str, str]  # normalised name -> area id
+    names: Mapping[str, str]  # normalised name -> area id, or a group key
     display: Mapping[str, str]  # normalised name -> the name as written
+    groups: Mapping[str, tuple[str, ...]]  # group key -> the area ids it names
 
 
 def _fail(record: str, field: str, message: str, value: object = None) -> KnowledgeBaseError:
@@ -359,6 +360,7 @@ def _build(data: Mapping[str, object]) -> _Atlas:
                 raise _fail(a.id, "neighbours", f"{other} does not list it back", other)
 
     names, display = _name_index(areas)
+    groups = _groups(data.get("group", []), names, display, by_area)
     regions: list[Region] = []
     for a in areas:
         commands, path, (cx, cy) = geometry[a.id]
@@ -387,7 +389,40 @@ def _build(data: Mapping[str, object]) -> _Atlas:
         outlines=outlines,
         names=names,
         display=display,
+        groups=groups,
     )
+
+
+GROUP_PREFIX = "group:"
+
+
+def _groups(
+    raw: object, names: dict[str, str], display: dict[str, str], by_area: Mapping[str, Area]
+) -> dict[str, tuple[str, ...]]:
+    """Umbrella words ("buttock", "knee") that name several areas at once."""
+    if not isinstance(raw, list):
+        raise _fail("group", "names", "[[group]] must be a list of tables")
+    groups: dict[str, tuple[str, ...]] = {}
+    for index, entry in enumerate(raw):
+        record = f"group[{index}]"
+        if not isinstance(entry, dict):
+            raise _fail(record, "names", "must be a table")
+        written_names = _strings(entry, record, "names")
+        members = _strings(entry, record, "areas")
+        if not written_names or len(members) < 2:
+            raise _fail(record, "areas", "a group needs a name and at least two areas")
+        for area_id in members:
+            if area_id not in by_area:
+                raise _fail(record, "areas", "names an unknown area", area_id)
+        key = GROUP_PREFIX + normalise(written_names[0])
+        groups[key] = members
+        for written in written_names:
+            name = normalise(written)
+            if name in names:
+                raise _fail(record, "names", f"{written!r} already names {names[name]}", written)
+            names[name] = key
+            display[name] = written
+    return groups
 
 
 def _region_neighbours(a: Area, side: Side, by_area: Mapping[str, Area]) -> tuple[str, ...]:
@@ -542,7 +577,8 @@ def resolve_region(text: str) -> tuple[str, ...]:
 
     Accepts ids, labels and synonyms in any case and spacing, with an optional side word
     ("left", "R", "lt", "both", "bilateral", "left-sided"...) before or after. Without a side,
-    a sided area gives both regions; a side word on a midline area is ignored.
+    a sided area gives both regions; a side word on a midline area is ignored. An umbrella
+    word ("buttock", "knee") gives the regions of every area it covers.
     """
     atlas = _atlas()
     key = normalise(text)
@@ -554,9 +590,13 @@ def resolve_region(text: str) -> tuple[str, ...]:
         raise DomainError(
             f"unknown body region {text!r}", field="region", value=text, suggestions=suggestions
         )
-    area_id, sides = found
-    a = atlas.by_area[area_id]
-    if not a.sided:
-        return (a.id,)
+    target, sides = found
     chosen = sides or frozenset({Side.LEFT, Side.RIGHT})
-    return tuple(f"{a.id}_{s}" for s in (Side.LEFT, Side.RIGHT) if s in chosen)
+    ids: list[str] = []
+    for area_id in atlas.groups.get(target, (target,)):
+        a = atlas.by_area[area_id]
+        if not a.sided:
+            ids.append(a.id)
+        else:
+            ids.extend(f"{a.id}_{s}" for s in (Side.LEFT, Side.RIGHT) if s in chosen)
+    return tuple(ids)

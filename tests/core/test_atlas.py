@@ -249,3 +249,20 @@ def test_every_name_resolves_to_its_own_area_with_and_without_a_side() -> None:
             assert atlas.resolve_region(name) == atlas.region_ids_for_area(a.id), name
             expected = (f"{a.id}_right",) if a.sided else (a.id,)
             assert atlas.resolve_region(f"Right {name}") == expected, name
+
+
+def test_umbrella_words_name_every_area_they_cover() -> None:
+    assert atlas.resolve_region("left buttock") == ("upper_buttock_left", "lower_buttock_left")
+    assert set(atlas.resolve_region("Buttocks")) == {
+        "upper_buttock_left",
+        "upper_buttock_right",
+        "lower_buttock_left",
+        "lower_buttock_right",
+    }
+    assert atlas.resolve_region("right knee") == (
+        "anterior_knee_right",
+        "medial_knee_right",
+        "lateral_knee_right",
+        "popliteal_right",
+    )
+    assert "cervical_spine" in atlas.resolve_region("left neck")
