@@ -84,35 +84,32 @@ def patient_update(
     return changed
 
 
-@transaction.atomic
-def patient_archive(*, actor: User, patient: Patient, origin: Origin | None = None) -> None:
-    if patient.is_archived:
+def _set_archived(*, actor: User, patient: Patient, archived: bool, origin: Origin | None) -> None:
+    if patient.is_archived == archived:
         return
-    patient.archived_at = timezone.now()
+    patient.archived_at = timezone.now() if archived else None
     patient.save(update_fields=["archived_at", "updated_at"])
     audit_record(
-        action=AuditAction.ARCHIVE,
+        action=AuditAction.ARCHIVE if archived else AuditAction.RESTORE,
         clinic=patient.clinic,
         actor=actor,
         patient=patient,
         obj=patient,
-        summary=f"Archived client {patient.full_name}",
+        summary=(
+            f"Archived client {patient.full_name}"
+            if archived
+            else f"Restored client {patient.full_name} from the archive"
+        ),
         origin=origin,
     )
+
+
+@transaction.atomic
+def patient_archive(*, actor: User, patient: Patient, origin: Origin | None = None) -> None:
+    """Hide the client from the list; nothing is deleted."""
+    _set_archived(actor=actor, patient=patient, archived=True, origin=origin)
 
 
 @transaction.atomic
 def patient_restore(*, actor: User, patient: Patient, origin: Origin | None = None) -> None:
-    if not patient.is_archived:
-        return
-    patient.archived_at = None
-    patient.save(update_fields=["archived_at", "updated_at"])
-    audit_record(
-        action=AuditAction.RESTORE,
-        clinic=patient.clinic,
-        actor=actor,
-        patient=patient,
-        obj=patient,
-        summary=f"Restored client {patient.full_name} from the archive",
-        origin=origin,
-    )
+    _set_archived(actor=actor, patient=patient, archived=False, origin=origin)

@@ -158,8 +158,8 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Chain:
-    """A myofascial chain or a muscle-imbalance pattern muscles belong to."""
+class _Term:
+    """An entry of a controlled vocabulary: id, label, a description and its source."""
 
     id: str
     label: str
@@ -173,18 +173,13 @@ class Chain:
 
 
 @dataclass(frozen=True, slots=True)
-class Condition:
+class Chain(_Term):
+    """A myofascial chain or a muscle-imbalance pattern muscles belong to."""
+
+
+@dataclass(frozen=True, slots=True)
+class Condition(_Term):
     """A complaint or diagnosis muscles contribute to or imitate."""
-
-    id: str
-    label: str
-    description: str
-    source: SourceRef
-
-    def __post_init__(self) -> None:
-        _ident("id", self.id)
-        _text("label", self.label)
-        _text("description", self.description)
 
 
 @dataclass(frozen=True, slots=True)
