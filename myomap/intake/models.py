@@ -77,12 +77,15 @@ class IntakeLink(models.Model):
             self.revoked_at is None
             and self.expires_at > timezone.now()
             and not self.intake.is_submitted
+            and not self.patient.is_archived
         )
 
     @property
     def state(self) -> str:
         if self.revoked_at is not None:
             return "revoked"
+        if self.patient.is_archived:
+            return "closed"
         if self.intake.is_submitted:
             return "completed"
         if self.expires_at <= timezone.now():

@@ -620,3 +620,16 @@ def test_an_intake_started_by_the_therapist_is_continued_by_the_link(
     # Complaint is done; the first open form section is the week.
     assert f'href="{portal(token, "activities")}"' in welcome
     assert "Aching low back on the left" in text(visitor.get(portal(token, "complaint")))
+
+
+def test_archiving_a_client_closes_their_open_link(client, therapist, patient):  # type: ignore[no-untyped-def]
+    from myomap.intake.services import intake_link_create
+    from myomap.patients.services import patient_archive, patient_restore
+
+    _, token = intake_link_create(actor=therapist, patient=patient)
+    url = reverse("portal:intake", args=[token])
+    assert client.get(url).status_code == 200
+    patient_archive(actor=therapist, patient=patient)
+    assert client.get(url).status_code == 404
+    patient_restore(actor=therapist, patient=patient)
+    assert client.get(url).status_code == 200

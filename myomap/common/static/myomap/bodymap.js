@@ -84,7 +84,16 @@
         changed();
       }
       syncEditor(); paint(id); renderList();
-      editor.querySelector('[data-intensity="' + intensityInput(id).value + '"]').focus();
+      editor.querySelector('[data-intensity="' + intensityInput(id).value + '"]').focus({ preventScroll: true });
+      keepInView(root.querySelector('.region[data-region="' + id + '"]'));
+    }
+
+    // On phones the editor is a bottom sheet: scroll the tapped region into the space above it.
+    function keepInView(region) {
+      if (!region || getComputedStyle(editor).position !== "fixed") return;
+      const top = region.getBoundingClientRect().top;
+      const room = window.innerHeight - editor.offsetHeight;
+      if (top < 0 || top > room * 0.7) window.scrollBy({ top: top - room * 0.3 });
     }
 
     editor.addEventListener("click", function (event) {
