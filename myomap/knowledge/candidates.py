@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 
 from myomap_core import atlas
-from myomap_core.knowledge import load_knowledge_base
 from myomap_core.pain import PainMark
 from myomap_core.referral import Candidate, PainInput, infer_sources, referral_pattern
 
@@ -53,7 +52,3 @@ def candidates_for(marks: tuple[PainMark, ...], top: int = TOP) -> list[ShownCan
             )
         )
     return shown
-
-
-def muscle_name(muscle_id: str) -> str:
-    return load_knowledge_base().muscle(muscle_id).name

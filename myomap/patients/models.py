@@ -58,10 +58,3 @@ class Patient(TimeStamped):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
-
-    def age_on(self, day: object) -> int:
-        from datetime import date
-
-        assert isinstance(day, date)
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
