@@ -11,8 +11,11 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from myomap.assessments.api import router as assessments_router
 from myomap.knowledge.api import router as knowledge_router
+from myomap.outcomes.api import router as outcomes_router
 from myomap.patients.api import router as patients_router
+from myomap.screening.api import router as screening_router
 from myomap_core.errors import DomainError
 
 api = NinjaAPI(
@@ -20,7 +23,10 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=django_auth,
-    description="Clients, intake, pain maps and the clinical knowledge queries of Myomap.",
+    description=(
+        "Clients, intake, pain maps, safety screening, assessments, outcome measures and the "
+        "clinical knowledge queries of Myomap."
+    ),
 )
 
 
@@ -80,3 +86,6 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 api.add_router("/clients", patients_router)
 api.add_router("", knowledge_router)
+api.add_router("", screening_router)
+api.add_router("", assessments_router)
+api.add_router("", outcomes_router)

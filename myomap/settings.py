@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "myomap.intake",
     "myomap.portal",
     "myomap.knowledge",
+    "myomap.screening",
+    "myomap.assessments",
+    "myomap.outcomes",
+    "myomap.reports",
 ]
 
 MIDDLEWARE = [
@@ -149,8 +153,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Uploads (posture photos, clearance documents) are private: never under static, no
+# MEDIA_URL; they are served only through access-checked views.
+MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if DEBUG or os.environ.get("MYOMAP_PLAIN_STATIC") == "1":

@@ -11,5 +11,8 @@ urlpatterns = [
     path("", include("myomap.intake.urls")),
     path("", include("myomap.portal.urls")),
     path("", include("myomap.knowledge.urls")),
+    path("", include("myomap.screening.urls")),
+    path("", include("myomap.assessments.urls")),
+    path("", include("myomap.outcomes.urls")),
     path("api/v1/", api.urls),
 ]

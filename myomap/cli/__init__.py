@@ -12,7 +12,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES: tuple[str, ...] = ("myomap.cli.app", "myomap.cli.knowledge")
+COMMAND_MODULES: tuple[str, ...] = (
+    "myomap.cli.app",
+    "myomap.cli.knowledge",
+    "myomap.cli.screening",
+    "myomap.cli.posture",
+    "myomap.cli.score",
+)
 """Modules that register subcommands, in the order their commands are listed."""
 
 

@@ -23,6 +23,19 @@ def _plain_static(settings):  # type: ignore[no-untyped-def]
     }
 
 
+@pytest.fixture(autouse=True)
+def _private_uploads(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploads go to a folder of the test's own, never to var/private."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": "/no-public-url/"},
+        },
+    }
+
+
 @pytest.fixture
 def clinic(db) -> Clinic:  # type: ignore[no-untyped-def]
     return Clinic.objects.create(

@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from myomap.intake.models import IntakeLink
-from myomap.intake.services import intake_link_create, intake_start, pain_map_record
-from myomap_core.pain import pain_marks
+from tests.web.scoped import scoped_ids
 
-CLIENT_SCOPED = {"patient_id", "intake_id", "link_id"}
+NOT_CLIENT_SCOPED = {"token", "slug", "muscle_id"}
+"""URL parameters that do not name a client's object: private-link tokens, section
+slugs, knowledge-base ids."""
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -32,8 +33,12 @@ def client_scoped_urls(ids: dict[str, object], *, api: bool = False) -> list[str
     urls = []
     for name, pattern in _patterns(get_resolver()):
         params = set(pattern.pattern.converters)
-        if not params & CLIENT_SCOPED or name.startswith("api:") != api:
+        if not params - NOT_CLIENT_SCOPED or name.startswith("api:") != api:
             continue
+        missing = params - set(ids)
+        assert not missing, (
+            f"{name} takes {sorted(missing)}: add a module to tests/web/scoped/ that makes one"
+        )
         kwargs = {p: ids[p] for p in params}
         urls.append(reverse(name, kwargs=kwargs))
     return urls
@@ -41,15 +46,7 @@ def client_scoped_urls(ids: dict[str, object], *, api: bool = False) -> list[str
 
 @pytest.fixture
 def ids(therapist, patient):  # type: ignore[no-untyped-def]
-    intake = intake_start(actor=therapist, patient=patient)
-    link, _ = intake_link_create(actor=therapist, patient=patient)
-    pain_map_record(actor=therapist, patient=patient, marks=pain_marks([("sacrum", 4, "aching")]))
-    return {
-        "patient_id": patient.pk,
-        "intake_id": intake.pk,
-        "link_id": link.pk,
-        "slug": "complaint",
-    }
+    return {"patient_id": patient.pk, **scoped_ids(therapist, patient)}
 
 
 def test_the_enumeration_finds_the_client_pages(ids):  # type: ignore[no-untyped-def]

@@ -1,0 +1,3 @@
+"""Pages of the assessments app."""
+
+from __future__ import annotations

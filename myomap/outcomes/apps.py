@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "myomap.outcomes"
+    verbose_name = "Outcome measures"

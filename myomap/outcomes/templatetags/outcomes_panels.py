@@ -1,0 +1,18 @@
+"""Panels the outcomes app adds to the client page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("outcomes/_outcomes_card.html", takes_context=True)
+def outcomes_card(context: template.Context, patient: Any) -> dict[str, Any]:
+    return {
+        "patient": patient,
+        "request": context.get("request"),
+        "clinical": context.get("clinical"),
+    }

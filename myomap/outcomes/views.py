@@ -1,0 +1,3 @@
+"""Pages of the outcomes app."""
+
+from __future__ import annotations

@@ -1,0 +1,63 @@
+"""Printed documents: an HTML template rendered to PDF by WeasyPrint, fully offline.
+
+Letters and reports extend ``reports/print_base.html``, which carries the clinic's
+letterhead and the print stylesheet. Nothing is fetched from the network: the only
+resources a document may use are Myomap's own static files and ``data:`` URLs.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+STATIC_PREFIX = "myomap-static:/"
+
+
+def _offline_fetcher() -> Any:
+    """A fetcher that serves Myomap's static files and data URLs, and refuses the rest."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class OfflineFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(STATIC_PREFIX):
+                found = finders.find(url.removeprefix(STATIC_PREFIX).lstrip("/"))
+                if found:
+                    path = found if isinstance(found, str) else found[0]
+                    with open(path, "rb") as handle:
+                        body = handle.read()
+                    mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
+            raise ValueError(f"Printed documents may not load {url!r}: only Myomap's own files.")
+
+    return OfflineFetcher(allowed_protocols=("data", STATIC_PREFIX.rstrip(":/")))
+
+
+def render_pdf(
+    template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+) -> bytes:
+    """Render a template to PDF bytes.
+
+    In the template, refer to static files as ``myomap-static:/<path>`` (the
+    ``print_base.html`` stylesheet link does this).
+    """
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context, request=request)
+    document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=_offline_fetcher())
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    """An HTTP response carrying a PDF, never cached by the browser."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,3 @@
+"""Pages of the screening app."""
+
+from __future__ import annotations
