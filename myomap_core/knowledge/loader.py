@@ -1,7 +1,8 @@
 """Parse the knowledge-base data files, cross-check them once, and index them.
 
 ``load_knowledge_base()`` reads every ``muscles_*.toml`` in the package data plus the
-vocabularies (``sources.toml``, ``chains.toml``, ``conditions.toml``) and returns a
+vocabularies (``sources.toml`` and any ``sources_<topic>.toml``, ``chains.toml``,
+``conditions.toml``) and returns a
 cached :class:`KnowledgeBase`. Every inconsistency raises ``KnowledgeBaseError`` whose
 field names the file, the record and the key, e.g.
 ``muscles_back_pelvis.toml: quadratus_lumborum.trigger_points[1].essential[0].area``.
@@ -458,6 +459,23 @@ def _vocabulary(file: Traversable, key: str, make: Callable[[_Table], R]) -> dic
     return items
 
 
+def _sources(directory: Traversable) -> dict[str, Source]:
+    """``sources.toml`` plus any topical ``sources_<topic>.toml`` beside it."""
+    sources = _vocabulary(_file(directory, "sources.toml"), "source", _source)
+    topical = sorted(
+        (f for f in _package_data().iterdir() if f.name.startswith("sources_")),
+        key=lambda f: f.name,
+    )
+    for file in topical:
+        for source_id, source in _vocabulary(file, "source", _source).items():
+            if source_id in sources:
+                raise KnowledgeBaseError(
+                    "source id used twice", field=f"{file.name}: {source_id}", value=source_id
+                )
+            sources[source_id] = source
+    return sources
+
+
 def _source(t: _Table) -> Source:
     values = (t.text("id"), t.text("label"), t.text("citation"))
     ours = t.get("ours")
@@ -511,7 +529,7 @@ def _load_package() -> KnowledgeBase:
 
 
 def _load(directory: Traversable) -> KnowledgeBase:
-    sources = _vocabulary(_file(directory, "sources.toml"), "source", _source)
+    sources = _sources(directory)
     chains = _vocabulary(_file(directory, "chains.toml"), "chain", _described(Chain))
     conditions = _vocabulary(
         _file(directory, "conditions.toml"), "condition", _described(Condition)
