@@ -153,7 +153,12 @@ def parse_cli(text: str) -> dict[str, object]:
         item = inst.item(section)
         where = f"answer {position} ({section})"
         ticks = part.split("+") if "+" in part else [part]
-        values = [whole_answer(item, t, 0, 5, where=where) for t in ticks]
+        try:
+            values = [whole_answer(item, t, 0, 5, where=where) for t in ticks]
+        except OutcomeInputError as error:
+            raise OutcomeInputError(
+                f"{error.message}; or - for a skipped section", field=where, value=part
+            ) from None
         if len(values) == 1:
             answers[section] = values[0]
         else:
