@@ -1,3 +1,462 @@
-"""Pages of the outcomes app."""
+"""Pages of the outcomes app: recording, progress, private links, the dashboard, the report."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from myomap.clinics.access import clinic_member
+from myomap.clinics.models import Role
+from myomap.common.audit import Origin, audit_record
+from myomap.common.models import AuditAction
+from myomap.outcomes import report, selectors
+from myomap.outcomes.forms import (
+    ItemsForm,
+    LinkForm,
+    Screen,
+    SessionNumberForm,
+    initial_from,
+    screens,
+)
+from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
+from myomap.outcomes.services import (
+    LinkClosed,
+    LinkIncomplete,
+    carried_activities,
+    latest_session_number,
+    link_create,
+    link_find,
+    link_revoke,
+    link_save_answers,
+    link_submit,
+    next_session_number,
+    response_record,
+    score_text,
+)
+from myomap.patients.access import access_patient
+from myomap.patients.models import Patient
+from myomap.reports.pdf import pdf_response, render_pdf
+from myomap_core import outcomes as core
+from myomap_core.errors import DomainError
+
+CLINICIANS = (Role.OWNER, Role.THERAPIST)
+
+
+def _patient(request: HttpRequest, patient_id: int, what: str = "outcome measures") -> Patient:
+    return access_patient(request.user, patient_id, request=request, clinical=True, what=what)  # type: ignore[arg-type]
+
+
+def _spec(slug: str) -> core.Instrument:
+    try:
+        return core.instrument(slug)
+    except DomainError:
+        raise Http404("No such questionnaire.") from None
+
+
+def _attach_error(form: ItemsForm, exc: DomainError) -> None:
+    """Put the core's error on the item it names, or at the top of the form."""
+    if exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+@clinic_member(*CLINICIANS)
+def progress_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    context = {
+        "patient": patient,
+        "progress": selectors.progress_of(patient),
+        "instruments": core.instruments(),
+        "links": selectors.open_links(patient),
+        "link_form": LinkForm(
+            initial={
+                "instruments": [str(core.InstrumentId.NPRS), str(core.InstrumentId.ODI)],
+                "session_number": latest_session_number(patient),
+                "email": patient.email,
+            }
+        ),
+    }
+    return render(request, "outcomes/progress.html", context)
+
+
+@clinic_member(*CLINICIANS)
+def record(request: HttpRequest, patient_id: int, slug: str) -> HttpResponse:
+    """The therapist fills a questionnaire with the client (the whole form; sections on phones)."""
+    patient = _patient(request, patient_id)
+    spec = _spec(slug)
+    if patient.is_archived:
+        messages.error(request, "Restore the client from the archive before recording outcomes.")
+        return redirect("patients:detail", patient.pk)
+    parts = screens(spec)
+    context: dict[str, Any] = {"patient": patient, "spec": spec}
+    if request.method != "POST":
+        initial = (
+            initial_from(carried_activities(patient), spec.items)
+            if spec.id == core.InstrumentId.PSFS
+            else {}
+        )
+        context["form"] = ItemsForm(items=spec.items, initial=initial)
+        context["session_form"] = SessionNumberForm(
+            initial={"session_number": next_session_number(patient)}
+        )
+        context["parts"] = _parts(context["form"], parts)
+        return render(request, "outcomes/record.html", context)
+    form = ItemsForm(request.POST, items=spec.items)
+    session_form = SessionNumberForm(request.POST)
+    context.update(form=form, session_form=session_form)
+    if form.is_valid() and session_form.is_valid():
+        try:
+            response = response_record(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                instrument=spec.id,
+                answers=form.answers(),
+                session_number=session_form.cleaned_data["session_number"],
+                origin=Origin.of(request),
+            )
+        except DomainError as exc:
+            _attach_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{spec.short_name} recorded: "
+                f"{score_text(response.instrument, response.score_display, response.band)}.",
+            )
+            return redirect("patients:detail", patient.pk)
+    context["parts"] = _parts(form, parts)
+    return render(request, "outcomes/record.html", context, status=400)
+
+
+def _parts(form: ItemsForm, parts: list[Screen]) -> list[dict[str, Any]]:
+    return [{"screen": s, "rows": form.rows(s.items)} for s in parts]
+
+
+@clinic_member(*CLINICIANS)
+def response_detail(request: HttpRequest, patient_id: int, response_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id, "an outcome questionnaire")
+    response = get_object_or_404(OutcomeResponse, pk=response_id, patient=patient)
+    spec = core.instrument(response.instrument)
+    rows = []
+    for item in spec.items:
+        value = response.answers.get(item.id)
+        if item.kind == "tick":
+            answer = "Yes" if value else "No"
+        elif value is None:
+            answer = "Skipped"
+        else:
+            answer = {o.value: o.text for o in item.options}.get(value, str(value))  # type: ignore[call-overload]
+        rows.append(
+            {"item": item, "answer": answer, "skipped": value is None and item.kind != "tick"}
+        )
+    context = {
+        "patient": patient,
+        "response": response,
+        "spec": spec,
+        "rows": rows,
+        "text": score_text(response.instrument, response.score_display, response.band),
+    }
+    return render(request, "outcomes/response.html", context)
+
+
+@clinic_member(*CLINICIANS)
+def link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if patient.is_archived:
+        messages.error(request, "Restore the client from the archive before sending a link.")
+        return redirect("patients:detail", patient.pk)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "patient": patient,
+            "progress": selectors.progress_of(patient),
+            "instruments": core.instruments(),
+            "links": selectors.open_links(patient),
+            "link_form": form,
+        }
+        return render(request, "outcomes/progress.html", context, status=400)
+    send_to = form.cleaned_data["email"] if request.POST.get("send") else ""
+    link, token = link_create(
+        actor=request.user,  # type: ignore[arg-type]
+        patient=patient,
+        instruments=form.cleaned_data["instruments"],
+        session_number=form.cleaned_data["session_number"],
+        sent_to=send_to,
+        origin=Origin.of(request),
+    )
+    url = request.build_absolute_uri(reverse("outcomes:q_start", args=[token]))
+    if send_to:
+        send_mail(
+            subject=f"Your questionnaire from {patient.clinic.name}",
+            message=(
+                f"Hello {patient.preferred_name or patient.first_name},\n\n"
+                f"Please answer a few short questions about your pain and daily activities:\n"
+                f"{url}\n\nThe link is private to you and works for 7 days. You can stop and come "
+                f"back to it at any time.\n\n{patient.clinic.name}"
+            ),
+            from_email=None,
+            recipient_list=[send_to],
+        )
+        messages.success(request, f"The questionnaire link was emailed to {send_to}.")
+    names = [core.instrument(i).name for i in link.instruments]
+    return render(
+        request,
+        "outcomes/link_created.html",
+        {"patient": patient, "link": link, "url": url, "names": names},
+    )
+
+
+@clinic_member(*CLINICIANS)
+def link_revoke_view(
+    request: HttpRequest, patient_id: int, questionnaire_link_id: int
+) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    link = get_object_or_404(QuestionnaireLink, pk=questionnaire_link_id, patient=patient)
+    link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    messages.success(request, "The questionnaire link was revoked; it no longer opens.")
+    return redirect("outcomes:progress", patient.pk)
+
+
+@clinic_member(*CLINICIANS)
+def report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id, "progress report")
+    context = report.report_context(patient, author=request.user)  # type: ignore[arg-type]
+    pdf = render_pdf("outcomes/report.html", context, request)
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.EXPORT,
+            clinic=patient.clinic,
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            obj=patient,
+            summary=f"Printed the progress report of {patient.full_name}",
+            origin=Origin.of(request),
+        )
+    name = f"progress-report-{patient.last_name.lower()}-{timezone.localdate():%Y-%m-%d}.pdf"
+    return pdf_response(pdf, name.replace(" ", "-").replace("'", ""))
+
+
+@clinic_member(*CLINICIANS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard(clinic=request.user.clinic)  # type: ignore[union-attr]
+    groups = [
+        {
+            "key": "worsening",
+            "title": "Worsening",
+            "help": "Worse than the baseline by a clinically important amount: reassess first.",
+            "rows": board.worsening,
+            "warn": True,
+        },
+        {
+            "key": "not-on-track",
+            "title": "Not on track",
+            "help": "No important improvement after three or more sessions; flagged clients "
+            "need a plan review or referral by session 5.",
+            "rows": board.not_on_track,
+            "warn": True,
+        },
+        {
+            "key": "due",
+            "title": "Due for questionnaires",
+            "help": f"No questionnaire in the last {board.due_after_days} days (or since the "
+            "reassessment interval of clients in maintenance), or none yet.",
+            "rows": board.due,
+            "warn": False,
+        },
+        {
+            "key": "maintenance",
+            "title": "Ready for maintenance",
+            "help": "Sustained important improvement: propose maintenance care and a "
+            "reassessment date.",
+            "rows": board.maintenance,
+            "warn": False,
+        },
+    ]
+    return render(request, "outcomes/dashboard.html", {"board": board, "groups": groups})
+
+
+# The client's private link -------------------------------------------------------------------
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    # The same page for unknown, expired, revoked and completed links alike.
+    return render(request, "outcomes/q_unavailable.html", status=404)
+
+
+def _link_screens(link: QuestionnaireLink) -> list[Screen]:
+    return [s for i in link.instruments for s in screens(core.instrument(i))]
+
+
+def _answered(link: QuestionnaireLink, screen: Screen) -> bool:
+    given = link.draft.get(str(screen.instrument.id), {})
+    return any(item.id in given for item in screen.items)
+
+
+def _resume_slug(link: QuestionnaireLink) -> str:
+    for screen in _link_screens(link):
+        if not _answered(link, screen):
+            return screen.slug
+    return "review"
+
+
+@never_cache
+def q_start(request: HttpRequest, token: str) -> HttpResponse:
+    link = link_find(token)
+    if link is None:
+        return _unavailable(request)
+    with transaction.atomic():
+        link.last_opened_at = timezone.now()
+        link.save(update_fields=["last_opened_at"])
+        audit_record(
+            action=AuditAction.VIEW,
+            clinic=link.clinic,
+            actor=None,
+            patient=link.patient,
+            obj=link,
+            summary="The client opened the private questionnaire link",
+            origin=Origin.of(request),
+        )
+    context = {
+        "link": link,
+        "clinic": link.clinic,
+        "patient": link.patient,
+        "specs": [core.instrument(i) for i in link.instruments],
+        "resume_url": reverse("outcomes:q_screen", args=[token, _resume_slug(link)]),
+        "resuming": _resume_slug(link) != _link_screens(link)[0].slug,
+        "screen_count": len(_link_screens(link)),
+    }
+    return render(request, "outcomes/q_welcome.html", context)
+
+
+@never_cache
+def q_screen(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+    link = link_find(token)
+    if link is None:
+        if slug == "done":
+            return _q_done(request, token)
+        return _unavailable(request)
+    if slug == "review":
+        return _q_review(request, link, token)
+    all_screens = _link_screens(link)
+    index = next((n for n, s in enumerate(all_screens) if s.slug == slug), None)
+    if index is None:
+        return redirect("outcomes:q_screen", token, _resume_slug(link))
+    screen = all_screens[index]
+    instrument = str(screen.instrument.id)
+    autosave = request.GET.get("autosave") == "1"
+    context: dict[str, Any] = {
+        "link": link,
+        "clinic": link.clinic,
+        "patient": link.patient,
+        "screen": screen,
+        "step_number": index + 1,
+        "step_count": len(all_screens),
+        "previous": all_screens[index - 1] if index > 0 else None,
+        "autosave_url": request.path + "?autosave=1",
+        "screen_count_in_instrument": len(screens(screen.instrument)),
+    }
+    if request.method != "POST":
+        initial = initial_from(link.draft.get(instrument, {}), screen.items)
+        context["form"] = ItemsForm(items=screen.items, initial=initial)
+        return render(request, "outcomes/q_screen.html", context)
+    form = ItemsForm(request.POST, items=screen.items)
+    context["form"] = form
+    if not form.is_valid():
+        if autosave:
+            return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+        return render(request, "outcomes/q_screen.html", context, status=400)
+    try:
+        link_save_answers(
+            link=link,
+            instrument=instrument,
+            item_ids=[i.id for i in screen.items],
+            answers=form.answers(),
+        )
+    except LinkClosed:
+        return _unavailable(request)
+    if autosave:
+        return JsonResponse({"saved": True})
+    if "back" in request.POST and index > 0:
+        return redirect("outcomes:q_screen", token, all_screens[index - 1].slug)
+    following = all_screens[index + 1].slug if index + 1 < len(all_screens) else "review"
+    return redirect("outcomes:q_screen", token, following)
+
+
+def _q_review(request: HttpRequest, link: QuestionnaireLink, token: str) -> HttpResponse:
+    all_screens = _link_screens(link)
+    parts = []
+    for instrument in link.instruments:
+        spec = core.instrument(instrument)
+        given = link.draft.get(instrument, {})
+        own = [s for s in all_screens if s.instrument.id == spec.id]
+        answerable = [i for i in spec.items if i.kind != "tick"]
+        open_screens = [
+            s for s in own if not _answered(link, s) and any(i.kind != "tick" for i in s.items)
+        ]
+        parts.append(
+            {
+                "spec": spec,
+                "answered": sum(1 for i in answerable if i.id in given),
+                "total": len(answerable),
+                "ticked": sum(1 for i in spec.items if i.kind == "tick" and given.get(i.id)),
+                "tick_only": not answerable,
+                "open": [
+                    {"title": s.title, "url": reverse("outcomes:q_screen", args=[token, s.slug])}
+                    for s in open_screens
+                ],
+                "first_url": reverse("outcomes:q_screen", args=[token, own[0].slug]),
+            }
+        )
+    context: dict[str, Any] = {
+        "link": link,
+        "clinic": link.clinic,
+        "patient": link.patient,
+        "parts": parts,
+        "previous_url": reverse("outcomes:q_screen", args=[token, all_screens[-1].slug]),
+    }
+    if request.method != "POST":
+        return render(request, "outcomes/q_review.html", context)
+    try:
+        link_submit(link=link, origin=Origin.of(request))
+    except LinkClosed:
+        return _unavailable(request)
+    except LinkIncomplete as exc:
+        context["problems"] = [
+            {"spec": core.instrument(i), "message": e.message, "part": p}
+            for i, e in exc.errors.items()
+            for p in parts
+            if str(p["spec"].id) == i
+        ]
+        return render(request, "outcomes/q_review.html", context, status=400)
+    return redirect("outcomes:q_screen", token, "done")
+
+
+def _q_done(request: HttpRequest, token: str) -> HttpResponse:
+    from myomap.outcomes.services import hash_token
+
+    link = (
+        QuestionnaireLink.objects.select_related("clinic")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True, submitted_at__isnull=False)
+        .first()
+    )
+    if link is None:
+        return _unavailable(request)
+    return render(request, "outcomes/q_done.html", {"clinic": link.clinic})

@@ -1,0 +1,110 @@
+"""Outcome questionnaire responses, each stored with its score, and private questionnaire links."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+INSTRUMENT_CHOICES = [
+    ("nprs", "Pain rating (NPRS)"),
+    ("odi", "Oswestry Disability Index"),
+    ("rmdq", "Roland-Morris Disability Questionnaire"),
+    ("startback", "Keele STarT Back"),
+    ("psfs", "Patient-Specific Functional Scale"),
+]
+
+
+class OutcomeResponse(models.Model):
+    """One filled questionnaire and the score the clinical core gave it.
+
+    ``answers`` maps item id -> answer; a skipped item is absent (never stored as 0).
+    ``session_number`` is the number of treatment sessions completed when it was taken
+    (0 = before the first treatment, the baseline).
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="outcome_responses"
+    )
+    instrument = models.CharField(max_length=12, choices=INSTRUMENT_CHOICES)
+    answers = models.JSONField(default=dict, blank=True)
+    score_value = models.FloatField()
+    score_display = models.CharField(max_length=20)
+    band = models.CharField(max_length=20, blank=True)
+    band_label = models.CharField(max_length=80, blank=True)
+    subscores = models.JSONField(default=dict, blank=True)
+    answered = models.PositiveSmallIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True)
+    session_number = models.PositiveSmallIntegerField(default=0)
+    taken_at = models.DateTimeField(default=timezone.now)
+    filled_by_client = models.BooleanField(default=False)
+    link = models.ForeignKey(
+        "outcomes.QuestionnaireLink",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "instrument", "-taken_at"]),
+            models.Index(fields=["clinic", "-taken_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_instrument_display()} {self.score_display} of patient {self.patient_id}"
+
+
+class QuestionnaireLink(models.Model):
+    """A private link for one client to fill one or more questionnaires.
+
+    Only the token's SHA-256 hash is stored. ``draft`` keeps the answers as the client goes
+    (instrument id -> item id -> answer), so the same link resumes where they stopped.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="questionnaire_links"
+    )
+    instruments = models.JSONField(default=list)
+    draft = models.JSONField(default=dict, blank=True)
+    session_number = models.PositiveSmallIntegerField(default=0)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    sent_to = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Questionnaire link {self.pk} ({self.state})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.submitted_at is not None:
+            return "completed"
+        if self.patient.is_archived:
+            return "closed"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

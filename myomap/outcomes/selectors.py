@@ -1,0 +1,342 @@
+"""Reads for outcome measures: a client's responses, progress and charts; the clinic dashboard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from myomap.clinics.models import Clinic
+from myomap.outcomes import charts
+from myomap.outcomes.forms import activity_name, activity_rating
+from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
+from myomap.outcomes.services import score_summary, score_text
+from myomap.patients.models import Patient
+from myomap_core import outcomes as core
+from myomap_core import progress
+
+DUE_AFTER_DAYS = 28
+"""A client in care is due for questionnaires when none was taken in this many days."""
+
+TRACKED = (
+    core.InstrumentId.NPRS,
+    core.InstrumentId.ODI,
+    core.InstrumentId.RMDQ,
+    core.InstrumentId.PSFS,
+)
+"""Instruments that measure change over time. STarT Back is a screening (risk) tool."""
+
+PLAN_TEXT = {
+    progress.Status.BASELINE: (
+        "Baseline recorded. Continue the plan and repeat the questionnaires after the next "
+        "sessions to measure change."
+    ),
+    progress.Status.IMPROVING: (
+        "Improving. Continue the current plan and confirm the change at the next measurement."
+    ),
+    progress.Status.ON_TRACK: (
+        "On track for an important improvement within three to five sessions. Continue the plan."
+    ),
+    progress.Status.NOT_YET_IMPROVED: (
+        "No important change yet. Continue the plan; review it if there is still no important "
+        "change by session 5."
+    ),
+    progress.Status.NOT_IMPROVING: (
+        "No important improvement by session 5. Review the treatment plan, reassess, or refer "
+        "the client to their physician."
+    ),
+    progress.Status.WORSENING: (
+        "Worsening beyond the minimal clinically important difference. Reassess before the next "
+        "treatment and consider referral to the physician."
+    ),
+    progress.Status.READY_FOR_MAINTENANCE: (
+        "Sustained important improvement. Move to maintenance care with a planned reassessment."
+    ),
+}
+
+
+@dataclass
+class Chart:
+    title: str
+    svg: SafeString
+    caption: str
+
+
+@dataclass
+class InstrumentSummary:
+    spec: core.Instrument
+    latest: OutcomeResponse
+    baseline: OutcomeResponse
+    count: int
+    change: progress.Change | None
+
+    @property
+    def text(self) -> str:
+        return score_text(self.latest.instrument, self.latest.score_display, self.latest.band)
+
+
+@dataclass
+class Progress:
+    responses: list[OutcomeResponse]
+    status: progress.ProgressStatus | None
+    summaries: list[InstrumentSummary]
+    charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def plan(self) -> str:
+        if self.status is None:
+            return "No outcome questionnaires yet: take a baseline before the first treatment."
+        text = PLAN_TEXT.get(self.status.status, "")
+        weeks = self.status.reassess_in_weeks
+        if weeks:
+            text += f" Reassess in {weeks} weeks."
+        return text
+
+
+def responses_of(patient: Patient) -> list[OutcomeResponse]:
+    """The client's responses, oldest first."""
+    return list(OutcomeResponse.objects.filter(patient=patient).order_by("taken_at", "id"))
+
+
+def measurements(responses: Iterable[OutcomeResponse]) -> list[progress.Measurement]:
+    return [
+        progress.Measurement(
+            instrument=core.InstrumentId(r.instrument),
+            value=r.score_value,
+            session=r.session_number,
+            taken_on=timezone.localdate(r.taken_at),
+        )
+        for r in responses
+        if r.instrument in TRACKED
+    ]
+
+
+def status_of(responses: Sequence[OutcomeResponse]) -> progress.ProgressStatus | None:
+    found = measurements(responses)
+    return progress.progress_status(found) if found else None
+
+
+def summaries(
+    responses: Sequence[OutcomeResponse], status: progress.ProgressStatus | None
+) -> list[InstrumentSummary]:
+    """Per instrument: the baseline, the latest and the change between them."""
+    by_instrument: dict[str, list[OutcomeResponse]] = defaultdict(list)
+    for r in responses:
+        by_instrument[r.instrument].append(r)
+    changes = {str(c.instrument): c for c in (status.changes if status else ())}
+    result = []
+    for spec in core.instruments():
+        rows = by_instrument.get(str(spec.id))
+        if not rows:
+            continue
+        change = changes.get(str(spec.id))
+        if change is None and len(rows) > 1 and spec.id in TRACKED:
+            change = progress.change(spec.id, rows[0].score_value, rows[-1].score_value)
+        result.append(InstrumentSummary(spec, rows[-1], rows[0], len(rows), change))
+    return result
+
+
+def progress_of(patient: Patient, *, with_charts: bool = True) -> Progress:
+    responses = responses_of(patient)
+    status = status_of(responses)
+    result = Progress(responses, status, summaries(responses, status))
+    if with_charts:
+        result.charts = charts_for(responses)
+    return result
+
+
+def _important_threshold(spec: core.Instrument, baseline: float) -> float | None:
+    """The smallest change from ``baseline`` that counts as important (points OR percent)."""
+    options = []
+    if spec.mcid_points is not None:
+        options.append(spec.mcid_points)
+    if spec.mcid_percent is not None and baseline > 0:
+        options.append(baseline * spec.mcid_percent / 100)
+    return min(options) if options else None
+
+
+def _series_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
+    baseline = rows[0].score_value
+    threshold = _important_threshold(spec, baseline)
+    band = None
+    if threshold is not None:
+        band = charts.Band(
+            max(spec.minimum, baseline - threshold),
+            min(spec.maximum, baseline + threshold),
+            f"Change smaller than the MCID (±{charts._num(threshold)} from the baseline)",
+        )
+    points = tuple(
+        charts.Point(float(r.session_number), r.score_value, r.score_display) for r in rows
+    )
+    better = "lower" if spec.direction == core.Direction.LOWER_IS_BETTER else "higher"
+    unit = " %" if spec.unit == "%" else ""
+    values = ", ".join(f"session {r.session_number}: {r.score_display}{unit}" for r in rows)
+    desc = (
+        f"{spec.name} after each number of treatment sessions ({values}). {better.capitalize()} "
+        "is better."
+    )
+    if band is not None:
+        desc += (
+            f" The shaded band from {charts._num(band.low)} to {charts._num(band.high)} marks "
+            "changes smaller than the minimal clinically important difference from the baseline."
+        )
+    svg = charts.line_chart(
+        [charts.Series(spec.short_name, points)],
+        title=f"{spec.short_name} over sessions",
+        desc=desc,
+        x_label="Treatment sessions completed",
+        y_label=f"{spec.short_name}{' (%)' if spec.unit == '%' else ''}",
+        y_min=spec.minimum,
+        y_max=spec.maximum,
+        band=band,
+    )
+    caption = f"{spec.name}: {better} is better."
+    if band is not None:
+        caption += (
+            " Points outside the shaded band differ from the baseline by an important amount."
+        )
+    return Chart(f"{spec.short_name} over sessions", svg, caption)
+
+
+def _psfs_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
+    """Each activity's rating at the first PSFS and at the latest (carried forward by name)."""
+    first, last = rows[0], rows[-1]
+    groups = []
+    for item in spec.items:
+        if item.kind != "activity":
+            continue
+        name = activity_name(last.answers.get(item.id)) or activity_name(first.answers.get(item.id))
+        if not name:
+            continue
+        then = activity_rating(first.answers.get(item.id))
+        now = activity_rating(last.answers.get(item.id))
+        values: tuple[float | None, ...] = (
+            (_maybe(then),) if first is last else (_maybe(then), _maybe(now))
+        )
+        groups.append(charts.BarGroup(name, values))
+    names = (
+        [f"Session {first.session_number}"]
+        if first is last
+        else [f"After {first.session_number} sessions", f"After {last.session_number} sessions"]
+    )
+    told = "; ".join(
+        f"{g.label}: "
+        + ", ".join(
+            f"{n.lower()} {charts._num(v)}"
+            for n, v in zip(names, g.values, strict=False)
+            if v is not None
+        )
+        for g in groups
+    )
+    svg = charts.bar_chart(
+        groups,
+        names,
+        title="PSFS per activity",
+        desc=f"How well the client can do each activity they named, 0 = unable, 10 = as before "
+        f"the problem. {told}.",
+        y_label="Ability (0–10)",
+        y_min=0,
+        y_max=10,
+    )
+    return Chart(
+        "PSFS per activity",
+        svg,
+        "Each activity the client named, re-rated: 0 = unable, 10 = as well as before the "
+        "problem. Higher is better.",
+    )
+
+
+def _maybe(value: int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def charts_for(responses: Sequence[OutcomeResponse]) -> list[Chart]:
+    """NPRS over sessions, ODI and RMDQ with the MCID band, PSFS per activity."""
+    by_instrument: dict[str, list[OutcomeResponse]] = defaultdict(list)
+    for r in responses:
+        by_instrument[r.instrument].append(r)
+    result = []
+    for instrument_id in (core.InstrumentId.NPRS, core.InstrumentId.ODI, core.InstrumentId.RMDQ):
+        rows = by_instrument.get(str(instrument_id))
+        if rows:
+            result.append(_series_chart(core.instrument(instrument_id), rows))
+    psfs = by_instrument.get(str(core.InstrumentId.PSFS))
+    if psfs:
+        result.append(_psfs_chart(core.instrument(core.InstrumentId.PSFS), psfs))
+    return result
+
+
+def open_links(patient: Patient) -> list[QuestionnaireLink]:
+    return list(QuestionnaireLink.objects.filter(patient=patient).select_related("patient")[:5])
+
+
+# The dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    patient: Patient
+    status: progress.ProgressStatus | None
+    last_taken: datetime | None
+    latest: list[str]
+    reason: str
+
+
+@dataclass
+class Dashboard:
+    due: list[DashboardRow]
+    not_on_track: list[DashboardRow]
+    worsening: list[DashboardRow]
+    maintenance: list[DashboardRow]
+    due_after_days: int = DUE_AFTER_DAYS
+
+
+def dashboard(*, clinic: Clinic, now: datetime | None = None) -> Dashboard:
+    """The clinic's active clients sorted into the groups a therapist acts on.
+
+    Due: no questionnaire in the last ``DUE_AFTER_DAYS`` days (for clients ready for
+    maintenance: none since their reassessment interval), or none at all yet.
+    """
+    now = now or timezone.now()
+    patients = list(Patient.objects.filter(clinic=clinic, archived_at__isnull=True))
+    by_patient: dict[int, list[OutcomeResponse]] = defaultdict(list)
+    for r in OutcomeResponse.objects.filter(
+        clinic=clinic, patient__archived_at__isnull=True
+    ).order_by("taken_at", "id"):
+        by_patient[r.patient_id].append(r)
+    board = Dashboard([], [], [], [])
+    for patient in patients:
+        rows = by_patient.get(patient.pk, [])
+        status = status_of(rows)
+        last = rows[-1].taken_at if rows else None
+        latest_by: dict[str, OutcomeResponse] = {r.instrument: r for r in rows}
+        latest = [score_summary(r.instrument, r.score_display, r.band) for r in latest_by.values()]
+        due_days = DUE_AFTER_DAYS
+        if status is not None and status.status == progress.Status.READY_FOR_MAINTENANCE:
+            due_days = 7 * (status.reassess_in_weeks or 4)
+        if last is None:
+            board.due.append(
+                DashboardRow(patient, None, None, [], "No questionnaire yet: take a baseline.")
+            )
+        elif now - last > timedelta(days=due_days):
+            days = (now - last).days
+            board.due.append(
+                DashboardRow(patient, status, last, latest, f"Last questionnaire {days} days ago.")
+            )
+        if status is None:
+            continue
+        row = DashboardRow(patient, status, last, latest, status.explanation)
+        if status.status == progress.Status.WORSENING:
+            board.worsening.append(row)
+        elif status.status == progress.Status.NOT_IMPROVING or (
+            status.status == progress.Status.NOT_YET_IMPROVED and status.sessions >= 3
+        ):
+            board.not_on_track.append(row)
+        elif status.status == progress.Status.READY_FOR_MAINTENANCE:
+            board.maintenance.append(row)
+    board.not_on_track.sort(key=lambda r: r.status.status != progress.Status.NOT_IMPROVING)  # type: ignore[union-attr]
+    return board
