@@ -1,0 +1,100 @@
+"""Checking and cleaning uploaded posture photos.
+
+Every photo is decoded fully (a truncated or corrupt file fails here), turned upright from
+its orientation tag, and re-encoded without any metadata: EXIF (camera, time, GPS), XMP and
+ICC profiles are all dropped. HEIC photos from phones are read through pillow-heif and stored
+as JPEG.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # HEIC/HEIF support is optional at run time.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIC = True
+except ImportError:  # pragma: no cover
+    HEIC = False
+
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 50_000_000  # far above any phone camera; stops decompression bombs
+LONG_EDGE = 4000  # larger photos are scaled down; landmarks need no more
+ACCEPTED = {"JPEG": "jpg", "PNG": "png", "HEIF": "jpg", "HEIC": "jpg", "MPO": "jpg"}
+
+
+class PhotoRejected(ValueError):
+    """The upload is not a usable photo; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    content: bytes
+    extension: str
+    width: int
+    height: int
+
+
+def _read(upload: UploadedFile) -> bytes:
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise PhotoRejected(
+            f"The photo is {upload.size / 1024 / 1024:.1f} MB; the limit is 15 MB. "
+            "Export it at a smaller size and try again."
+        )
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PhotoRejected("The photo is larger than 15 MB.")
+    if not data:
+        raise PhotoRejected("The file is empty.")
+    return data
+
+
+def clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """The photo re-encoded without metadata, or ``PhotoRejected`` saying why."""
+    data = _read(upload)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            kind = (image.format or "").upper()
+            if kind not in ACCEPTED:
+                raise PhotoRejected(
+                    f"{kind or 'This'} files are not accepted: upload a JPEG, PNG or HEIC photo."
+                )
+            if image.width * image.height > MAX_PIXELS:
+                raise PhotoRejected("The photo has too many pixels to be a camera photo.")
+            image.load()  # decodes every pixel: truncated or corrupt data fails here
+    except PhotoRejected:
+        raise
+    except UnidentifiedImageError:
+        raise PhotoRejected(
+            "This file is not an image we can read: upload a JPEG, PNG or HEIC photo."
+        ) from None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning):
+        raise PhotoRejected(
+            "The image is damaged or incomplete (it may have been cut off while copying)."
+        ) from None
+    image = ImageOps.exif_transpose(image) or image
+    if max(image.size) > LONG_EDGE:
+        image.thumbnail((LONG_EDGE, LONG_EDGE), Image.Resampling.LANCZOS)
+    extension = ACCEPTED[kind]
+    out = io.BytesIO()
+    if extension == "png":
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        # A fresh image carries no text chunks, EXIF or ICC profile.
+        bare = Image.new(image.mode, image.size)
+        bare.paste(image)
+        bare.save(out, format="PNG", optimize=True)
+    else:
+        rgb = image.convert("RGB")
+        bare = Image.new("RGB", rgb.size)
+        bare.paste(rgb)
+        bare.save(out, format="JPEG", quality=90)
+    return CleanPhoto(out.getvalue(), extension, image.width, image.height)

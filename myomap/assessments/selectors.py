@@ -1,0 +1,275 @@
+"""Reads for assessments: the core's analyses of what was recorded, and drawing data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from myomap.assessments.models import (
+    Assessment,
+    ElementOverride,
+    ExamResult,
+    PalpationFinding,
+    PosturePhoto,
+)
+from myomap.intake.models import PainMap
+from myomap.patients.models import Patient
+from myomap_core.elements import (
+    AssessmentFacts,
+    Element,
+    ElementProfile,
+    ExamFact,
+    PalpationFact,
+    rate_elements,
+)
+from myomap_core.pain import PainQuality
+from myomap_core.posture import Landmark, PostureAnalysis, PostureInput, analyse
+from myomap_core.posture import View as CoreView
+
+
+def assessments_of(patient: Patient) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(patient=patient).order_by("-visit_date", "-id")
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The client's assessment before this one (by visit date, then creation)."""
+    return (
+        assessments_of(assessment.patient)
+        .exclude(pk=assessment.pk)
+        .filter(visit_date__lte=assessment.visit_date)
+        .exclude(visit_date=assessment.visit_date, pk__gt=assessment.pk)
+        .first()
+    )
+
+
+def pain_map_of(assessment: Assessment) -> PainMap | None:
+    """The pain map the assessment started from, or the client's latest one."""
+    if assessment.pain_map_id is not None:
+        return PainMap.objects.prefetch_related("marks").get(pk=assessment.pain_map_id)
+    return (
+        PainMap.objects.filter(patient=assessment.patient, marks__isnull=False)
+        .prefetch_related("marks")
+        .first()
+    )
+
+
+# --- Posture -----------------------------------------------------------------------------
+
+
+def posture_input(photo: PosturePhoto) -> PostureInput:
+    """What the core analyses: the same input the ``myomap posture`` command reads."""
+    return PostureInput(
+        view=CoreView(photo.view),
+        landmarks={k: (float(v[0]), float(v[1])) for k, v in photo.landmarks.items()},
+        scale_mm_per_px=photo.scale_mm_per_px,
+        image_size=(photo.width, photo.height),
+    )
+
+
+def posture_analysis(photo: PosturePhoto) -> PostureAnalysis:
+    return analyse(posture_input(photo))
+
+
+@dataclass(frozen=True)
+class OverlayLine:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    kind: str  # "measure" | "reference" | "scale"
+
+
+@dataclass(frozen=True)
+class OverlayLabel:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class OverlayPoint:
+    id: str
+    label: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Overlay:
+    width: int
+    height: int
+    unit: float  # one "pen" unit in image pixels, so drawings look alike on any photo size
+    points: tuple[OverlayPoint, ...]
+    lines: tuple[OverlayLine, ...]
+    labels: tuple[OverlayLabel, ...]
+
+    @property
+    def stroke(self) -> float:
+        return round(self.unit * 0.9, 2)
+
+    @property
+    def radius(self) -> float:
+        return round(self.unit * 3.2, 2)
+
+    @property
+    def font(self) -> float:
+        return round(self.unit * 8, 2)
+
+
+def overlay(photo: PosturePhoto, analysis: PostureAnalysis) -> Overlay:
+    """Landmarks, the measured lines, horizontal or vertical references and the values."""
+    unit = max(photo.width, photo.height) / 400
+    pts = {k: (float(v[0]), float(v[1])) for k, v in photo.landmarks.items()}
+    lines: list[OverlayLine] = []
+    labels: list[OverlayLabel] = []
+    for m in analysis.measures:
+        if not m.measurable or m.segment is None or m.value is None:
+            continue
+        a, b = (pts.get(_visible(s, pts)) for s in m.segment)
+        if a is None or b is None:
+            continue
+        lines.append(OverlayLine(a[0], a[1], b[0], b[1], "measure"))
+        length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1
+        if m.unit == "°":
+            # The horizontal through the first point, as long as the measured line.
+            x2 = a[0] + length if b[0] >= a[0] else a[0] - length
+            lines.append(OverlayLine(a[0], a[1], x2, a[1], "reference"))
+        else:
+            lines.append(OverlayLine(b[0], b[1] - length, b[0], b[1], "reference"))
+        labels.append(
+            OverlayLabel(
+                (a[0] + b[0]) / 2 + 4 * unit,
+                (a[1] + b[1]) / 2 - 4 * unit,
+                f"{m.value:.1f}{m.unit}",
+            )
+        )
+    if len(photo.scale_points) == 2:
+        (x1, y1), (x2, y2) = photo.scale_points
+        lines.append(OverlayLine(x1, y1, x2, y2, "scale"))
+    points = tuple(OverlayPoint(k, _label(k), x, y) for k, (x, y) in pts.items())
+    return Overlay(photo.width, photo.height, unit, points, tuple(lines), tuple(labels))
+
+
+def _visible(landmark: str, pts: dict[str, tuple[float, float]]) -> str:
+    # On the side view "asis"/"psis" stand for whichever side's point was placed.
+    if landmark in pts:
+        return landmark
+    for side in ("left", "right"):
+        if f"{landmark}_{side}" in pts:
+            return f"{landmark}_{side}"
+    return landmark
+
+
+def _label(landmark_id: str) -> str:
+    try:
+        return Landmark(landmark_id).label
+    except ValueError:
+        return landmark_id.replace("_", " ")
+
+
+# --- Five elements -----------------------------------------------------------------------
+
+
+def assessment_facts(assessment: Assessment) -> AssessmentFacts:
+    """Everything recorded in the assessment, as the core's element rules read it.
+
+    Posture enters as the findings of every photo (measures above the finding thresholds).
+    """
+    palpation = tuple(
+        PalpationFact(
+            muscle_id=f.muscle_id,
+            trigger_point=f.trigger_point or None,
+            side=f.side or None,
+            active=f.active,
+            taut_band=f.taut_band,
+            nodule=f.nodule,
+            twitch=f.twitch,
+            referral_reproduced=f.referral_reproduced,
+            tenderness=f.tenderness,
+            ppt_kpa=f.ppt_kpa,
+        )
+        for f in PalpationFinding.objects.filter(assessment=assessment)
+    )
+    exams = tuple(
+        ExamFact(
+            test_id=r.test_id,
+            side=r.side or None,
+            value=r.value,
+            positive=r.positive,
+            painful=r.painful,
+        )
+        for r in ExamResult.objects.filter(assessment=assessment)
+    )
+    posture = tuple(
+        finding
+        for photo in PosturePhoto.objects.filter(assessment=assessment)
+        for finding in posture_analysis(photo).findings
+    )
+    pain_map = pain_map_of(assessment)
+    marks = list(pain_map.marks.all()) if pain_map is not None else []
+    return AssessmentFacts(
+        palpation=palpation,
+        exams=exams,
+        posture=posture,
+        pain_qualities=tuple(sorted({m.quality for m in marks})),
+        paraesthesia_regions=tuple(
+            m.region_id for m in marks if m.quality == PainQuality.TINGLING.value
+        ),
+    )
+
+
+def element_profile(assessment: Assessment) -> ElementProfile:
+    overrides = {
+        o.element: (o.rating, o.reason)
+        for o in ElementOverride.objects.filter(assessment=assessment)
+    }
+    return rate_elements(assessment_facts(assessment), overrides)
+
+
+@dataclass(frozen=True)
+class Bar:
+    element: str
+    label: str
+    short: str
+    current: int
+    previous: int | None
+    overridden: bool
+
+
+SHORT = {
+    "ischemia": "Ischemia",
+    "trigger_points": "Trigger pts",
+    "nerve_compression": "Nerve",
+    "postural_distortion": "Posture",
+    "biomechanical_dysfunction": "Biomech.",
+}
+
+
+def element_bars(current: ElementProfile, previous: ElementProfile | None) -> list[Bar]:
+    before = {str(r.element): r.rating for r in previous.ratings} if previous else {}
+    return [
+        Bar(
+            element=str(r.element),
+            label=Element(r.element).label,
+            short=SHORT.get(str(r.element), Element(r.element).label),
+            current=r.rating,
+            previous=before.get(str(r.element)),
+            overridden=r.overridden,
+        )
+        for r in current.ratings
+    ]
+
+
+def headline_findings(assessment: Assessment, limit: int = 3) -> list[str]:
+    """The posture findings of the assessment's photos, first few."""
+    texts: list[str] = []
+    for photo in PosturePhoto.objects.filter(assessment=assessment):
+        texts.extend(f.text for f in posture_analysis(photo).findings)
+    return texts[:limit]
+
+
+def unique(items: Iterable[str]) -> Sequence[str]:
+    return list(dict.fromkeys(items))
