@@ -939,6 +939,12 @@ def finding_rules() -> tuple[FindingRule, ...]:
     return tuple(rules)
 
 
+_HEIGHT_OF: Final = {
+    "shoulder_tilt": "shoulder_height_difference",
+    "pelvic_obliquity": "pelvic_height_difference",
+}
+
+
 def _format_value(value: float, unit: str) -> str:
     if unit == "°":
         return f"{value:.1f}°"
@@ -962,9 +968,7 @@ def findings_for(
         low = {"left": "right", "right": "left"}.get(high or "")
         part = measure.label.split("(")[-1].rstrip(")") if "(" in measure.label else ""
         value_text = _format_value(measure.value, measure.unit)
-        height = by_id.get(measure.id.replace("_tilt", "_height_difference"))
-        if measure.id == "pelvic_obliquity":
-            height = by_id.get("pelvic_height_difference")
+        height = by_id.get(_HEIGHT_OF.get(measure.id, ""))
         if height is not None and height.value is not None and height.unit == "mm":
             value_text += f" ({height.value:.0f} mm)"
         text = rule.text.format(
