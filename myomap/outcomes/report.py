@@ -72,12 +72,9 @@ def _screening(patient: Patient) -> dict[str, Any] | None:
 
 def _sessions(patient: Patient) -> list[Any]:
     """Treatment sessions, when an app records them (none yet)."""
-    for label, name in (("sessions", "TreatmentSession"), ("sessions", "Session")):
-        try:
-            model = apps.get_model(label, name)
-        except LookupError:
-            continue
-        return list(model.objects.filter(patient=patient))
+    for model in apps.get_models():
+        if model.__name__ == "TreatmentSession" and hasattr(model, "patient"):
+            return list(model.objects.filter(patient=patient))
     return []
 
 

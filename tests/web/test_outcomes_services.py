@@ -17,7 +17,7 @@ from myomap.outcomes.services import (
 )
 from myomap_core.errors import DomainError
 from myomap_core.outcomes import IncompleteError
-from tests.web.outcomes_helpers import odi_answers
+from tests.web.test_outcomes_helpers import odi_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from myomap.common.models import AuditEvent
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
 from myomap.outcomes.services import hash_token, link_create, response_record
-from tests.web.outcomes_helpers import ODI_SECTIONS, odi_answers, odi_for_percent
+from tests.web.test_outcomes_helpers import ODI_SECTIONS, odi_answers, odi_for_percent
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,7 @@ def _create_link(client, patient, instruments=("odi",)):
 
 def test_the_link_lifecycle_fill_resume_submit_close(client, therapist_client, patient):
     token, url = _create_link(therapist_client, patient, ("nprs", "odi"))
+    assert url == f"http://testserver/q/{token}/" and len(token) >= 40
     link = QuestionnaireLink.objects.get()
     assert link.token_hash == hash_token(token)
     assert token not in str(QuestionnaireLink.objects.values().get())
