@@ -62,7 +62,6 @@ TECHNIQUES: Final[Mapping[str, str]] = {
 R = TypeVar("R")
 
 
-
 class Decision(StrEnum):
     """What to do before treatment; the order of members is the ranking, most urgent first."""
 
@@ -800,6 +799,9 @@ def parse_input(data: Mapping[str, object]) -> ScreeningInput:
     for key, value in raw.items():
         where = f"answers.{key}"
         q = by_id.get(str(key))
+        if q is None and key in CONTEXT_NAMES:
+            problems.append(Problem(where, f"{key} goes beside answers, not inside them"))
+            continue
         if q is None:
             problems.append(Problem(where, _unknown_message("question", str(key), by_id)))
             continue
