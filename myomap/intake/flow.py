@@ -173,6 +173,9 @@ def answers_for_display(intake: Intake) -> list[dict[str, Any]]:
         if section.form is None or section.slug == "consent":
             continue
         stored = intake.answers.get(section.slug, {})
+        relevant = getattr(section.form, "relevant_answers", None)
+        if relevant is not None:
+            stored = relevant(stored)  # follow-ups only where their question was answered yes
         rows = []
         for name, field in section.form.base_fields.items():
             value = stored.get(name)
@@ -184,5 +187,5 @@ def answers_for_display(intake: Intake) -> list[dict[str, Any]]:
             else:
                 text = str(choices.get(value, value))
             rows.append({"label": field.label, "value": text})
-        shown.append({"title": section.title, "rows": rows})
+        shown.append({"slug": section.slug, "title": section.title, "rows": rows})
     return shown

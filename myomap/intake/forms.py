@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from myomap.screening.forms import health_checks_form
+
 TEXT_LIMIT = 4000
 
 
@@ -219,6 +221,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("bodymap", "Where it hurts", None),
     Section("activities", "Your week", ActivitiesForm),
     Section("history", "Health history", HistoryForm),
+    Section("screening", "Health checks", health_checks_form()),
     Section("work", "Work and posture", WorkPostureForm),
     Section("stress", "Stress and sleep", StressSleepForm),
     Section("goals", "Your goals", GoalsForm),

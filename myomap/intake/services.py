@@ -25,6 +25,7 @@ from myomap.intake.models import (
     PainMark,
 )
 from myomap.patients.models import Patient
+from myomap.screening.services import screening_for_intake
 from myomap_core.pain import PainMark as CorePainMark
 
 
@@ -249,7 +250,7 @@ def intake_errors(intake: Intake) -> dict[str, dict[str, list[str]]]:
 
 @transaction.atomic
 def intake_submit(*, intake: Intake, actor: User | None, origin: Origin | None = None) -> Intake:
-    """Validate every section and the consent, then close the intake."""
+    """Validate every section and the consent, close the intake and screen its answers."""
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.is_submitted:
         raise IntakeClosed
@@ -272,6 +273,7 @@ def intake_submit(*, intake: Intake, actor: User | None, origin: Origin | None =
         f"Completed the intake (signed by {intake.consent_name}, filled by {who})",
         origin,
     )
+    screening_for_intake(intake=intake, actor=actor, origin=origin)
     return intake
 
 

@@ -43,8 +43,10 @@ class Screening(models.Model):
         related_name="screenings",
     )
     decision = models.CharField(max_length=30, choices=ScreeningDecision.choices)
-    result = models.JSONField(default=dict)  # result_json() of the core's ScreeningResult
-    answers = models.JSONField(default=dict)  # the typed answers the rules were given
+    result = models.JSONField(
+        default=dict, blank=True
+    )  # result_json() of the core's ScreeningResult
+    answers = models.JSONField(default=dict, blank=True)  # the typed answers the rules were given
     age = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=10, blank=True)
     trigger = models.CharField(max_length=12, choices=ScreeningTrigger.choices)

@@ -1,6 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from myomap.screening import views  # noqa: F401
+from myomap.screening import views
 
 app_name = "screening"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path(
+        "clients/<int:patient_id>/screening/intakes/<int:intake_id>/health-checks/",
+        views.health_checks_edit,
+        name="health_checks_edit",
+    ),
+    path("clients/<int:patient_id>/screening/rescreen/", views.rescreen, name="rescreen"),
+    path(
+        "clients/<int:patient_id>/screenings/<int:screening_id>/clearance/",
+        views.clearance_new,
+        name="clearance_new",
+    ),
+    path(
+        "clients/<int:patient_id>/screenings/<int:screening_id>/letter.pdf",
+        views.referral_letter,
+        name="letter",
+    ),
+    path(
+        "clients/<int:patient_id>/clearances/<int:clearance_id>/document/",
+        views.clearance_document,
+        name="clearance_document",
+    ),
+]
