@@ -191,13 +191,20 @@ class PostureInput:
                     suggestions=difflib.get_close_matches(str(key), names, n=3, cutoff=0.0),
                 )
             if (
-                not isinstance(point, tuple)
+                not isinstance(point, tuple | list)
                 or len(point) != 2
                 or not all(_number(c) for c in point)
             ):
                 raise _field_error(
                     "must be a pair of finite numbers [x, y]", f"landmarks.{key}", point
                 )
+        # Stored as an own dict of float pairs, so lists from JSON work and later changes
+        # to the caller's mapping do not reach this frozen record.
+        object.__setattr__(
+            self,
+            "landmarks",
+            {key: (float(p[0]), float(p[1])) for key, p in self.landmarks.items()},
+        )
         if self.scale_mm_per_px is not None and (
             not _number(self.scale_mm_per_px) or self.scale_mm_per_px <= 0
         ):

@@ -409,3 +409,12 @@ def test_an_unknown_landmark_suggests_the_close_names() -> None:
     with pytest.raises(DomainError) as caught:
         parse_posture_input({"view": "front", "landmarks": {"illiac_crest_left": [1, 2]}})
     assert caught.value.suggestions[0] == "iliac_crest_left"
+
+
+def test_landmarks_given_as_json_lists_are_accepted() -> None:
+    data = PostureInput(
+        view=View.FRONT,
+        landmarks={"acromion_left": [300, 190], "acromion_right": [100, 200]},  # type: ignore[dict-item]
+    )
+    assert data.landmarks["acromion_left"] == (300.0, 190.0)
+    assert analyse(data).measure("shoulder_tilt").value == 2.9
