@@ -105,8 +105,11 @@ def _questions(*, as_json: bool) -> int:
         if q.applies_to_sex:
             extra += f" ({q.applies_to_sex} only)"
         print(f"{indent}{q.id} [{kind}; {q.pathology}; {q.source}]{extra}")
-        print(textwrap.fill(q.text, WIDTH, initial_indent=indent + "  ",
-                            subsequent_indent=indent + "  "))  # fmt: skip
+        print(
+            textwrap.fill(
+                q.text, WIDTH, initial_indent=indent + "  ", subsequent_indent=indent + "  "
+            )
+        )
     return 0
 
 

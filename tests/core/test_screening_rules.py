@@ -80,7 +80,7 @@ SCENARIOS = [
         T,
         {"pain_spreads_limb": True},
         absent=("cauda_equina",),
-    ),  # fmt: skip
+    ),
     # ---------------------------------------------------------------- cord compression
     *[
         sc(
@@ -103,14 +103,14 @@ SCENARIOS = [
         T,
         {"numbness": True},
         absent=("spinal_cord_compression_cancer",),
-    ),  # fmt: skip
+    ),
     sc(
         "new limb weakness without cancer",
         R,
         {"limb_weakness": True},
         fires=("neurological_deficit",),
         absent=("spinal_cord_compression_cancer",),
-    ),  # fmt: skip
+    ),
     sc("new walking difficulty", R, {"walking_difficulty": True}, fires=("neurological_deficit",)),
     # ---------------------------------------------------------------- malignancy
     sc(
@@ -120,14 +120,14 @@ SCENARIOS = [
         age=35,
         fires=("malignancy_cancer_history", "cancer_site"),
         absent=("spinal_cord_compression_cancer",),
-    ),  # fmt: skip
+    ),
     sc(
         "age 51 with weight loss",
         U,
         {"unexplained_weight_loss": True},
         age=51,
         fires=("malignancy_combination", "malignancy_single_sign"),
-    ),  # fmt: skip
+    ),
     sc(
         "age 50 with weight loss: one sign only",
         R,
@@ -135,10 +135,10 @@ SCENARIOS = [
         age=50,
         fires=("malignancy_single_sign",),
         absent=("malignancy_combination",),
-    ),  # fmt: skip
+    ),
     sc(
         "age 19 with night pain", U, {"night_pain": True}, age=19, fires=("malignancy_combination",)
-    ),  # fmt: skip
+    ),
     sc(
         "age 20 with night pain: one sign only",
         R,
@@ -146,42 +146,42 @@ SCENARIOS = [
         age=20,
         fires=("malignancy_single_sign",),
         absent=("malignancy_combination",),
-    ),  # fmt: skip
+    ),
     sc(
         "night pain and constant severe pain at 35",
         U,
         {"night_pain": True, "pain_unremitting": True},
         age=35,
         fires=("malignancy_combination",),
-    ),  # fmt: skip
+    ),
     sc(
         "no improvement for a month with weight loss",
         U,
         {"no_improvement_month": True, "unexplained_weight_loss": True},
         age=35,
         fires=("malignancy_combination",),
-    ),  # fmt: skip
+    ),
     sc(
         "age 60, chronic pain examined, no other sign",
         T,
         {"no_improvement_month": True},
         age=60,
         absent=("malignancy_combination", "malignancy_single_sign", "unexplained_pain"),
-    ),  # fmt: skip
+    ),
     sc("age 70 alone is not a red flag", T, {}, age=70),
     sc(
         "constant severe pain alone",
         R,
         {"pain_unremitting": True},
         fires=("malignancy_single_sign",),
-    ),  # fmt: skip
+    ),
     # ---------------------------------------------------------------- infection
     sc(
         "fever and very unwell",
         E,
         {"fever": True, "very_unwell": True},
         fires=("infection_unwell", "fever_or_infection"),
-    ),  # fmt: skip
+    ),
     *[
         sc(
             f"fever with {risk}",
@@ -198,33 +198,33 @@ SCENARIOS = [
         {"fever": True},
         fires=("fever_or_infection",),
         absent=("infection_spinal", "infection_unwell"),
-    ),  # fmt: skip
+    ),
     sc(
         "contagious infection: reschedule",
         R,
         {"contagious_infection": True},
         fires=("fever_or_infection",),
-    ),  # fmt: skip
+    ),
     sc(
         "injected drugs without fever",
         R,
         {"iv_drug_use": True},
         fires=("infection_risk",),
         absent=("infection_spinal",),
-    ),  # fmt: skip
+    ),
     sc(
         "recent bacterial infection without fever",
         R,
         {"recent_bacterial_infection": True},
         fires=("infection_risk",),
-    ),  # fmt: skip
+    ),
     sc(
         "weakened immunity without fever",
         P,
         {"immunosuppressed": True},
         fires=("weakened_immunity",),
         absent=("infection_spinal", "infection_risk"),
-    ),  # fmt: skip
+    ),
     # ---------------------------------------------------------------- fracture
     sc("serious accident", S, {"major_trauma": True}, fires=("fracture_major_trauma",)),
     sc(
@@ -232,16 +232,14 @@ SCENARIOS = [
         S,
         {"minor_trauma": True, "osteoporosis": True},
         fires=("fracture_fragility", "osteoporosis"),
-    ),  # fmt: skip
+    ),
     sc(
         "minor fall on long-term steroids",
         S,
         {"minor_trauma": True, "steroid_use": True},
         fires=("fracture_fragility", "long_term_steroids"),
-    ),  # fmt: skip
-    sc(
-        "minor fall with healthy bones", T, {"minor_trauma": True}, absent=("fracture_fragility",)
-    ),  # fmt: skip
+    ),
+    sc("minor fall with healthy bones", T, {"minor_trauma": True}, absent=("fracture_fragility",)),
     sc("new spinal deformity", S, {"spinal_deformity": True}, fires=("fracture_deformity",)),
     # ---------------------------------------------------------------- axial SpA (NICE NG65)
     sc(
@@ -257,7 +255,7 @@ SCENARIOS = [
         age=30,
         fires=("axial_spondyloarthritis",),
         absent=("axial_spondyloarthritis_three",),
-    ),  # fmt: skip
+    ),
     sc(
         "axial SpA: onset 40 with four features",
         P,
@@ -271,7 +269,7 @@ SCENARIOS = [
         },
         age=60,
         fires=("axial_spondyloarthritis",),
-    ),  # fmt: skip
+    ),
     sc(
         "axial SpA: three features only, HLA-B27 advice",
         P,
@@ -285,7 +283,7 @@ SCENARIOS = [
         age=60,
         fires=("axial_spondyloarthritis_three",),
         absent=("axial_spondyloarthritis",),
-    ),  # fmt: skip
+    ),
     sc(
         "axial SpA: onset 35 does not count as under 35",
         P,
@@ -299,7 +297,7 @@ SCENARIOS = [
         age=50,
         fires=("axial_spondyloarthritis_three",),
         absent=("axial_spondyloarthritis",),
-    ),  # fmt: skip
+    ),
     sc(
         "axial SpA: onset 45 is too late",
         T,
@@ -314,7 +312,7 @@ SCENARIOS = [
         },
         age=60,
         absent=("axial_spondyloarthritis", "axial_spondyloarthritis_three"),
-    ),  # fmt: skip
+    ),
     sc(
         "axial SpA: pain under 3 months",
         T,
@@ -326,7 +324,7 @@ SCENARIOS = [
         },
         age=25,
         absent=("axial_spondyloarthritis",),
-    ),  # fmt: skip
+    ),
     sc(
         "axial SpA: a client under 35 needs no start age",
         P,
@@ -338,7 +336,7 @@ SCENARIOS = [
         },
         age=28,
         fires=("axial_spondyloarthritis",),
-    ),  # fmt: skip
+    ),
     # ---------------------------------------------------------------- aortic aneurysm
     sc(
         "sudden belly pain at 51",
@@ -346,7 +344,7 @@ SCENARIOS = [
         {"abdominal_pain_new": True},
         age=51,
         fires=("abdominal_aortic_aneurysm", "abdominal_pain_sudden"),
-    ),  # fmt: skip
+    ),
     sc(
         "sudden belly pain at 50",
         S,
@@ -354,58 +352,58 @@ SCENARIOS = [
         age=50,
         fires=("abdominal_pain_sudden",),
         absent=("abdominal_aortic_aneurysm",),
-    ),  # fmt: skip
+    ),
     sc(
         "sudden belly pain with collapse at 40",
         E,
         {"abdominal_pain_new": True, "collapse": True},
         fires=("abdominal_aortic_aneurysm",),
-    ),  # fmt: skip
+    ),
     sc(
         "sudden belly pain with a throbbing lump",
         E,
         {"abdominal_pain_new": True, "pulsatile_mass": True},
         fires=("abdominal_aortic_aneurysm", "aortic_aneurysm_known"),
-    ),  # fmt: skip
+    ),
     sc(
         "throbbing lump without pain",
         R,
         {"pulsatile_mass": True},
         fires=("aortic_aneurysm_known",),
         absent=("abdominal_aortic_aneurysm",),
-    ),  # fmt: skip
+    ),
     sc(
         "known aneurysm without pain",
         R,
         {"aaa_known": True},
         age=70,
         fires=("aortic_aneurysm_known",),
-    ),  # fmt: skip
+    ),
     # ---------------------------------------------------------------- the seeds' own
     sc(
         "suspected disc with numbness",
         R,
         {"disc_suspected": True, "numbness": True},
         fires=("disc_with_nerve_signs",),
-    ),  # fmt: skip
+    ),
     sc(
         "leg pain with weakness",
         R,
         {"pain_spreads_limb": True, "limb_weakness": True},
         fires=("disc_with_nerve_signs", "neurological_deficit"),
-    ),  # fmt: skip
+    ),
     sc(
         "suspected disc without nerve signs",
         T,
         {"disc_suspected": True},
         absent=("disc_with_nerve_signs",),
-    ),  # fmt: skip
+    ),
     sc(
         "suspected broken bone",
         R,
         {"fracture_suspected": True, "fracture_suspected_site": "right wrist"},
         fires=("fracture_suspected",),
-    ),  # fmt: skip
+    ),
     # ---------------------------------------------------------------- §8
     sc("deep vein thrombosis", R, {"dvt": True}, fires=("deep_vein_thrombosis",)),
     sc(
@@ -413,7 +411,7 @@ SCENARIOS = [
         S,
         {"leg_swelling_one_side": True},
         fires=("deep_vein_thrombosis_signs",),
-    ),  # fmt: skip
+    ),
     sc("blood thinner", P, {"anticoagulant": True}, fires=("bleeding_risk",)),
     sc("bleeding disorder", P, {"bleeding_disorder": True}, fires=("bleeding_risk",)),
     sc(
@@ -422,86 +420,86 @@ SCENARIOS = [
         {"osteoporosis": True},
         fires=("osteoporosis",),
         absent=("osteoporosis_severe",),
-    ),  # fmt: skip
+    ),
     sc(
         "severe osteoporosis",
         P,
         {"osteoporosis": True, "osteoporosis_severe": True},
         fires=("osteoporosis", "osteoporosis_severe"),
-    ),  # fmt: skip
+    ),
     sc(
         "recent fracture",
         P,
         {"fracture_recent": True, "fracture_recent_site": "left wrist"},
         fires=("fracture_recent",),
-    ),  # fmt: skip
+    ),
     sc(
         "cancer in the bones",
         U,
         {"cancer_history": True, "cancer_bone_spread": True},
         fires=("bone_metastasis", "malignancy_cancer_history"),
-    ),  # fmt: skip
+    ),
     sc(
         "operation 3 weeks ago",
         P,
         {"surgery_recent": True, "surgery_weeks_ago": 3, "surgery_site": "left knee"},
         fires=("recent_surgery",),
-    ),  # fmt: skip
+    ),
     sc(
         "operation 5 weeks ago",
         P,
         {"surgery_recent": True, "surgery_weeks_ago": 5},
         fires=("recent_surgery",),
-    ),  # fmt: skip
+    ),
     sc(
         "operation 6 weeks ago is no longer recent",
         T,
         {"surgery_recent": True, "surgery_weeks_ago": 6},
         absent=("recent_surgery",),
-    ),  # fmt: skip
+    ),
     sc(
         "operation, weeks not given: assume recent",
         P,
         {"surgery_recent": True},
         fires=("recent_surgery",),
-    ),  # fmt: skip
+    ),
     sc(
         "skin wound",
         P,
         {"skin_problem": True, "skin_problem_site": "right calf"},
         fires=("skin_lesion",),
-    ),  # fmt: skip
+    ),
     sc(
         "hot red swollen knee",
         P,
         {"acute_inflammation": True, "acute_inflammation_site": "left knee"},
         fires=("acute_inflammation",),
-    ),  # fmt: skip
+    ),
     sc(
         "pregnancy",
         R,
         {"pregnant": True, "pregnancy_weeks": 24},
         fires=("pregnancy",),
         absent=("pregnancy_high_risk",),
-    ),  # fmt: skip
+    ),
     sc(
         "high-risk pregnancy",
         R,
         {"pregnant": True, "pregnancy_high_risk": True},
         fires=("pregnancy", "pregnancy_high_risk"),
-    ),  # fmt: skip
+    ),
     sc(
         "varicose veins",
         P,
         {"varicose_veins": True, "varicose_site": "back of both calves"},
         fires=("varicose_veins",),
-    ),  # fmt: skip
+    ),
     sc(
         "diabetes with neuropathy",
         P,
         {"diabetes": True, "diabetes_neuropathy": True},
         fires=("diabetic_neuropathy",),
-    ),  # fmt: skip
+    ),
     sc("diabetes without neuropathy", T, {"diabetes": True}, absent=("diabetic_neuropathy",)),
     sc("fragile skin", P, {"fragile_skin": True}, fires=("fragile_skin",)),
     sc("long-term steroids", P, {"steroid_use": True}, fires=("long_term_steroids",)),
@@ -510,51 +508,51 @@ SCENARIOS = [
         U,
         {"cancer_history": True, "cancer_site": "left breast"},
         fires=("cancer_site",),
-    ),  # fmt: skip
+    ),
     sc(
         "unexplained pain never examined",
         R,
         {"pain_unexplained": True, "pain_examined": False},
         fires=("unexplained_pain",),
-    ),  # fmt: skip
+    ),
     sc(
         "pain not improving, never examined",
         R,
         {"no_improvement_month": True, "pain_examined": False},
         fires=("unexplained_pain",),
-    ),  # fmt: skip
+    ),
     sc(
         "unexplained pain already examined",
         T,
         {"pain_unexplained": True},
         absent=("unexplained_pain",),
-    ),  # fmt: skip
+    ),
     # ---------------------------------------------------------------- combinations
     sc(
         "cauda equina and blood thinner: emergency wins",
         E,
         {"saddle_numbness": True, "anticoagulant": True},
         fires=("cauda_equina", "bleeding_risk"),
-    ),  # fmt: skip
+    ),
     sc(
         "pregnancy and a swollen calf: same-day wins",
         S,
         {"pregnant": True, "leg_swelling_one_side": True},
         fires=("pregnancy", "deep_vein_thrombosis_signs"),
-    ),  # fmt: skip
+    ),
     sc(
         "fever, weight loss at 60 and recent surgery: urgent wins",
         U,
         {"fever": True, "unexplained_weight_loss": True, "surgery_recent": True},
         age=60,
         fires=("malignancy_combination", "fever_or_infection", "recent_surgery"),
-    ),  # fmt: skip
+    ),
     sc(
         "serious accident on blood thinners: same-day wins",
         S,
         {"major_trauma": True, "anticoagulant": True},
         fires=("fracture_major_trauma", "bleeding_risk"),
-    ),  # fmt: skip
+    ),
 ]
 
 
