@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -125,32 +126,40 @@ def overlay(photo: PosturePhoto, analysis: PostureAnalysis) -> Overlay:
     pts = {k: (float(v[0]), float(v[1])) for k, v in photo.landmarks.items()}
     lines: list[OverlayLine] = []
     labels: list[OverlayLabel] = []
+    plumb_drawn = False
     for m in analysis.measures:
         if not m.measurable or m.segment is None or m.value is None:
             continue
         a, b = (pts.get(_visible(s, pts)) for s in m.segment)
         if a is None or b is None:
             continue
-        lines.append(OverlayLine(a[0], a[1], b[0], b[1], "measure"))
-        length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1
         if m.unit == "°":
-            # The horizontal through the first point, as long as the measured line.
+            # The measured line, and the horizontal through its first point as long as it.
+            lines.append(OverlayLine(a[0], a[1], b[0], b[1], "measure"))
+            length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1
             x2 = a[0] + length if b[0] >= a[0] else a[0] - length
             lines.append(OverlayLine(a[0], a[1], x2, a[1], "reference"))
-        else:
-            lines.append(OverlayLine(b[0], b[1] - length, b[0], b[1], "reference"))
-        labels.append(
-            OverlayLabel(
-                (a[0] + b[0]) / 2 + 4 * unit,
-                (a[1] + b[1]) / 2 - 4 * unit,
-                f"{m.value:.1f}{m.unit}",
+            labels.append(
+                OverlayLabel((a[0] + b[0]) / 2 + 4 * unit, (a[1] + b[1]) / 2 - 5 * unit, _value(m))
             )
-        )
+        elif m.id.startswith("plumb_line_"):
+            # The plumb line is the vertical through the first point (the ankle); the offset
+            # is drawn level from it to the landmark.
+            if not plumb_drawn:
+                top = min(p[1] for p in pts.values())
+                lines.append(OverlayLine(a[0], a[1], a[0], top, "reference"))
+                plumb_drawn = True
+            lines.append(OverlayLine(a[0], b[1], b[0], b[1], "measure"))
+            labels.append(OverlayLabel(max(a[0], b[0]) + 4 * unit, b[1] + 3 * unit, _value(m)))
     if len(photo.scale_points) == 2:
         (x1, y1), (x2, y2) = photo.scale_points
         lines.append(OverlayLine(x1, y1, x2, y2, "scale"))
     points = tuple(OverlayPoint(k, _label(k), x, y) for k, (x, y) in pts.items())
     return Overlay(photo.width, photo.height, unit, points, tuple(lines), tuple(labels))
+
+
+def _value(m: Any) -> str:
+    return f"{m.value:.1f}{m.unit}" if m.unit == "°" else f"{m.value:.0f} {m.unit}"
 
 
 def _visible(landmark: str, pts: dict[str, tuple[float, float]]) -> str:

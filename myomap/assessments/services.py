@@ -210,9 +210,12 @@ def photo_landmarks_save(
 def _landmark_summary(
     photo: PosturePhoto, old: Mapping[str, object], new: Mapping[str, object], scale: bool
 ) -> str:
-    placed = [landmark_label(k) for k in new if k not in old]
-    moved = [landmark_label(k) for k in new if k in old and old[k] != new[k]]
-    removed = [landmark_label(k) for k in old if k not in new]
+    def name(key: str) -> str:
+        return landmark_label(key).replace(", ", " ")
+
+    placed = [name(k) for k in new if k not in old]
+    moved = [name(k) for k in new if k in old and old[k] != new[k]]
+    removed = [name(k) for k in old if k not in new]
     parts = []
     for verb, names in (("placed", placed), ("moved", moved), ("removed", removed)):
         if names:
@@ -321,9 +324,10 @@ def finding_label(finding: PalpationFinding) -> str:
     point = ""
     if finding.trigger_point:
         try:
-            point = " " + kb.muscle(finding.muscle_id).trigger_point(finding.trigger_point).label
+            label = kb.muscle(finding.muscle_id).trigger_point(finding.trigger_point).label
+            point = ", " + label[:1].lower() + label[1:]
         except Exception:
-            point = " " + finding.trigger_point
+            point = ", " + finding.trigger_point.replace("_", " ")
     side = f" ({finding.side})" if finding.side else ""
     return f"{name}{point}{side}"
 
