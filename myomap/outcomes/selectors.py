@@ -218,11 +218,7 @@ def _psfs_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
             (_maybe(then),) if first is last else (_maybe(then), _maybe(now))
         )
         groups.append(charts.BarGroup(name, values))
-    names = (
-        [f"Session {first.session_number}"]
-        if first is last
-        else [f"After {first.session_number} sessions", f"After {last.session_number} sessions"]
-    )
+    names = [_when(first.session_number)] + ([] if first is last else [_when(last.session_number)])
     told = "; ".join(
         f"{g.label}: "
         + ", ".join(
@@ -248,6 +244,12 @@ def _psfs_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
         "Each activity the client named, re-rated: 0 = unable, 10 = as well as before the "
         "problem. Higher is better.",
     )
+
+
+def _when(session: int) -> str:
+    if session == 0:
+        return "Before treatment"
+    return f"After {session} session{'s' if session != 1 else ''}"
 
 
 def _maybe(value: int | None) -> float | None:
