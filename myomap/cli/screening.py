@@ -34,6 +34,9 @@ def register(subparsers: Any) -> None:
     )
     screen.add_argument("file", nargs="?", metavar="FILE.json", help="answers to screen")
     screen.add_argument("--questions", action="store_true", help="list every question")
+    screen.add_argument(
+        "--rules", action="store_true", help="print the rule table (Markdown, as in the docs)"
+    )
     screen.add_argument("--json", action="store_true", help="print JSON")
     screen.set_defaults(handler=_screen)
 
@@ -48,8 +51,11 @@ def _print_json(data: Any) -> None:
 
 
 def _screen(args: argparse.Namespace) -> int:
-    if args.questions and args.file:
-        return _fail("give either --questions or FILE.json, not both")
+    if sum((bool(args.questions), bool(args.file), bool(args.rules))) > 1:
+        return _fail("give only one of --questions, --rules or FILE.json")
+    if args.rules:
+        print(rules_markdown())
+        return 0
     if args.questions:
         return _questions(as_json=args.json)
     if not args.file:
@@ -111,6 +117,42 @@ def _questions(*, as_json: bool) -> int:
             )
         )
     return 0
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def rules_markdown() -> str:
+    """Every rule as a Markdown table, most urgent level first (docs/screening.md)."""
+    kb = load_knowledge_base()
+    rows = [
+        "| Rule | Kind | Fires when | Decision | Tier | Source | Precautions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    ranked = sorted(
+        enumerate(screening.rules()), key=lambda item: (-item[1].decision.urgency, item[0])
+    )
+    for _, rule in ranked:
+        p = rule.precautions
+        parts = [f"no {t.replace('_', ' ')}" for t in p.techniques_not_allowed]
+        if p.max_pressure_kg is not None:
+            parts.append(f"max {p.max_pressure_kg:g} kg")
+        if p.regions_to_avoid:
+            parts.append("avoid " + ", ".join(p.regions_to_avoid))
+        if p.site_questions:
+            parts.append("avoid the site in " + ", ".join(p.site_questions))
+        if p.positioning:
+            parts.append("positioning")
+        if p.clearance:
+            parts.append("clearance")
+        source = kb.sources[rule.source].label if rule.source in kb.sources else rule.source
+        rows.append(
+            f"| `{rule.id}`: {rule.title} | {rule.kind.value.replace('_', ' ')} "
+            f"| `{rule.logic.text}` | {rule.decision.value} "
+            f"| {'[ours]' if rule.tier_ours else 'source'} | {source} "
+            f"| {'; '.join(parts) or '-'} |"
+        )
+    return "\n".join(rows)
 
 
 # --------------------------------------------------------------------------- result

@@ -132,3 +132,13 @@ def test_screen_does_not_load_django(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script, path], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_docs_list_every_rule_as_implemented(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", "--rules"]) == 0
+    table = capsys.readouterr().out.strip()
+    doc = (Path(__file__).parents[2] / "docs" / "screening.md").read_text(encoding="utf-8")
+    between = doc.split("<!-- rules:start -->")[1].split("<!-- rules:end -->")[0].strip()
+    assert between == table, "regenerate the table with: myomap screen --rules"
+    for rule in screening.rules():
+        assert f"`{rule.id}`" in between
