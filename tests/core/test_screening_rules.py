@@ -207,9 +207,9 @@ SCENARIOS = [
     ),
     sc(
         "injected drugs without fever",
-        R,
+        S,
         {"iv_drug_use": True},
-        fires=("infection_risk",),
+        fires=("infection_injected_drugs",),
         absent=("infection_spinal",),
     ),
     sc(
@@ -220,10 +220,10 @@ SCENARIOS = [
     ),
     sc(
         "weakened immunity without fever",
-        P,
+        R,
         {"immunosuppressed": True},
-        fires=("weakened_immunity",),
-        absent=("infection_spinal", "infection_risk"),
+        fires=("weakened_immunity", "infection_risk"),
+        absent=("infection_spinal",),
     ),
     # ---------------------------------------------------------------- fracture
     sc("serious accident", S, {"major_trauma": True}, fires=("fracture_major_trauma",)),
