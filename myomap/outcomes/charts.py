@@ -74,7 +74,8 @@ class BarGroup:
     values: tuple[float | None, ...]
 
 
-def _num(value: float) -> str:
+def num(value: float) -> str:
+    """A value for a label: one decimal, without a trailing ``.0``."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
@@ -218,7 +219,7 @@ def line_chart(
             f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
-        body.append(_text(left - 6, y + 4, _num(tick), anchor="end", size=10, fill=SOFT))
+        body.append(_text(left - 6, y + 4, num(tick), anchor="end", size=10, fill=SOFT))
         tick += step
     if band is not None:
         lo, hi = sorted((band.low, band.high))
@@ -252,7 +253,7 @@ def line_chart(
                 f'stroke-width="2"{dash_attr}/>'
             )
         for p in points:
-            label = p.label or _num(p.y)
+            label = p.label or num(p.y)
             body.append(_marker(shape, sx(p.x), sy(p.y), colour, f"{s.name}: {label}"))
             above = sy(p.y) - 9 if sy(p.y) > top + 14 else sy(p.y) + 18
             body.append(_text(sx(p.x), above, label, size=10, weight="bold", fill=colour))
@@ -320,7 +321,7 @@ def bar_chart(
             f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
-        body.append(_text(left - 6, y + 4, _num(tick), anchor="end", size=10, fill=SOFT))
+        body.append(_text(left - 6, y + 4, num(tick), anchor="end", size=10, fill=SOFT))
         tick += step
     cy = top + plot_h / 2
     body.append(
@@ -344,9 +345,9 @@ def bar_chart(
             body.append(
                 f'<rect class="bar" x="{x + 1:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" '
                 f'height="{max(0.0, base - y):.1f}" fill="{colour}"{_hatch_attr(s_index)}>'
-                f"<title>{escape(f'{group.label}, {name}: {_num(value)}')}</title></rect>"
+                f"<title>{escape(f'{group.label}, {name}: {num(value)}')}</title></rect>"
             )
-            body.append(_text(x + bar_w / 2, y - 4, _num(value), size=10, weight="bold"))
+            body.append(_text(x + bar_w / 2, y - 4, num(value), size=10, weight="bold"))
         for line_no, line in enumerate(_wrap(group.label)):
             body.append(_text(centre, top + plot_h + 15 + 12 * line_no, line, size=10))
     body.append(
@@ -388,7 +389,7 @@ def radar_chart(
         )
         body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="1"/>')
     body.append(
-        _text(cx + 4, cy - radius - 4 + 12, _num(maximum), anchor="start", size=9, fill=SOFT)
+        _text(cx + 4, cy - radius - 4 + 12, num(maximum), anchor="start", size=9, fill=SOFT)
     )
     for index, name in enumerate(axes):
         x, y = at(index, maximum)
@@ -409,7 +410,7 @@ def radar_chart(
             f'stroke="{colour}" stroke-width="2"{dash_attr}/>'
         )
         for i, (x, y) in enumerate(corners):
-            body.append(_marker(shape, x, y, colour, f"{name}, {axes[i]}: {_num(values[i])}"))
+            body.append(_marker(shape, x, y, colour, f"{name}, {axes[i]}: {num(values[i])}"))
     if len(series) > 1:
         body.extend(_legend([s[0] for s in series], 20, height - 8, line=True))
     return _frame(width, height, title, desc, body)

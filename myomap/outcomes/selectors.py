@@ -167,7 +167,7 @@ def _series_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
         band = charts.Band(
             max(spec.minimum, baseline - threshold),
             min(spec.maximum, baseline + threshold),
-            f"Change smaller than the MCID (±{charts._num(threshold)} from the baseline)",
+            f"Change smaller than the MCID (±{charts.num(threshold)} from the baseline)",
         )
     points = tuple(
         charts.Point(float(r.session_number), r.score_value, r.score_display) for r in rows
@@ -181,7 +181,7 @@ def _series_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
     )
     if band is not None:
         desc += (
-            f" The shaded band from {charts._num(band.low)} to {charts._num(band.high)} marks "
+            f" The shaded band from {charts.num(band.low)} to {charts.num(band.high)} marks "
             "changes smaller than the minimal clinically important difference from the baseline."
         )
     svg = charts.line_chart(
@@ -222,7 +222,7 @@ def _psfs_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
     told = "; ".join(
         f"{g.label}: "
         + ", ".join(
-            f"{n.lower()} {charts._num(v)}"
+            f"{n.lower()} {charts.num(v)}"
             for n, v in zip(names, g.values, strict=False)
             if v is not None
         )
