@@ -64,10 +64,19 @@ def patient_likely_duplicates(
     return same
 
 
-def patient_timeline(*, patient: Patient, limit: int = 200) -> QuerySet[AuditEvent]:
-    """Everything recorded about the client, newest first (reads are left out)."""
-    return (
-        AuditEvent.objects.filter(patient=patient)
-        .exclude(action=AuditAction.VIEW)
-        .order_by("-created_at", "-id")[:limit]
-    )
+ADMINISTRATIVE_RECORDS = frozenset({"Patient", "Intake", "IntakeLink", "QuestionnaireLink"})
+"""Record types whose timeline entries carry no clinical content (the front desk sees these)."""
+
+
+def patient_timeline(
+    *, patient: Patient, clinical: bool = True, limit: int = 200
+) -> QuerySet[AuditEvent]:
+    """Everything recorded about the client, newest first (reads are left out).
+
+    Without ``clinical``, only administrative entries: a score or a screening finding in a
+    summary is clinical content.
+    """
+    events = AuditEvent.objects.filter(patient=patient).exclude(action=AuditAction.VIEW)
+    if not clinical:
+        events = events.filter(object_type__in=ADMINISTRATIVE_RECORDS)
+    return events.order_by("-created_at", "-id")[:limit]

@@ -85,7 +85,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         "clinical": clinical,
         "links": IntakeLink.objects.filter(patient=patient).select_related("intake")[:5],
         "intakes": patient.intakes.all()[:10],
-        "timeline": patient_timeline(patient=patient),
+        "timeline": patient_timeline(patient=patient, clinical=clinical),
     }
     if clinical:
         context.update(_pain_map_context(request, patient))

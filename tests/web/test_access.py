@@ -93,6 +93,14 @@ def test_front_desk_sees_demographics_but_not_clinical_content(client: Client, f
     assert client.get(f"/api/v1/clients/{ids['patient_id']}/pain-maps").status_code == 403
 
 
+def test_the_front_desk_timeline_leaves_clinical_entries_out(client: Client, front_desk, ids):  # type: ignore[no-untyped-def]
+    client.force_login(front_desk)
+    page = client.get(reverse("patients:detail", args=[ids["patient_id"]])).content.decode()
+    timeline = page.split("<h2>Timeline</h2>")[1].split("</section>")[0]
+    assert "Registered client" in timeline
+    assert "pain map" not in timeline  # made by the ids fixture, and clinical
+
+
 def test_every_read_of_a_client_is_in_the_audit_log(therapist_client, patient):  # type: ignore[no-untyped-def]
     from myomap.common.models import AuditEvent
 
