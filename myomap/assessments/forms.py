@@ -153,6 +153,25 @@ class ExamForm(forms.Form):
                     row["painful"], row["where"] = pname, wname
                 self.rows.append(row)
 
+    @property
+    def grouped(self) -> list[dict[str, Any]]:
+        """One entry per test with its sides' rows (left and right, or a single one)."""
+        groups: dict[str, dict[str, Any]] = {}
+        for row in self.rows:
+            entry = groups.setdefault(row["test"].id, {"test": row["test"], "cells": []})
+            entry["cells"].append(row)
+        return list(groups.values())
+
+    @property
+    def filled(self) -> int:
+        """How many tests of the group have a stored or typed result."""
+        count = 0
+        for row in self.rows:
+            names = [row.get(k) for k in ("value", "positive", "painful") if row.get(k)]
+            if any(self[n].value() not in (None, "", False) for n in names):
+                count += 1
+        return count
+
     @classmethod
     def initial_for(cls, results: Any) -> dict[str, Any]:
         initial: dict[str, Any] = {}

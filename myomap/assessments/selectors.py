@@ -88,6 +88,7 @@ class OverlayLabel:
     x: float
     y: float
     text: str
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class OverlayPoint:
     label: str
     x: float
     y: float
+    anchor: str = "start"  # labels point away from the middle, clear of the measured lines
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,7 @@ def overlay(photo: PosturePhoto, analysis: PostureAnalysis) -> Overlay:
             length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1
             x2 = a[0] + length if b[0] >= a[0] else a[0] - length
             lines.append(OverlayLine(a[0], a[1], x2, a[1], "reference"))
-            labels.append(
-                OverlayLabel((a[0] + b[0]) / 2 + 4 * unit, (a[1] + b[1]) / 2 - 5 * unit, _value(m))
-            )
+            labels.append(OverlayLabel((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 - 5 * unit, _value(m)))
         elif m.id.startswith("plumb_line_"):
             # The plumb line is the vertical through the first point (the ankle); the offset
             # is drawn level from it to the landmark.
@@ -150,11 +150,16 @@ def overlay(photo: PosturePhoto, analysis: PostureAnalysis) -> Overlay:
                 lines.append(OverlayLine(a[0], a[1], a[0], top, "reference"))
                 plumb_drawn = True
             lines.append(OverlayLine(a[0], b[1], b[0], b[1], "measure"))
-            labels.append(OverlayLabel(max(a[0], b[0]) + 4 * unit, b[1] + 3 * unit, _value(m)))
+            labels.append(
+                OverlayLabel(max(a[0], b[0]) + 4 * unit, b[1] + 3 * unit, _value(m), "start")
+            )
     if len(photo.scale_points) == 2:
         (x1, y1), (x2, y2) = photo.scale_points
         lines.append(OverlayLine(x1, y1, x2, y2, "scale"))
-    points = tuple(OverlayPoint(k, _label(k), x, y) for k, (x, y) in pts.items())
+    points = tuple(
+        OverlayPoint(k, _label(k), x, y, "end" if x < photo.width / 2 else "start")
+        for k, (x, y) in pts.items()
+    )
     return Overlay(photo.width, photo.height, unit, points, tuple(lines), tuple(labels))
 
 

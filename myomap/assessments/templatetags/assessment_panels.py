@@ -86,6 +86,7 @@ def _rect(x: float, value: int, width: float, top: float, plot_h: float) -> dict
         "x": round(x, 1),
         "y": round(top + plot_h - h, 1),
         "w": round(width, 1),
+        "half": round(width / 2, 1),
         "h": round(h, 1),
         "v": value,
     }
@@ -116,3 +117,28 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def measure_value(measure: Any) -> str:
+    """``4.6°``, ``12 mm``: angles to a tenth of a degree, distances to the whole unit."""
+    if measure.value is None:
+        return "–"
+    if measure.unit == "°":
+        return f"{measure.value:.1f}°"
+    return f"{measure.value:.0f} {measure.unit}"
+
+
+@register.filter
+def landmark_name(landmark_id: str) -> str:
+    from myomap.assessments.services import landmark_label
+
+    return landmark_label(landmark_id)
+
+
+@register.filter
+def plain(value: float | None) -> str:
+    """A number to two decimals at most, without trailing zeros: 3.5, 8.82, 392.28, 1."""
+    if value is None:
+        return ""
+    return f"{round(float(value), 2):g}"

@@ -68,12 +68,17 @@
         const c = document.createElementNS(SVG, "circle");
         c.setAttribute("r", (unit * 3.2).toFixed(2)); c.setAttribute("stroke-width", (unit * 0.9).toFixed(2));
         const t = document.createElementNS(SVG, "text");
-        t.setAttribute("x", (unit * 3.2).toFixed(2)); t.setAttribute("dx", "4"); t.setAttribute("dy", "-4");
+        t.setAttribute("y", (unit * 8).toFixed(2));
         t.setAttribute("font-size", (unit * 8).toFixed(2)); t.setAttribute("stroke-width", (unit * 0.9).toFixed(2));
         t.textContent = labelOf(id);
         g.append(c, t); pointsLayer.append(g);
       }
-      g.setAttribute("transform", "translate(" + input("x_" + id).value + " " + input("y_" + id).value + ")");
+      const x = parseFloat(input("x_" + id).value);
+      const text = g.querySelector("text");
+      const end = x < width / 2;
+      text.setAttribute("text-anchor", end ? "end" : "start");
+      text.setAttribute("x", ((end ? -1 : 1) * unit * 8).toFixed(2));
+      g.setAttribute("transform", "translate(" + x + " " + input("y_" + id).value + ")");
       const row = form.querySelector('tr[data-lm="' + id + '"]');
       if (row) row.classList.toggle("placed", placed(id));
     }
@@ -176,10 +181,18 @@
     });
     form.addEventListener("submit", (evt) => { evt.preventDefault(); save(); });
 
+    // "Fit" shows the whole photo within the stage; zoom multiplies that width.
+    function fitWidth() {
+      const height = parseFloat(root.dataset.height);
+      const byHeight = (window.innerHeight * 0.72) * width / height;
+      return Math.min(stage.clientWidth - 2, byHeight);
+    }
     function applyZoom() {
-      canvas.style.width = zoom === 1 ? "" : (zoom * 100) + "%";
+      canvas.style.width = Math.round(fitWidth() * zoom) + "px";
       stage.classList.toggle("zoomed", zoom > 1);
     }
+    window.addEventListener("resize", applyZoom);
+    applyZoom();
     function setMode(m) {
       mode = m;
       const b = root.querySelector("[data-mode=scale]");
