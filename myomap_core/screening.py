@@ -328,6 +328,22 @@ class ScreeningInput:
             raise DomainError(f"must be 0 to {MAX_AGE}", field="age", value=self.age)
         if self.sex is not None and self.sex not in SEXES:
             raise DomainError("unknown sex", field="sex", value=self.sex, suggestions=SEXES)
+        # Every answer must fit its question: a stray "no" string must never read as yes.
+        known: dict[str, Answer] = {}
+        for key, value in self.answers.items():
+            if value is None:
+                continue  # unknown
+            try:
+                q = question(key)
+            except DomainError as error:
+                raise DomainError(
+                    error.message,
+                    field=f"answers.{key}",
+                    value=key,
+                    suggestions=error.suggestions,
+                ) from None
+            known[key] = q.check(value, f"answers.{key}")
+        object.__setattr__(self, "answers", known)
 
     def values(self) -> dict[str, Answer]:
         """The known values rules read: answers plus age and sex when given."""

@@ -356,3 +356,16 @@ def test_result_json_has_the_whole_answer() -> None:
     assert "Lumbar spine" in precautions["regions_to_avoid_labels"]
     assert data["complete"] is False and "saddle_numbness" in data["unknown"]  # type: ignore[operator]
     assert re.match(r"^[A-Z]", str(data["instruction"]))
+
+
+def test_a_screening_input_built_directly_is_checked_too() -> None:
+    with pytest.raises(DomainError) as error:
+        screening.ScreeningInput(age=40, sex=None, answers={"fever": "no"})
+    assert error.value.field == "answers.fever"
+    with pytest.raises(DomainError) as unknown:
+        screening.ScreeningInput(age=40, sex=None, answers={"fevr": True})
+    assert unknown.value.suggestions[0] == "fever"
+    data = screening.ScreeningInput(age=40, sex=None, answers={"fever": None, "dvt": True})
+    assert dict(data.answers) == {"dvt": True}
+    with pytest.raises(DomainError):
+        screening.ScreeningInput(age=130, sex=None, answers={})
