@@ -125,7 +125,8 @@ def treatment_gate(patient: Patient) -> Gate:
             reason=(
                 f"Treatment allowed: {clearance.cleared_by} cleared the client on "
                 f"{clearance.cleared_on:%-d %b %Y} after the screening's finding "
-                f"({decision.label}). Follow the precautions."
+                f"({decision.label})."
+                + (" Follow the precautions." if precautions and not precautions.is_empty else "")
             ),
             screening=screening,
             clearance=clearance,

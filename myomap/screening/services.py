@@ -66,7 +66,7 @@ def screening_summary(result: ScreeningResult, *, how: str) -> str:
     else:
         parts.append("no warning signs found")
     if decision.requires_clearance:
-        parts.append("treatment blocked until a clearance is recorded")
+        parts.append("Treatment blocked until a clearance is recorded")
     if result.unknown:
         parts.append(f"{len(result.unknown)} questions not answered yet")
     return ". ".join(parts) + "."

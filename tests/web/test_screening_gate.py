@@ -117,7 +117,7 @@ def test_screenings_and_clearances_are_on_the_timeline(patient, therapist):  # t
     assert "1 warning sign" in screened
     title = screening.result["findings"][0]["title"]
     assert title not in screened, "the timeline is for the whole clinic: no clinical details"
-    assert "treatment blocked until a clearance is recorded" in screened
+    assert "Treatment blocked until a clearance is recorded" in screened
     cleared = next(s for s in summaries if s.startswith("Recorded a clearance"))
     assert "by Dr Amir Khan" in cleared and "(Emergency)" in cleared
     assert AuditEvent.objects.filter(object_type="Screening", object_id=str(screening.pk)).exists()

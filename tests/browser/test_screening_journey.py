@@ -1,0 +1,105 @@
+"""Safety screening as the therapist meets it: a red flag in the intake blocks treatment
+until the physician's clearance is recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from myomap.screening.models import Clearance, Screening
+from myomap_core.screening import Decision
+from tests.browser.test_intake_journey import DESKTOP, Shots, continue_, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_saddle_numbness_blocks_treatment_until_cleared(
+    browser, live_server, therapist, patient, artifacts
+):  # type: ignore[no-untyped-def]
+    base = live_server.url
+    shot = Shots(artifacts, "screening")
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, base, "therapist")
+
+    # The therapist fills the intake with the client at the desk.
+    page.goto(f"{base}/clients/{patient.pk}/")
+    with page.expect_navigation():
+        page.click("button:has-text('Start intake')")
+    page.fill("#id_main_complaint", "Low back pain with numbness when sitting")
+    page.check("text=It built up over time")
+    continue_(page)
+    for expected in ("/bodymap/", "/activities/", "/history/"):
+        assert page.url.endswith(expected), page.url
+        continue_(page)
+
+    # Health checks: follow-ups appear only after a yes.
+    assert page.url.endswith("/screening/")
+    assert page.inner_text("h1") == "Health checks"
+    cancer_site = page.locator('[data-question="cancer_site"]')
+    assert cancer_site.is_hidden()
+    page.check("#id_cancer_history_1")  # no
+    assert cancer_site.is_hidden()
+    page.check("#id_cancer_history_0")  # yes
+    assert cancer_site.is_visible()
+    assert "Only if you answered yes" in cancer_site.inner_text()
+    page.check("#id_cancer_history_1")  # back to no
+    assert cancer_site.is_hidden()
+    page.check("#id_saddle_numbness_0")
+    page.check("#id_bladder_change_0")
+    page.locator('[data-question="saddle_numbness"]').scroll_into_view_if_needed()
+    shot(page, "intake-health-checks")
+    continue_(page)
+    for expected in ("/work/", "/stress/"):
+        assert page.url.endswith(expected), page.url
+        continue_(page)
+    page.fill("#id_goals", "Sit through a film without pain")
+    continue_(page)
+    page.check("#id_consent_agree")
+    page.fill("#id_signature_name", "Maria Lopez")
+    with page.expect_navigation():
+        page.click("button:has-text('Sign and send')")
+    screening = Screening.objects.get(patient=patient)
+    assert screening.decision == Decision.EMERGENCY
+
+    # The client page: an emergency banner that says what to do now; treatment blocked.
+    page.goto(f"{base}/clients/{patient.pk}/")
+    banner = page.locator(".screening-banner[role=alert]")
+    banner.wait_for(state="visible")
+    assert "Emergency: do not treat." in banner.inner_text()
+    assert "hospital emergency care now" in banner.inner_text()
+    box = banner.bounding_box()
+    assert box is not None and box["width"] >= 1270  # full width of the window
+    state = page.locator(".treatment-state")
+    assert state.get_attribute("data-treatment") == "blocked"
+    assert "Treatment: blocked" in state.inner_text()
+    shot(page, "client-page-emergency")
+
+    # The physician's clearance, recorded through the form (a mistake first).
+    with page.expect_navigation():
+        state.locator("a:has-text('Record clearance')").click()
+    page.fill("#id_cleared_by", "")
+    with page.expect_navigation():
+        page.click("button:has-text('Record clearance')")
+    assert "Enter the name of the physician" in page.inner_text(".error-summary")
+    shot(page, "clearance-form-error")
+    page.fill("#id_cleared_by", "Dr Amir Khan")
+    page.fill("#id_cleared_on", date.today().isoformat())
+    page.fill("#id_note", "Seen in A&E: MRI shows no compression. Fine to treat gently.")
+    shot(page, "clearance-form-filled")
+    with page.expect_navigation():
+        page.click("button:has-text('Record clearance')")
+    assert Clearance.objects.filter(screening=screening).exists()
+
+    # Treatment allowed now; the banner is gone and the timeline shows both steps.
+    assert page.locator(".screening-banner").count() == 0
+    state = page.locator(".treatment-state")
+    assert state.get_attribute("data-treatment") == "allowed"
+    assert "Dr Amir Khan cleared the client" in state.inner_text()
+    timeline = page.locator(".timeline").inner_text()
+    assert "Safety screening after the intake: Emergency" in timeline
+    assert "Recorded a clearance for treatment by Dr Amir Khan" in timeline
+    shot(page, "client-page-cleared")
+    context.close()
