@@ -74,6 +74,7 @@ FORM_SECTIONS = (
     ("bodymap", BODYMAP),
     ("activities", ACTIVITIES),
     ("history", HISTORY),
+    ("screening", {"saddle_numbness": "no", "anticoagulant": "yes"}),
     ("work", WORK),
     ("stress", STRESS),
     ("goals", GOALS),
@@ -133,7 +134,16 @@ def portal(token: str, slug: str | None = None) -> str:
 
 def test_therapist_fills_every_section_and_submits(therapist_client, patient):  # type: ignore[no-untyped-def]
     intake = start_intake(therapist_client, patient)
-    following = ["bodymap", "activities", "history", "work", "stress", "goals", "consent"]
+    following = [
+        "bodymap",
+        "activities",
+        "history",
+        "screening",
+        "work",
+        "stress",
+        "goals",
+        "consent",
+    ]
     for (slug, data), after in zip(FORM_SECTIONS, following, strict=True):
         page = therapist_client.get(section_url(intake, slug))
         assert page.status_code == 200
@@ -342,9 +352,9 @@ def test_client_fills_the_link_one_section_per_screen_and_resumes(therapist_clie
     assert IntakeLink.objects.get(patient=patient).last_opened_at is not None
 
     first = text(visitor.get(portal(token, "complaint")))
-    assert "Step 1 of 8" in first
+    assert "Step 1 of 9" in first
     assert "Log out" not in first and "Lopez</a>" not in first  # the client's frame
-    following = ["bodymap", "activities", "history", "work", "stress", "goals"]
+    following = ["bodymap", "activities", "history", "screening", "work", "stress", "goals"]
     for (slug, data), after in zip(FORM_SECTIONS[:-1], following, strict=True):
         response = visitor.post(portal(token, slug), data)
         assert response.status_code == 302, (slug, text(response))
