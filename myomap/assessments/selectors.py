@@ -141,7 +141,9 @@ def overlay(photo: PosturePhoto, analysis: PostureAnalysis) -> Overlay:
             length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1
             x2 = a[0] + length if b[0] >= a[0] else a[0] - length
             lines.append(OverlayLine(a[0], a[1], x2, a[1], "reference"))
-            labels.append(OverlayLabel((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 - 5 * unit, _value(m)))
+            # The value sits by the horizontal, on the side away from the measured line.
+            y = a[1] + 9 * unit if b[1] <= a[1] else a[1] - 3 * unit
+            labels.append(OverlayLabel((a[0] + x2) / 2, y, _value(m)))
         elif m.id.startswith("plumb_line_"):
             # The plumb line is the vertical through the first point (the ankle); the offset
             # is drawn level from it to the landmark.
@@ -151,7 +153,10 @@ def overlay(photo: PosturePhoto, analysis: PostureAnalysis) -> Overlay:
                 plumb_drawn = True
             lines.append(OverlayLine(a[0], b[1], b[0], b[1], "measure"))
             labels.append(
-                OverlayLabel(max(a[0], b[0]) + 4 * unit, b[1] + 3 * unit, _value(m), "start")
+                # Beyond the plumb line, away from the landmark and its name.
+                OverlayLabel(a[0] - 3 * unit, b[1] - 2 * unit, _value(m), "end")
+                if b[0] >= a[0]
+                else OverlayLabel(a[0] + 3 * unit, b[1] - 2 * unit, _value(m), "start")
             )
     if len(photo.scale_points) == 2:
         (x1, y1), (x2, y2) = photo.scale_points

@@ -9,7 +9,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from myomap.assessments.models import Assessment, PalpationFinding, PosturePhoto
+from myomap.assessments.demo import SIDE
+from myomap.assessments.demo import _side_photo as _side_upload
 from myomap.assessments.selectors import element_profile, posture_analysis
+from myomap.assessments.services import photo_add, photo_landmarks_save
 from myomap.intake.services import pain_map_record
 from myomap_core.pain import pain_marks
 from tests.browser.test_intake_journey import Shots, log_in
@@ -206,6 +209,23 @@ def test_a_whole_assessment_on_a_tablet(
     page.wait_for_selector("#elements .tag-warn")
     assert "Right shoulder and pelvis visibly higher" in page.inner_text("#elements")
     shot(page, "five-elements-override")
+
+    # A side photo with a scale marker: the craniovertebral angle and plumb-line offsets in mm.
+    side = photo_add(actor=therapist, assessment=assessment, view="side", upload=_side_upload())
+    photo_landmarks_save(
+        actor=therapist,
+        photo=side,
+        landmarks={k: list(v) for k, v in SIDE.items()},
+        scale_points=[[40, 300], [40, 700]],
+        scale_length_mm=1000.0,
+    )
+    side.refresh_from_db()
+    page.goto(f"{base}/clients/{patient.pk}/assessments/{assessment.pk}/photos/{side.pk}/")
+    cva = posture_analysis(side).measure("craniovertebral_angle")
+    assert page.inner_text('[data-measure="craniovertebral_angle"]') == f"{cva.value:.1f}°"
+    tragus = posture_analysis(side).measure("plumb_line_tragus")
+    assert page.inner_text('[data-measure="plumb_line_tragus"]') == f"{tragus.value:.0f} mm"
+    shot(page, "editor-side-view")
 
     # The client page card: date, mini chart and posture headline.
     page.goto(f"{base}/clients/{patient.pk}/")
