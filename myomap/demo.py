@@ -6,6 +6,7 @@ demo clinic untouched. Every record goes through the same services as the pages.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -478,6 +479,9 @@ CLIENTS: tuple[Client, ...] = (
     ),
 )
 
+DEMO_MODULES = ("myomap.screening.demo", "myomap.outcomes.demo")
+"""Apps that add their own demo records once the clients and intakes exist, in this order."""
+
 CONSENT = {"consent_agree": "on", "signature_name": ""}
 
 
@@ -564,6 +568,8 @@ def demo_load() -> bool:
             continue
         intake = intake_start(actor=therapist, patient=patient, origin=ORIGIN)
         _fill(intake, answers, marks, therapist=therapist, submit=True, name=f"{first} {last}")
+    for module in DEMO_MODULES:
+        importlib.import_module(module).load_demo(clinic)
     return True
 
 
