@@ -77,7 +77,9 @@ def _screen(args: argparse.Namespace) -> int:
     try:
         result = screening.screen(screening.parse_input(data))
     except ScreeningInputError as error:
-        print(f"myomap: error: {args.file}: {len(error.problems)} bad entries", file=sys.stderr)
+        count = len(error.problems)
+        noun = "bad entry" if count == 1 else "bad entries"
+        print(f"myomap: error: {args.file}: {count} {noun}", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem.field}: {problem.message}", file=sys.stderr)
         return 2
