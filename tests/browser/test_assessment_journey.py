@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from myomap.assessments.models import Assessment, PalpationFinding, PosturePhoto
 from myomap.assessments.demo import SIDE
 from myomap.assessments.demo import _side_photo as _side_upload
+from myomap.assessments.models import Assessment, PalpationFinding, PosturePhoto
 from myomap.assessments.selectors import element_profile, posture_analysis
 from myomap.assessments.services import photo_add, photo_landmarks_save
 from myomap.intake.services import pain_map_record
