@@ -163,7 +163,12 @@ def response_record(
     response.full_clean()
     response.save()
     who = " by the client" if actor is None else ""
-    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
+    # Empty PSFS activity slots are not skipped questions: only the others count.
+    skipped = (
+        f", {len(result.skipped)} skipped"
+        if result.skipped and spec.id != core.InstrumentId.PSFS
+        else ""
+    )
     text = f"{spec.short_name} recorded: {score_text(spec.id, result.display, result.band)}"
     audit_record(
         action=AuditAction.CREATE,

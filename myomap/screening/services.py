@@ -69,7 +69,7 @@ def screening_summary(result: ScreeningResult, *, how: str) -> str:
         parts.append("Treatment blocked until a clearance is recorded")
     if result.unknown:
         parts.append(f"{len(result.unknown)} questions not answered yet")
-    return ". ".join(parts) + "."
+    return ". ".join(part[:1].upper() + part[1:] for part in parts) + "."
 
 
 @transaction.atomic
