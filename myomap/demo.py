@@ -479,7 +479,7 @@ CLIENTS: tuple[Client, ...] = (
     ),
 )
 
-DEMO_MODULES = ("myomap.screening.demo", "myomap.outcomes.demo")
+DEMO_MODULES = ("myomap.screening.demo", "myomap.assessments.demo", "myomap.outcomes.demo")
 """Apps that add their own demo records once the clients and intakes exist, in this order."""
 
 CONSENT = {"consent_agree": "on", "signature_name": ""}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from myomap.assessments import selectors
 from myomap.assessments.forms import CATEGORIES, ExamForm, OverrideForm, PhotoForm, PptForm
 from myomap.assessments.models import Assessment, ExamResult, PalpationFinding, PosturePhoto
-from myomap.assessments.services import PPT_UNITS, hands_on_allowed
+from myomap.assessments.services import PPT_UNITS, hands_on_gate
 from myomap.intake import bodymap
 from myomap.intake.models import PainMap
 from myomap.knowledge.candidates import candidates_for
@@ -139,7 +139,7 @@ def page_context(
     return {
         "patient": patient,
         "assessment": assessment,
-        "hands_on": hands_on_allowed(patient),
+        "hands_on": hands_on_gate(patient),
         "pain_map": pain_map,
         "chart": bodymap.chart(marks),
         "marks": [

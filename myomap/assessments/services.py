@@ -25,6 +25,7 @@ from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.intake.models import PainMap
 from myomap.patients.models import Patient
+from myomap.screening.gate import Gate, treatment_gate
 from myomap_core import pressure
 from myomap_core.elements import Element
 from myomap_core.errors import DomainError
@@ -36,13 +37,17 @@ from myomap_core.posture import landmarks_for as core_landmarks_for
 from myomap_core.pressure import PressureUnit
 
 
-def hands_on_allowed(patient: Patient) -> bool:
-    """Whether movement tests and palpation may be done for this client now.
+def hands_on_gate(patient: Patient) -> Gate:
+    """Whether movement tests and palpation may be done for this client now, and why.
 
-    The one place where the safety screening's gate will be asked
-    (``require_treatment_allowed(patient)``); until it exists every client is allowed.
+    Hands-on examination loads tissue like treatment does, so it waits for the same
+    clearance: a screening that asks for referral holds it until a clearance is recorded.
     """
-    return True
+    return treatment_gate(patient)
+
+
+def hands_on_allowed(patient: Patient) -> bool:
+    return hands_on_gate(patient).allowed
 
 
 def _audit(
@@ -541,6 +546,7 @@ __all__ = [
     "element_override_set",
     "exam_results_save",
     "hands_on_allowed",
+    "hands_on_gate",
     "palpation_finding_add",
     "palpation_finding_remove",
     "palpation_ppt_save",

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -38,7 +38,7 @@ from myomap.assessments.services import (
     element_override_clear,
     element_override_set,
     exam_results_save,
-    hands_on_allowed,
+    hands_on_gate,
     landmarks_for,
     palpation_finding_add,
     palpation_finding_remove,
@@ -51,6 +51,7 @@ from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.patients.access import access_patient
+from myomap.screening.gate import TreatmentBlocked
 from myomap_core.elements import Element
 from myomap_core.errors import DomainError
 from myomap_core.posture import analysis_json
@@ -79,10 +80,9 @@ def _page_url(assessment: Assessment, anchor: str = "") -> str:
 
 
 def _hands_on(request: HttpRequest, assessment: Assessment) -> None:
-    if not hands_on_allowed(assessment.patient):
-        raise PermissionDenied(
-            "Hands-on examination is on hold for this client until the safety screening allows it."
-        )
+    gate = hands_on_gate(assessment.patient)
+    if not gate.allowed:
+        raise TreatmentBlocked(gate)
 
 
 def _error_text(exc: ValidationError | DomainError) -> str:

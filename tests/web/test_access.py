@@ -11,8 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from myomap.intake.models import IntakeLink
 from tests.web.scoped import scoped_ids
 
-NOT_CLIENT_SCOPED = {"token", "slug", "muscle_id"}
-"""URL parameters that do not name a client's object: private-link tokens, section
+NOT_CLIENT_SCOPED = {"token", "slug", "category", "muscle_id"}
+"""URL parameters that do not name a client's object: private-link tokens, section and test-group
 slugs, knowledge-base ids."""
 
 

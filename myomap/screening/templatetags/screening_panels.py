@@ -10,6 +10,7 @@ from myomap.patients.models import Patient
 from myomap.screening.gate import covering_clearance, treatment_gate
 from myomap.screening.models import Screening
 from myomap.screening.selectors import screening_view
+from myomap_core.pressure import KGF_PER_LBF
 
 register = template.Library()
 
@@ -62,3 +63,9 @@ def health_check_groups(form: Any, patient: Patient | None = None) -> list[Any]:
     """The form's questions under their headings, without those for the other sex."""
     groups: list[Any] = form.groups(sex=getattr(patient, "sex", None))
     return groups
+
+
+@register.filter
+def in_lb(kg: float) -> str:
+    """A pressure in kilograms-force shown in pounds-force, one decimal."""
+    return f"{kg / KGF_PER_LBF:.1f}"
