@@ -38,7 +38,9 @@ STYLES = (
     ("#1a56db", "diamond", "2 3"),
     ("#6b3fa0", "triangle", "8 3 2 3"),
     ("#a12622", "circle", "1 3"),
+    ("#2f6b2f", "square", "10 3"),
 )
+LEGEND_ROW = 18.0
 _ids = itertools.count(1)
 
 
@@ -142,9 +144,29 @@ def _nice_step(span: float) -> float:
     return float(10 * power)
 
 
-def _legend(names: Sequence[str], x: float, y: float, *, line: bool) -> list[str]:
+def _legend_width(name: str) -> float:
+    return 40 + 6.2 * len(name)
+
+
+def legend_rows(names: Sequence[str], max_width: float) -> int:
+    """How many rows the legend of ``names`` takes within ``max_width``."""
+    rows, cursor = 1, 0.0
+    for name in names:
+        if cursor and cursor + _legend_width(name) > max_width:
+            rows, cursor = rows + 1, 0.0
+        cursor += _legend_width(name)
+    return rows
+
+
+def _legend(
+    names: Sequence[str], x: float, y: float, *, line: bool, max_width: float = 1e9
+) -> list[str]:
+    """The legend; rows wrap within ``max_width``, the last row's baseline at ``y``."""
     parts, cursor = [], x
+    y -= LEGEND_ROW * (legend_rows(names, max_width) - 1)
     for index, name in enumerate(names):
+        if cursor > x and cursor - x + _legend_width(name) > max_width:
+            cursor, y = x, y + LEGEND_ROW
         colour, shape, dash = STYLES[index % len(STYLES)]
         if line:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -159,7 +181,7 @@ def _legend(names: Sequence[str], x: float, y: float, *, line: bool) -> list[str
                 f'fill="{colour}"{_hatch_attr(index)}/>'
             )
         parts.append(_text(cursor + 28, y, name, anchor="start", size=11))
-        cursor += 40 + 6.2 * len(name)
+        cursor += _legend_width(name)
     return parts
 
 
@@ -192,7 +214,13 @@ def line_chart(
     between the smallest and largest x. Each point is labelled with its value.
     """
     left, right, top = 52.0, 16.0, 18.0
-    legend_room = 24.0 if len(series) > 1 or band else 0.0
+    names = [s.name for s in series] if len(series) > 1 else []
+    # Long legends wrap; each extra row makes the chart taller, not the plot smaller.
+    extra_rows = (legend_rows(names, width - left - right) - 1) if names else 0
+    if band is not None and extra_rows:
+        extra_rows += 1  # the band's key gets a row of its own
+    height += int(LEGEND_ROW * extra_rows)
+    legend_room = 24.0 + LEGEND_ROW * extra_rows if len(series) > 1 or band else 0.0
     bottom = 46.0 + legend_room
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = [p.x for s in series for p in s.points]
@@ -258,11 +286,11 @@ def line_chart(
             above = sy(p.y) - 9 if sy(p.y) > top + 14 else sy(p.y) + 18
             body.append(_text(sx(p.x), above, label, size=10, weight="bold", fill=colour))
     legend_y = height - 8
-    names = [s.name for s in series] if len(series) > 1 else []
     if names:
-        body.extend(_legend(names, left, legend_y, line=True))
+        names_y = legend_y - (LEGEND_ROW if band is not None and extra_rows else 0)
+        body.extend(_legend(names, left, names_y, line=True, max_width=plot_w))
     if band is not None:
-        bx = left + (sum(40 + 6.2 * len(n) for n in names) if names else 0)
+        bx = left if extra_rows else left + sum(_legend_width(n) for n in names)
         body.append(
             f'<rect x="{bx + 4:.1f}" y="{legend_y - 10:.1f}" width="18" height="12" '
             f'fill="{BAND_FILL}" stroke="{BAND_EDGE}" stroke-dasharray="4 3"/>'
@@ -355,7 +383,7 @@ def bar_chart(
         f'y2="{top + plot_h:.1f}" stroke="{SOFT}" stroke-width="1"/>'
     )
     if len(series_names) > 1:
-        body.extend(_legend(series_names, left, height - 8, line=False))
+        body.extend(_legend(series_names, left, height - 8, line=False, max_width=plot_w))
     return _frame(width, height, title, desc, body)
 
 

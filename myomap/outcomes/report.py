@@ -8,9 +8,9 @@ from django.apps import apps
 from django.utils import timezone
 
 from myomap.clinics.models import User
-from myomap.intake import bodymap
-from myomap.intake.models import IntakeStatus, PainMap
+from myomap.intake.models import IntakeStatus
 from myomap.outcomes import selectors
+from myomap.outcomes.findings import findings_of
 from myomap.patients.models import Patient
 
 
@@ -28,33 +28,6 @@ def _complaint(patient: Patient) -> dict[str, Any] | None:
         "goals": (goals.get("goals") or "").strip(),
         "date": intake.submitted_at,
     }
-
-
-def _pain_maps(patient: Patient) -> list[dict[str, Any]]:
-    """The first and the latest pain map, as regions with intensity (then and now)."""
-    maps = list(
-        PainMap.objects.filter(patient=patient, marks__isnull=False)
-        .distinct()
-        .order_by("recorded_at", "id")
-        .prefetch_related("marks")
-    )
-    chosen = maps[:1] + (maps[-1:] if len(maps) > 1 else [])
-    shown = []
-    for index, pain_map in enumerate(chosen):
-        marks = bodymap.marks_of(pain_map)
-        shown.append(
-            {
-                "title": "First pain map" if index == 0 and len(chosen) > 1 else "Pain map",
-                "date": pain_map.recorded_at,
-                "regions": [
-                    {"label": bodymap.region_label(r), "intensity": i, "quality": q}
-                    for r, i, q in sorted(marks, key=lambda m: -m[1])
-                ],
-            }
-        )
-    if len(shown) == 2:
-        shown[1]["title"] = "Latest pain map"
-    return shown
 
 
 def _screening(patient: Patient) -> dict[str, Any] | None:
@@ -78,7 +51,7 @@ def _sessions(patient: Patient) -> list[Any]:
     return []
 
 
-def report_context(patient: Patient, *, author: User) -> dict[str, Any]:
+def report_context(patient: Patient, *, author: User, ppt_unit: str = "kg_cm2") -> dict[str, Any]:
     progress = selectors.progress_of(patient)
     return {
         "clinic": patient.clinic,
@@ -86,8 +59,8 @@ def report_context(patient: Patient, *, author: User) -> dict[str, Any]:
         "author": author,
         "today": timezone.localdate(),
         "complaint": _complaint(patient),
-        "pain_maps": _pain_maps(patient),
         "screening": _screening(patient),
         "sessions": _sessions(patient),
         "progress": progress,
+        "findings": findings_of(patient, unit=ppt_unit),
     }

@@ -19,11 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from myomap.assessments.page import ppt_unit
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.outcomes import report, selectors
+from myomap.outcomes.findings import findings_of
 from myomap.outcomes.forms import (
     ItemsForm,
     LinkForm,
@@ -81,6 +83,7 @@ def progress_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     context = {
         "patient": patient,
         "progress": selectors.progress_of(patient),
+        "findings": findings_of(patient, unit=ppt_unit(request)),
         "instruments": core.instruments(),
         "links": selectors.open_links(patient),
         "link_form": LinkForm(
@@ -186,6 +189,7 @@ def link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         context = {
             "patient": patient,
             "progress": selectors.progress_of(patient),
+            "findings": findings_of(patient, unit=ppt_unit(request)),
             "instruments": core.instruments(),
             "links": selectors.open_links(patient),
             "link_form": form,
@@ -238,7 +242,11 @@ def link_revoke_view(
 @clinic_member(*CLINICIANS)
 def report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id, "progress report")
-    context = report.report_context(patient, author=request.user)  # type: ignore[arg-type]
+    context = report.report_context(
+        patient,
+        author=request.user,  # type: ignore[arg-type]
+        ppt_unit=ppt_unit(request),
+    )
     pdf = render_pdf("outcomes/report.html", context, request)
     with transaction.atomic():
         audit_record(
