@@ -20,7 +20,7 @@ import functools
 import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
@@ -29,6 +29,7 @@ from typing import Final, TypeVar
 from myomap_core import atlas
 from myomap_core.errors import DomainError, KnowledgeBaseError
 from myomap_core.knowledge import load_knowledge_base
+from myomap_core.knowledge.table import Table
 from myomap_core.screening_logic import (
     Answer,
     Count,
@@ -450,97 +451,20 @@ class _Catalogue:
     rules: tuple[Rule, ...]
 
 
-class _Reader:
-    """Reads one TOML table and names ``screening.toml: <record>.<key>`` on errors."""
+class _Tier(StrEnum):
+    """Whether a rule's tier comes from its source or is Myomap's own choice."""
 
-    def __init__(self, record: str, data: object) -> None:
-        self.record = record
-        if not isinstance(data, dict):
-            raise self.fail("", "must be a table", data)
-        self.data: dict[str, object] = data
-        self.used: set[str] = set()
-
-    def fail(self, key: str, message: str, value: object = None) -> KnowledgeBaseError:
-        where = f"{DATA_FILE}: {self.record}" + (f".{key}" if key else "")
-        return KnowledgeBaseError(message, field=where, value=value)
-
-    def get(self, key: str) -> object:
-        self.used.add(key)
-        return self.data.get(key)
-
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, str):
-            raise self.fail(key, "missing text" if value is None else "must be text", value)
-        return value
-
-    def optional_text(self, key: str) -> str | None:
-        return None if self.get(key) is None else self.text(key)
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "must be a list of text", value)
-        return tuple(value)
-
-    def number(self, key: str) -> float | None:
-        value = self.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, "must be a number", value)
-        return float(value)
-
-    def flag(self, key: str) -> bool:
-        value = self.get(key)
-        if value is not None and not isinstance(value, bool):
-            raise self.fail(key, "must be true or false", value)
-        return bool(value)
-
-    def choice(self, key: str, options: Iterable[str]) -> str:
-        value = self.text(key)
-        allowed = list(options)
-        if value not in allowed:
-            raise KnowledgeBaseError(
-                f"unknown value {value!r}; one of {', '.join(allowed)}",
-                field=f"{DATA_FILE}: {self.record}.{key}",
-                value=value,
-                suggestions=difflib.get_close_matches(value, allowed, n=3, cutoff=0.0),
-            )
-        return value
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise self.fail(unknown[0], "unknown key", self.data[unknown[0]])
+    SOURCE = "source"
+    OURS = "ours"
 
 
-def _build(reader: _Reader, make: Callable[[], R]) -> R:
-    reader.finish()
-    try:
-        return make()
-    except KnowledgeBaseError:
-        raise
-    except DomainError as error:
-        raise KnowledgeBaseError(
-            error.message,
-            field=f"{DATA_FILE}: {reader.record}.{error.field}",
-            value=error.value,
-            suggestions=error.suggestions,
-        ) from None
-
-
-def _question(reader: _Reader) -> Question:
-    kind = reader.choice("type", (t.value for t in AnswerType))
+def _question(reader: Table) -> Question:
+    kind = reader.choice("type", AnswerType)
     make = functools.partial(
         Question,
         id=reader.text("id"),
         text=reader.text("text"),
-        type=AnswerType(kind),
+        type=kind,
         pathology=reader.text("pathology"),
         source=reader.text("source"),
         group=reader.text("group"),
@@ -551,10 +475,10 @@ def _question(reader: _Reader) -> Question:
         help=reader.text("help", ""),
         applies_to_sex=reader.optional_text("applies_to_sex"),
     )
-    return _build(reader, make)
+    return reader.build(make)
 
 
-def _rule_precautions(reader: _Reader) -> RulePrecautions:
+def _rule_precautions(reader: Table) -> RulePrecautions:
     make = functools.partial(
         RulePrecautions,
         techniques_not_allowed=reader.texts("techniques_not_allowed"),
@@ -565,30 +489,30 @@ def _rule_precautions(reader: _Reader) -> RulePrecautions:
         notes=reader.texts("notes"),
         clearance=reader.flag("clearance"),
     )
-    return _build(reader, make)
+    return reader.build(make)
 
 
-def _rule(reader: _Reader) -> Rule:
+def _rule(reader: Table) -> Rule:
     logic_text = reader.text("logic")
     try:
         logic = parse(logic_text)
     except DomainError as error:
-        raise reader.fail("logic", error.message, logic_text) from None
+        raise reader.error("logic", error.message, logic_text) from None
     raw_precautions = reader.get("precautions")
     precautions = (
         RulePrecautions()
         if raw_precautions is None
-        else _rule_precautions(_Reader(f"{reader.record}.precautions", raw_precautions))
+        else _rule_precautions(Table(DATA_FILE, f"{reader.path}.precautions", raw_precautions))
     )
     make = functools.partial(
         Rule,
         id=reader.text("id"),
         title=reader.text("title"),
         pathology=reader.text("pathology"),
-        kind=RuleKind(reader.choice("kind", (k.value for k in RuleKind))),
+        kind=reader.choice("kind", RuleKind),
         logic=logic,
-        decision=Decision(reader.choice("decision", (d.value for d in Decision))),
-        tier_ours=reader.choice("tier", ("source", "ours")) == "ours",
+        decision=reader.choice("decision", Decision),
+        tier_ours=reader.choice("tier", _Tier) == _Tier.OURS,
         source=reader.text("source"),
         action=reader.text("action"),
         why=reader.text("why"),
@@ -596,17 +520,17 @@ def _rule(reader: _Reader) -> Rule:
         details=reader.texts("details"),
         precautions=precautions,
     )
-    return _build(reader, make)
+    return reader.build(make)
 
 
-def _tables(data: Mapping[str, object], key: str) -> list[_Reader]:
+def _tables(data: Mapping[str, object], key: str) -> list[Table]:
     raw = data.get(key)
     if not isinstance(raw, list) or not raw:
         raise KnowledgeBaseError("must be a non-empty list of tables", field=f"{DATA_FILE}: {key}")
     readers = []
     for i, item in enumerate(raw):
         name = item.get("id") if isinstance(item, dict) else None
-        readers.append(_Reader(name if isinstance(name, str) else f"{key}[{i}]", item))
+        readers.append(Table(DATA_FILE, name if isinstance(name, str) else f"{key}[{i}]", item))
     return readers
 
 

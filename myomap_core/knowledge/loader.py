@@ -47,6 +47,7 @@ from myomap_core.knowledge.records import (
     TriggerPoint,
     ZoneKind,
 )
+from myomap_core.knowledge.table import Table, closest
 
 VOCABULARY_FILES = ("sources.toml", "chains.toml", "conditions.toml")
 MUSCLE_FILE_PATTERN = "muscles_*.toml"
@@ -110,7 +111,7 @@ class KnowledgeBase:
                 f"unknown muscle {muscle_id!r}",
                 field="muscle",
                 value=muscle_id,
-                suggestions=_closest(muscle_id, self._by_id),
+                suggestions=closest(muscle_id, self._by_id),
             ) from None
 
     def find_muscle(self, name: str) -> Muscle:
@@ -150,7 +151,7 @@ class KnowledgeBase:
                 f"unknown chain {chain_id!r}",
                 field="chain",
                 value=chain_id,
-                suggestions=_closest(chain_id, self.chains),
+                suggestions=closest(chain_id, self.chains),
             )
         members = [m for m in self.muscles if chain_id in m.chains]
         return tuple(sorted(members, key=lambda m: m.name))
@@ -195,130 +196,10 @@ def _name_key(text: str) -> str:
     return " ".join(re.split(r"[\s_\-]+", text.strip().casefold()))
 
 
-def _closest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(value, sorted(choices), n=n, cutoff=0.0)
-
-
 # --------------------------------------------------------------------------- parsing
 
 
-class _Table:
-    """One TOML table being read, knowing its file and dotted path for error messages."""
-
-    def __init__(self, file: str, path: str, data: object) -> None:
-        self.file = file
-        self.path = path
-        if not isinstance(data, dict):
-            raise self.error("", "must be a table", data)
-        self.data: dict[str, object] = data
-        self.used: set[str] = set()
-
-    def where(self, key: str) -> str:
-        if not key:
-            return f"{self.file}: {self.path}"
-        return f"{self.file}: {self.path}.{key}" if self.path else f"{self.file}: {key}"
-
-    def error(
-        self, key: str, message: str, value: object = None, suggestions: Iterable[str] = ()
-    ) -> KnowledgeBaseError:
-        return KnowledgeBaseError(
-            message, field=self.where(key), value=value, suggestions=list(suggestions)
-        )
-
-    def get(self, key: str) -> object:
-        self.used.add(key)
-        return self.data.get(key)
-
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, str):
-            raise self.error(key, "missing text" if value is None else "must be text", value)
-        return value
-
-    def optional_text(self, key: str) -> str | None:
-        return None if self.get(key) is None else self.text(key)
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, "must be a list of text", value)
-        return tuple(value)
-
-    def integer(self, key: str, default: int | None = None) -> int:
-        value = self.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.error(key, "must be a whole number", value)
-        return value
-
-    def pair(self, key: str) -> tuple[Any, Any]:
-        value = self.get(key)
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        ):
-            raise self.error(key, "must be a [low, high] pair of numbers", value)
-        return (value[0], value[1])
-
-    def choice(self, key: str, enum: type[E], default: E | None = None) -> E:
-        value = self.get(key)
-        if value is None and default is not None:
-            return default
-        try:
-            if not isinstance(value, str):
-                raise ValueError(value)
-            return enum(value)
-        except ValueError:
-            options = [e.value for e in enum]
-            raise self.error(
-                key,
-                f"unknown value {value!r}; one of {', '.join(options)}",
-                value,
-                _closest(str(value), options),
-            ) from None
-
-    def table(self, key: str) -> _Table:
-        value = self.get(key)
-        if value is None:
-            raise self.error(key, "missing table")
-        return _Table(self.file, f"{self.path}.{key}", value)
-
-    def optional_table(self, key: str) -> _Table | None:
-        return None if self.get(key) is None else self.table(key)
-
-    def tables(self, key: str, *, required: bool = False) -> list[_Table]:
-        value = self.get(key)
-        if value is None and not required:
-            return []
-        if not isinstance(value, list) or (required and not value):
-            raise self.error(key, "must be a non-empty list of tables", value)
-        return [_Table(self.file, f"{self.path}.{key}[{i}]", v) for i, v in enumerate(value)]
-
-    def build(self, make: Callable[[], R]) -> R:
-        """Construct a record, re-raising its validation error with this table's path."""
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise self.error(unknown[0], "unknown key", self.data[unknown[0]], sorted(self.used))
-        try:
-            return make()
-        except KnowledgeBaseError:
-            raise
-        except DomainError as error:
-            raise KnowledgeBaseError(
-                error.message,
-                field=self.where(error.field),
-                value=error.value,
-                suggestions=error.suggestions,
-            ) from None
-
-
-def _source_ref(table: _Table) -> SourceRef:
+def _source_ref(table: Table) -> SourceRef:
     ref = table.text("ref")
     chapter = table.get("chapter")
     if chapter is not None and not isinstance(chapter, str | int):
@@ -326,13 +207,13 @@ def _source_ref(table: _Table) -> SourceRef:
     return table.build(lambda: SourceRef(ref, None if chapter is None else str(chapter)))
 
 
-def _zone(table: _Table, kind: ZoneKind) -> ReferralZone:
+def _zone(table: Table, kind: ZoneKind) -> ReferralZone:
     area = table.text("area")
     side = table.choice("side", SideRelation, SideRelation.IPSILATERAL)
     return table.build(lambda: ReferralZone(area, side, kind))
 
 
-def _trigger_point(table: _Table, default_source: SourceRef) -> TriggerPoint:
+def _trigger_point(table: Table, default_source: SourceRef) -> TriggerPoint:
     source_table = table.optional_table("source")
     source = default_source if source_table is None else _source_ref(source_table)
     values: dict[str, Any] = {
@@ -346,7 +227,7 @@ def _trigger_point(table: _Table, default_source: SourceRef) -> TriggerPoint:
     return table.build(lambda: TriggerPoint(source=source, **values))
 
 
-def _techniques(table: _Table) -> Techniques:
+def _techniques(table: Table) -> Techniques:
     ic = table.table("ischemic_compression")
     ischemic = ic.build(
         functools.partial(
@@ -386,7 +267,7 @@ def _techniques(table: _Table) -> Techniques:
     return table.build(lambda: Techniques(ischemic, friction, release, stretch))
 
 
-def _muscle(table: _Table) -> Muscle:
+def _muscle(table: Table) -> Muscle:
     sources = tuple(_source_ref(t) for t in table.tables("sources", required=True))
     default_source = next(
         (s for s in sources if s.ref in {"ts1", "ts2", "tss3"} and s.chapter), sources[0]
@@ -442,9 +323,9 @@ def _read(file: Traversable) -> dict[str, Any]:
         raise KnowledgeBaseError(str(error), field=file.name) from None
 
 
-def _vocabulary(file: Traversable, key: str, make: Callable[[_Table], R]) -> dict[str, R]:
+def _vocabulary(file: Traversable, key: str, make: Callable[[Table], R]) -> dict[str, R]:
     data = _read(file)
-    top = _Table(file.name, "", data)
+    top = Table(file.name, "", data)
     items: dict[str, R] = {}
     for raw in top.tables(key, required=True):
         record_id = raw.data.get("id")
@@ -476,7 +357,7 @@ def _sources(directory: Traversable) -> dict[str, Source]:
     return sources
 
 
-def _source(t: _Table) -> Source:
+def _source(t: Table) -> Source:
     values = (t.text("id"), t.text("label"), t.text("citation"))
     ours = t.get("ours")
     if ours is not None and not isinstance(ours, bool):
@@ -484,8 +365,8 @@ def _source(t: _Table) -> Source:
     return t.build(lambda: Source(*values, ours=bool(ours)))
 
 
-def _described(cls: type[R]) -> Callable[[_Table], R]:
-    def make(t: _Table) -> R:
+def _described(cls: type[R]) -> Callable[[Table], R]:
+    def make(t: Table) -> R:
         values = (t.text("id"), t.text("label"), t.text("description"))
         ref = _source_ref(t.table("source"))
         return t.build(lambda: cls(*values, ref))  # type: ignore[call-arg]
@@ -542,7 +423,7 @@ def _load(directory: Traversable) -> KnowledgeBase:
                     f"unknown source {ref!r}",
                     field=f"{vocabulary_file}: {record.id}.source.ref",
                     value=ref,
-                    suggestions=_closest(ref, sources),
+                    suggestions=closest(ref, sources),
                 )
 
     muscle_files = sorted(
@@ -551,7 +432,7 @@ def _load(directory: Traversable) -> KnowledgeBase:
     )
     parsed: list[tuple[str, Muscle]] = []
     for file in muscle_files:
-        top = _Table(file.name, "", _read(file))
+        top = Table(file.name, "", _read(file))
         for raw in top.tables("muscle"):
             if isinstance(raw.data.get("id"), str):
                 raw.path = str(raw.data["id"])
@@ -628,7 +509,7 @@ class _Checker:
             f"unknown {what} {value!r}",
             field=where,
             value=value,
-            suggestions=_closest(value, choices),
+            suggestions=closest(value, choices),
         )
 
     def _check_muscle(self, file: str, muscle: Muscle, files: Mapping[str, str]) -> None:
