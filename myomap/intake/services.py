@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -14,6 +12,7 @@ from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
+from myomap.common.links import link_by_token, token_new
 from myomap.common.models import AuditAction
 from myomap.intake.forms import SECTION_BY_SLUG, SECTIONS
 from myomap.intake.models import (
@@ -47,10 +46,6 @@ class IntakeIncomplete(Exception):
     def __init__(self, errors: dict[str, dict[str, list[str]]]) -> None:
         self.errors = errors
         super().__init__("The intake is incomplete.")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _audit(
@@ -93,12 +88,12 @@ def intake_link_create(
         intake = Intake.objects.create(
             clinic=patient.clinic, patient=patient, created_by=actor, filled_by_client=True
         )
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_new()
     link = IntakeLink.objects.create(
         clinic=patient.clinic,
         patient=patient,
         intake=intake,
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         created_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INTAKE_LINK_DAYS),
         sent_to=sent_to[:200],
@@ -119,16 +114,7 @@ def intake_link_revoke(*, actor: User, link: IntakeLink, origin: Origin | None =
 
 def intake_link_find(token: str) -> IntakeLink | None:
     """The usable link for ``token``, or None (unknown, expired, revoked or completed alike)."""
-    if not token or len(token) > 100:
-        return None
-    link = (
-        IntakeLink.objects.select_related("intake", "patient", "clinic")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if link is None or not link.is_usable:
-        return None
-    return link
+    return link_by_token(IntakeLink.objects.select_related("intake", "patient", "clinic"), token)
 
 
 def raw_section_data(slug: str, data: Mapping[str, Any]) -> dict[str, Any]:

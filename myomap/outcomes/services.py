@@ -6,8 +6,6 @@ its score; every change writes its audit row in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +17,7 @@ from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
+from myomap.common.links import link_by_token, token_new
 from myomap.common.models import AuditAction
 from myomap.outcomes.forms import activity_answer, activity_name
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
@@ -39,10 +38,6 @@ class LinkIncomplete(Exception):
     def __init__(self, errors: dict[str, DomainError]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def score_summary(instrument_id: str, display: str, band_id: str | None) -> str:
@@ -207,14 +202,14 @@ def link_create(
     draft: dict[str, dict[str, Any]] = {}
     if core.InstrumentId.PSFS in ids:
         draft[str(core.InstrumentId.PSFS)] = dict(carried_activities(patient))
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_new()
     link = QuestionnaireLink.objects.create(
         clinic=patient.clinic,
         patient=patient,
         instruments=ids,
         draft=draft,
         session_number=number,
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         created_by=actor,
         expires_at=timezone.now()
         + timedelta(days=getattr(settings, "OUTCOME_LINK_DAYS", LINK_DAYS)),
@@ -253,16 +248,7 @@ def link_revoke(*, actor: User, link: QuestionnaireLink, origin: Origin | None =
 
 def link_find(token: str) -> QuestionnaireLink | None:
     """The usable link for ``token``, or None (unknown, expired, revoked or completed alike)."""
-    if not token or len(token) > 100:
-        return None
-    link = (
-        QuestionnaireLink.objects.select_related("patient", "clinic")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if link is None or not link.is_usable:
-        return None
-    return link
+    return link_by_token(QuestionnaireLink.objects.select_related("patient", "clinic"), token)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from myomap.assessments.page import ppt_unit
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin, audit_record
+from myomap.common.links import link_opened
 from myomap.common.models import AuditAction
 from myomap.outcomes import report, selectors
 from myomap.outcomes.findings import findings_of
@@ -330,18 +331,9 @@ def q_start(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token)
     if link is None:
         return _unavailable(request)
-    with transaction.atomic():
-        link.last_opened_at = timezone.now()
-        link.save(update_fields=["last_opened_at"])
-        audit_record(
-            action=AuditAction.VIEW,
-            clinic=link.clinic,
-            actor=None,
-            patient=link.patient,
-            obj=link,
-            summary="The client opened the private questionnaire link",
-            origin=Origin.of(request),
-        )
+    link_opened(
+        link, request=request, obj=link, summary="The client opened the private questionnaire link"
+    )
     context = {
         "link": link,
         "clinic": link.clinic,
@@ -458,7 +450,7 @@ def _q_review(request: HttpRequest, link: QuestionnaireLink, token: str) -> Http
 
 
 def _q_done(request: HttpRequest, token: str) -> HttpResponse:
-    from myomap.outcomes.services import hash_token
+    from myomap.common.links import hash_token
 
     link = (
         QuestionnaireLink.objects.select_related("clinic")

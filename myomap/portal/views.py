@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from myomap.common.audit import Origin, audit_record
-from myomap.common.models import AuditAction
+from myomap.common.links import hash_token, link_opened
 from myomap.intake.flow import Flow, first_open_section, section_page
 from myomap.intake.models import IntakeLink
-from myomap.intake.services import hash_token, intake_link_find
+from myomap.intake.services import intake_link_find
 
 
 def _unavailable(request: HttpRequest) -> HttpResponse:
@@ -37,18 +34,9 @@ def intake_start(request: HttpRequest, token: str) -> HttpResponse:
     link = intake_link_find(token)
     if link is None:
         return _unavailable(request)
-    with transaction.atomic():
-        link.last_opened_at = timezone.now()
-        link.save(update_fields=["last_opened_at"])
-        audit_record(
-            action=AuditAction.VIEW,
-            clinic=link.clinic,
-            actor=None,
-            patient=link.patient,
-            obj=link.intake,
-            summary="The client opened the private intake link",
-            origin=Origin.of(request),
-        )
+    link_opened(
+        link, request=request, obj=link.intake, summary="The client opened the private intake link"
+    )
     resume = first_open_section(link.intake)
     context = {
         "link": link,

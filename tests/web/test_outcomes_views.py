@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from myomap.common.links import hash_token
 from myomap.common.models import AuditEvent
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
-from myomap.outcomes.services import hash_token, link_create, response_record
+from myomap.outcomes.services import link_create, response_record
 from tests.web.test_outcomes_helpers import ODI_SECTIONS, odi_answers, odi_for_percent
 
 pytestmark = pytest.mark.django_db
