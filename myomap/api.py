@@ -11,11 +11,15 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from myomap.aftercare.api import router as aftercare_router
 from myomap.assessments.api import router as assessments_router
 from myomap.knowledge.api import router as knowledge_router
+from myomap.notes.api import router as notes_router
 from myomap.outcomes.api import router as outcomes_router
 from myomap.patients.api import router as patients_router
+from myomap.plans.api import router as plans_router
 from myomap.screening.api import router as screening_router
+from myomap.sessions.api import router as sessions_router
 from myomap_core.errors import DomainError
 
 api = NinjaAPI(
@@ -89,3 +93,7 @@ api.add_router("", knowledge_router)
 api.add_router("", screening_router)
 api.add_router("", assessments_router)
 api.add_router("", outcomes_router)
+api.add_router("", plans_router)
+api.add_router("", sessions_router)
+api.add_router("", notes_router)
+api.add_router("", aftercare_router)

@@ -479,7 +479,15 @@ CLIENTS: tuple[Client, ...] = (
     ),
 )
 
-DEMO_MODULES = ("myomap.screening.demo", "myomap.assessments.demo", "myomap.outcomes.demo")
+DEMO_MODULES = (
+    "myomap.screening.demo",
+    "myomap.assessments.demo",
+    "myomap.outcomes.demo",
+    "myomap.plans.demo",
+    "myomap.sessions.demo",
+    "myomap.notes.demo",
+    "myomap.aftercare.demo",
+)
 """Apps that add their own demo records once the clients and intakes exist, in this order."""
 
 CONSENT = {"consent_agree": "on", "signature_name": ""}

@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "myomap.screening",
     "myomap.assessments",
     "myomap.outcomes",
+    "myomap.plans",
+    "myomap.sessions",
+    "myomap.notes",
+    "myomap.aftercare",
     "myomap.reports",
 ]
 

@@ -14,5 +14,9 @@ urlpatterns = [
     path("", include("myomap.screening.urls")),
     path("", include("myomap.assessments.urls")),
     path("", include("myomap.outcomes.urls")),
+    path("", include("myomap.plans.urls")),
+    path("", include("myomap.sessions.urls")),
+    path("", include("myomap.notes.urls")),
+    path("", include("myomap.aftercare.urls")),
     path("api/v1/", api.urls),
 ]

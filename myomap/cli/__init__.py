@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "myomap.cli.screening",
     "myomap.cli.posture",
     "myomap.cli.score",
+    "myomap.cli.notes",
 )
 """Modules that register subcommands, in the order their commands are listed."""
 

@@ -1,0 +1,1 @@
+"""SOAP notes: drafted from the session, signed and locked, amended with history."""

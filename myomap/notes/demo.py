@@ -1,0 +1,9 @@
+"""Demo records for the notes app."""
+
+from __future__ import annotations
+
+from myomap.clinics.models import Clinic
+
+
+def load_demo(clinic: Clinic) -> bool:
+    return False

@@ -1,0 +1,1 @@
+"""Treatment plans: the proposed course and the ordered steps of each session."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "myomap.plans"
+    verbose_name = "Treatment plans"

@@ -1,0 +1,1 @@
+"""Treatment sessions: the guided session beside the table and its event log."""
