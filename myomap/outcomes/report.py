@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 
 from myomap.clinics.models import User
@@ -12,6 +11,9 @@ from myomap.intake.models import IntakeStatus
 from myomap.outcomes import selectors
 from myomap.outcomes.findings import findings_of
 from myomap.patients.models import Patient
+from myomap.screening.models import Screening
+from myomap.sessions.models import SessionStatus, StepStatus, TreatmentSession
+from myomap_core.knowledge import load_knowledge_base
 
 
 def _complaint(patient: Patient) -> dict[str, Any] | None:
@@ -31,24 +33,41 @@ def _complaint(patient: Patient) -> dict[str, Any] | None:
 
 
 def _screening(patient: Patient) -> dict[str, Any] | None:
-    """The latest safety screening decision, when the screening app records one."""
-    try:
-        model = apps.get_model("screening", "Screening")
-    except LookupError:
-        return None
-    latest = model.objects.filter(patient=patient).order_by("-created_at", "-id").first()
+    """The latest safety screening decision."""
+    latest = Screening.objects.filter(patient=patient).order_by("-created_at", "-id").first()
     if latest is None:
         return None
-    decision = getattr(latest, "get_decision_display", lambda: str(latest.decision))()
-    return {"decision": decision, "date": latest.created_at}
+    return {"decision": latest.get_decision_display(), "date": latest.created_at}
 
 
-def _sessions(patient: Patient) -> list[Any]:
-    """Treatment sessions, when an app records them (none yet)."""
-    for model in apps.get_models():
-        if model.__name__ == "TreatmentSession" and hasattr(model, "patient"):
-            return list(model.objects.filter(patient=patient))
-    return []
+def _sessions(patient: Patient) -> list[dict[str, Any]]:
+    """Finished treatment sessions: date, what was treated, pain at the start and the end."""
+    kb = load_knowledge_base()
+    rows = []
+    finished = (
+        TreatmentSession.objects.filter(patient=patient, status=SessionStatus.FINISHED)
+        .prefetch_related("steps")
+        .order_by("number")
+    )
+    for session in finished:
+        treated: list[str] = []
+        for step in session.steps.all():
+            if step.status != StepStatus.DONE:
+                continue
+            name = kb.muscle(step.muscle_id).name
+            where = f"{name} ({step.side})" if step.side else name
+            if where not in treated:
+                treated.append(where)
+        rows.append(
+            {
+                "number": session.number,
+                "date": session.started_at,
+                "treated": treated,
+                "pain_before": session.pain_before,
+                "pain_after": session.pain_after,
+            }
+        )
+    return rows
 
 
 def report_context(patient: Patient, *, author: User, ppt_unit: str = "kg_cm2") -> dict[str, Any]:

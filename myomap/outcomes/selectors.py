@@ -16,6 +16,7 @@ from myomap.outcomes.forms import activity_name, activity_rating
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
 from myomap.outcomes.services import score_summary, score_text
 from myomap.patients.models import Patient
+from myomap.sessions.models import TreatmentSession
 from myomap_core import outcomes as core
 from myomap_core import progress
 
@@ -145,8 +146,46 @@ def progress_of(patient: Patient, *, with_charts: bool = True) -> Progress:
     status = status_of(responses)
     result = Progress(responses, status, summaries(responses, status))
     if with_charts:
-        result.charts = charts_for(responses)
+        result.charts = charts_for(responses, session_pain_of(patient))
     return result
+
+
+@dataclass(frozen=True)
+class SessionPain:
+    """The pain rating (NPRS) at the start and the end of one treatment session."""
+
+    number: int
+    before: int | None
+    after: int | None
+
+
+def session_pain_of(patient: Patient) -> list[SessionPain]:
+    """Pain before and after each treatment session that has a rating, in session order."""
+    rows = (
+        TreatmentSession.objects.filter(patient=patient)
+        .exclude(pain_before=None, pain_after=None)
+        .order_by("number")
+        .values_list("number", "pain_before", "pain_after")
+    )
+    return [SessionPain(n, before, after) for n, before, after in rows]
+
+
+def _session_series(sessions: Sequence[SessionPain]) -> list[charts.Series]:
+    """Session pain on the questionnaires' axis: before session n, n − 1 sessions are done."""
+    before = tuple(
+        charts.Point(float(p.number - 1), float(p.before)) for p in sessions if p.before is not None
+    )
+    after = tuple(
+        charts.Point(float(p.number), float(p.after)) for p in sessions if p.after is not None
+    )
+    return [
+        series
+        for series in (
+            charts.Series("Start of session", before),
+            charts.Series("End of session", after),
+        )
+        if series.points
+    ]
 
 
 def _important_threshold(spec: core.Instrument, baseline: float) -> float | None:
@@ -159,33 +198,46 @@ def _important_threshold(spec: core.Instrument, baseline: float) -> float | None
     return min(options) if options else None
 
 
-def _series_chart(spec: core.Instrument, rows: list[OutcomeResponse]) -> Chart:
-    baseline = rows[0].score_value
-    threshold = _important_threshold(spec, baseline)
+def _series_chart(
+    spec: core.Instrument,
+    rows: list[OutcomeResponse],
+    sessions: Sequence[SessionPain] = (),
+) -> Chart:
+    """One instrument over sessions; for NPRS also the pain before and after each session."""
     band = None
-    if threshold is not None:
-        band = charts.Band(
-            max(spec.minimum, baseline - threshold),
-            min(spec.maximum, baseline + threshold),
-            f"Change smaller than the MCID (±{charts.num(threshold)} from the baseline)",
-        )
+    if rows:
+        baseline = rows[0].score_value
+        threshold = _important_threshold(spec, baseline)
+        if threshold is not None:
+            band = charts.Band(
+                max(spec.minimum, baseline - threshold),
+                min(spec.maximum, baseline + threshold),
+                f"Change smaller than the MCID (±{charts.num(threshold)} from the baseline)",
+            )
     points = tuple(
         charts.Point(float(r.session_number), r.score_value, r.score_display) for r in rows
     )
+    series = [charts.Series(f"{spec.short_name} questionnaire", points)] if points else []
+    series += _session_series(sessions)
+    if len(series) == 1:
+        series = [charts.Series(spec.short_name, series[0].points)]
     better = "lower" if spec.direction == core.Direction.LOWER_IS_BETTER else "higher"
     unit = " %" if spec.unit == "%" else ""
     values = ", ".join(f"session {r.session_number}: {r.score_display}{unit}" for r in rows)
-    desc = (
-        f"{spec.name} after each number of treatment sessions ({values}). {better.capitalize()} "
-        "is better."
-    )
+    desc = f"{spec.name} after each number of treatment sessions ({values or 'none yet'})."
+    if sessions:
+        told = ", ".join(
+            f"session {p.number}: {_or_dash(p.before)} → {_or_dash(p.after)}" for p in sessions
+        )
+        desc += f" Pain at the start and the end of each treatment session ({told})."
+    desc += f" {better.capitalize()} is better."
     if band is not None:
         desc += (
             f" The shaded band from {charts.num(band.low)} to {charts.num(band.high)} marks "
             "changes smaller than the minimal clinically important difference from the baseline."
         )
     svg = charts.line_chart(
-        [charts.Series(spec.short_name, points)],
+        series,
         title=f"{spec.short_name} over sessions",
         desc=desc,
         x_label="Treatment sessions completed",
@@ -256,13 +308,23 @@ def _maybe(value: int | None) -> float | None:
     return None if value is None else float(value)
 
 
-def charts_for(responses: Sequence[OutcomeResponse]) -> list[Chart]:
-    """NPRS over sessions, ODI and RMDQ with the MCID band, PSFS per activity."""
+def _or_dash(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def charts_for(
+    responses: Sequence[OutcomeResponse], sessions: Sequence[SessionPain] = ()
+) -> list[Chart]:
+    """NPRS over sessions (with the pain before and after each treatment session), ODI and
+    RMDQ with the MCID band, PSFS per activity."""
     by_instrument: dict[str, list[OutcomeResponse]] = defaultdict(list)
     for r in responses:
         by_instrument[r.instrument].append(r)
     result = []
-    for instrument_id in (core.InstrumentId.NPRS, core.InstrumentId.ODI, core.InstrumentId.RMDQ):
+    if by_instrument.get(str(core.InstrumentId.NPRS)) or sessions:
+        nprs = by_instrument.get(str(core.InstrumentId.NPRS), [])
+        result.append(_series_chart(core.instrument(core.InstrumentId.NPRS), nprs, sessions))
+    for instrument_id in (core.InstrumentId.ODI, core.InstrumentId.RMDQ):
         rows = by_instrument.get(str(instrument_id))
         if rows:
             result.append(_series_chart(core.instrument(instrument_id), rows))

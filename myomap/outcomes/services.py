@@ -22,6 +22,7 @@ from myomap.common.models import AuditAction
 from myomap.outcomes.forms import activity_answer, activity_name
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
 from myomap.patients.models import Patient
+from myomap.sessions.models import SessionStatus, TreatmentSession
 from myomap_core import outcomes as core
 from myomap_core.errors import DomainError
 
@@ -60,13 +61,25 @@ def score_text(instrument_id: str, display: str, band_id: str | None) -> str:
     return f"{display}{unit}{band}"
 
 
-def next_session_number(patient: Patient, *, today: datetime | None = None) -> int:
-    """The default session number for a new response.
+def sessions_completed(patient: Patient) -> int | None:
+    """How many treatment sessions the client has finished, or None when none are recorded."""
+    sessions = TreatmentSession.objects.filter(patient=patient)
+    if not sessions.exists():
+        return None
+    return sessions.filter(status=SessionStatus.FINISHED).count()
 
-    Until treatment sessions are recorded, the therapist enters how many sessions are done;
-    the default is the previous response's number + 1, or the same number when the previous
-    response was taken the same day (several questionnaires at one visit), 0 for the first.
+
+def next_session_number(patient: Patient, *, today: datetime | None = None) -> int:
+    """The default session number for a new response: the sessions completed so far.
+
+    With treatment sessions recorded, it is the number of finished sessions. Before any,
+    the therapist's own count is continued: the previous response's number + 1, or the same
+    number when the previous response was taken the same day (several questionnaires at one
+    visit), 0 for the first.
     """
+    completed = sessions_completed(patient)
+    if completed is not None:
+        return completed
     latest = OutcomeResponse.objects.filter(patient=patient).order_by("-taken_at", "-id").first()
     if latest is None:
         return 0
@@ -77,7 +90,11 @@ def next_session_number(patient: Patient, *, today: datetime | None = None) -> i
 
 
 def latest_session_number(patient: Patient) -> int:
-    """The highest session number recorded so far (0 when none)."""
+    """The sessions completed so far: finished treatment sessions when recorded, else the
+    highest session number on the questionnaires (0 when none)."""
+    completed = sessions_completed(patient)
+    if completed is not None:
+        return completed
     found = OutcomeResponse.objects.filter(patient=patient).aggregate(n=Max("session_number"))
     return int(found["n"] or 0)
 
