@@ -1,0 +1,293 @@
+"""SOAP note drafting and the chain of signed entries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from myomap_core.errors import DomainError
+from myomap_core.planning import Technique
+from myomap_core.soap import (
+    GENESIS,
+    AssessmentSummary,
+    ChainEntry,
+    NoteInput,
+    OutcomeSummary,
+    PlanSummary,
+    ProblemKind,
+    StepRecord,
+    StepStatus,
+    Subjective,
+    canonical_json,
+    content_hash,
+    draft,
+    muscle_words,
+    pressure_text,
+    verify_chain,
+)
+
+QL = StepRecord(
+    1,
+    "quadratus_lumborum",
+    Technique.ISCHEMIC_COMPRESSION,
+    trigger_point="superficial_upper",
+    side="left",
+    pressure_kg=(3.6, 5.4),
+    contact="thumb",
+    hold_s=60,
+    repetitions=2,
+    discomfort=(4, 7, 5),
+    released=True,
+    twitch=True,
+    referral_reproduced=True,
+    hold_s_total=120,
+)
+GLUTE = StepRecord(
+    2,
+    "gluteus_medius",
+    Technique.POSITIONAL_RELEASE,
+    side="right",
+    position="Side-lying, hip abducted on a pillow",
+    hold_s=90,
+    released=True,
+    hold_s_total=90,
+)
+PSOAS = StepRecord(
+    3,
+    "iliopsoas",
+    Technique.FACILITATED_STRETCH,
+    status=StepStatus.SKIPPED,
+    side="left",
+    contract_s=6,
+    repetitions=3,
+    skip_reason="client asked to leave the front of the hip today",
+)
+
+
+def follow_up(**changes: object) -> NoteInput:
+    data = NoteInput(
+        session_number=3,
+        session_date=date(2026, 11, 14),
+        minutes=62,
+        subjective=Subjective(
+            complaint="Aching low back on the left, worse after long days at the desk",
+            goals="Sit through a working day without pain",
+            checkin="Less stiff after the last session; slept better",
+            pain_before=6,
+            pain_after=3,
+        ),
+        steps=(QL, GLUTE, PSOAS),
+        remarks=("Client dozed during the positional release",),
+        assessment=AssessmentSummary(
+            date(2026, 11, 1),
+            ("Left shoulder 1.2 cm higher than the right",),
+            (("Ischemia", 2), ("Trigger points", 3), ("Nerve compression", 0)),
+        ),
+        outcomes=OutcomeSummary(("ODI 22.2 % (minimal)",), "Improving", ""),
+        plan=PlanSummary(
+            next_session=4,
+            initial_sessions=6,
+            sessions_per_week=2,
+            home_care_muscles=("quadratus_lumborum",),
+        ),
+    )
+    return replace(data, **changes)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+def test_subjective_is_what_the_client_reports() -> None:
+    s = draft(follow_up()).subjective
+    assert "Main complaint at intake: Aching low back on the left" in s
+    assert "The client's goals: Sit through a working day without pain." in s
+    assert "Since the last visit, the client reports: Less stiff after the last session" in s
+    assert "Pain before treatment 6/10 (NPRS), after treatment 3/10." in s
+
+
+def test_objective_names_muscles_sides_parameters_and_responses() -> None:
+    o = draft(follow_up()).objective
+    assert o.startswith("Session 3 on 14 November 2026, 62 minutes; 2 steps done of 3 planned.")
+    assert (
+        "1. Left quadratus lumborum (superficial, near the 12th rib): ischemic compression "
+        "with the thumb at 3.6–5.4 kg (8–12 lb), held 60 seconds, 2 repetitions "
+        "(120 seconds held in all)." in o
+    )
+    assert "2. Right gluteus medius: positional release (side-lying, hip abducted on a pillow)" in o
+    assert "The trigger point released, a local twitch response was seen and the referred " in o
+    assert "Therapist's note: Client dozed during the positional release." in o
+
+
+def test_a_reading_above_five_is_called_out_as_ease_off() -> None:
+    o = draft(follow_up()).objective
+    assert "Discomfort readings 4/10, 7/10, 5/10 (peak 7/10)." in o
+    assert "EASE OFF: discomfort went above 5/10 (7/10); pressure was reduced." in o
+    assert "Discomfort above 5/10 was reported once: left quadratus lumborum (7/10)" in o
+    calm = replace(QL, discomfort=(3, 5))
+    o = draft(follow_up(steps=(calm,))).objective
+    assert "EASE OFF" not in o
+    assert "Discomfort stayed at or below 5/10 throughout." in o
+
+
+def test_skipped_and_unreached_steps_are_reported_and_carried_over() -> None:
+    pending = StepRecord(4, "multifidus", Technique.ISCHEMIC_COMPRESSION, status="pending")  # type: ignore[arg-type]
+    note = draft(follow_up(steps=(QL, GLUTE, PSOAS, pending)))
+    assert (
+        "Skipped: left iliopsoas (client asked to leave the front of the hip today)."
+        in note.objective
+    )
+    assert "Not reached: multifidus, both sides." in note.objective
+    assert "Carry over to the next session: left iliopsoas and multifidus, both sides." in note.plan
+
+
+def test_assessment_gives_findings_elements_response_and_progress() -> None:
+    a = draft(follow_up()).assessment
+    assert "The assessment of 1 November 2026 found: left shoulder 1.2 cm higher" in a
+    assert "Elements of pain (0–3): trigger points 3/3, ischemia 2/3." in a  # zero left out
+    assert "Response to treatment: 2 of 2 treated sites released" in a
+    assert "referred pain reproduced from left quadratus lumborum" in a
+    assert "Pain fell from 6/10 to 3/10 during the session (3 points lower)." in a
+    assert "Latest outcome scores: ODI 22.2 % (minimal)." in a
+    assert "Progress: improving." in a
+
+
+def test_plan_names_the_next_session_the_review_and_home_care() -> None:
+    p = draft(follow_up()).plan
+    assert "Next: session 4 of an initial course of 6 (2 sessions a week)." in p
+    assert "Review progress at session 5" in p
+    assert "no heavy lifting for 24 hours" in p
+    assert "Home care: stretch and self-compression for quadratus lumborum" in p
+    review = draft(follow_up(plan=PlanSummary(next_session=5))).plan
+    assert "The next session is the session-5 review" in review
+
+
+def test_a_first_session_without_outside_data_still_reads_well() -> None:
+    note = draft(NoteInput(session_number=1, session_date=date(2026, 1, 5)))
+    assert note.subjective == ""
+    assert note.objective == "Session 1 on 5 January 2026; 0 steps done."
+    assert note.assessment == ""
+    assert note.plan == ""
+    assert not note.is_empty
+
+
+def test_pain_rising_is_said_plainly() -> None:
+    s = Subjective(pain_before=3, pain_after=5)
+    assert "Pain rose from 3/10 to 5/10" in draft(follow_up(subjective=s)).assessment
+
+
+def test_units_kg_and_lb() -> None:
+    assert pressure_text((3.6, 5.4)) == "3.6–5.4 kg (8–12 lb)"
+    assert pressure_text((4.5, 4.5)) == "4.5 kg (10 lb)"
+
+
+def test_muscle_names_come_from_the_knowledge_base() -> None:
+    assert muscle_words("upper_trapezius", "right", "trp2") == (
+        "right upper trapezius (middle of the upper fibres (TrP2))"
+    )
+    assert muscle_words("multifidus", None) == "multifidus, both sides"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"muscle_id": "upper_trapezious"}, "muscle_id"),
+        ({"trigger_point": "nowhere"}, "trigger_point"),
+        ({"side": "middle"}, "side"),
+        ({"discomfort": (4, 11)}, "discomfort[1]"),
+        ({"technique": "massage"}, "technique"),
+        ({"pressure_kg": (5.0, 3.0)}, "pressure_kg"),
+        ({"order": 0}, "order"),
+    ],
+)
+def test_bad_step_records_name_the_field(changes: dict[str, object], field: str) -> None:
+    with pytest.raises(DomainError) as err:
+        replace(QL, **changes)  # type: ignore[arg-type]
+    assert err.value.field == field
+
+
+def test_pain_outside_the_nprs_is_refused() -> None:
+    with pytest.raises(DomainError) as err:
+        Subjective(pain_before=11)
+    assert err.value.field == "pain_before"
+
+
+# --------------------------------------------------------------------------- the chain
+
+
+def chain_of(contents: list[dict[str, str | int | bool | None]]) -> list[ChainEntry]:
+    entries = []
+    previous = GENESIS
+    for i, content in enumerate(contents):
+        digest = content_hash(content, previous)
+        entries.append(ChainEntry(f"n{i}", f"note {i}", content, previous, digest))
+        previous = digest
+    return entries
+
+
+def test_content_hash_worked_example() -> None:
+    content = {"kind": "note", "subjective": "Sore neck.", "signed_by": 3}
+    assert canonical_json(content, GENESIS) == (
+        '{"content":{"kind":"note","signed_by":3,"subjective":"Sore neck."},'
+        '"previous":"' + "0" * 64 + '"}'
+    )
+    assert content_hash(content, GENESIS) == (
+        "384730e6e4641222e3487f2207e261979b856be43031c40f7683739bc042900d"
+    )
+    assert content_hash(content, GENESIS) == content_hash(dict(reversed(content.items())), GENESIS)
+    assert content_hash(content, GENESIS) != content_hash(content, "1" * 64)
+
+
+def test_a_valid_chain_has_no_problems_and_a_changed_note_is_named() -> None:
+    entries = chain_of([{"text": "first"}, {"text": "second"}, {"text": "third"}])
+    assert verify_chain(entries) == ()
+    tampered = entries.copy()
+    tampered[1] = replace(entries[1], content={"text": "second, edited"})
+    problems = verify_chain(tampered)
+    assert [(p.entry_id, p.kind) for p in problems] == [("n1", ProblemKind.CONTENT)]
+    assert "content changed since it was signed" in problems[0].message
+
+
+def test_a_removed_entry_breaks_the_link_of_the_next() -> None:
+    entries = chain_of([{"text": "first"}, {"text": "second"}, {"text": "third"}])
+    problems = verify_chain([entries[0], entries[2]])
+    assert [(p.entry_id, p.kind) for p in problems] == [("n2", ProblemKind.LINK)]
+
+
+values = st.one_of(st.text(max_size=30), st.integers(-5, 10**6), st.booleans(), st.none())
+contents = st.dictionaries(st.text(min_size=1, max_size=12), values, min_size=1, max_size=6)
+
+
+@given(st.lists(contents, min_size=1, max_size=6), st.data())
+def test_any_change_of_any_field_is_found(
+    chain: list[dict[str, str | int | bool | None]], data: st.DataObject
+) -> None:
+    entries = chain_of(chain)
+    assert verify_chain(entries) == ()
+    index = data.draw(st.integers(0, len(entries) - 1))
+    entry = entries[index]
+    key = data.draw(st.sampled_from(sorted(entry.content)))
+    new_value = data.draw(
+        values.filter(lambda v: v != entry.content[key] or type(v) is not type(entry.content[key]))
+    )
+    changed = {**entry.content, key: new_value}
+    entries[index] = replace(entry, content=changed)
+    problems = verify_chain(entries)
+    assert [(p.entry_id, p.kind) for p in problems] == [(entry.entry_id, ProblemKind.CONTENT)]
+
+
+@given(st.lists(contents, min_size=2, max_size=6), st.data())
+def test_chain_order_matters(
+    chain: list[dict[str, str | int | bool | None]], data: st.DataObject
+) -> None:
+    entries = chain_of(chain)
+    i = data.draw(st.integers(0, len(entries) - 2))
+    swapped = entries.copy()
+    swapped[i], swapped[i + 1] = swapped[i + 1], swapped[i]
+    problems = verify_chain(swapped)
+    assert problems
+    assert all(p.kind is ProblemKind.LINK for p in problems)
+    assert swapped[i].entry_id in {p.entry_id for p in problems}
