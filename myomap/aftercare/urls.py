@@ -1,2 +1,29 @@
+from django.urls import path
+
+from myomap.aftercare import views
+
 app_name = "aftercare"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path(
+        "clients/<int:patient_id>/sessions/<int:session_id>/aftercare/",
+        views.sheet_page,
+        name="sheet",
+    ),
+    path(
+        "clients/<int:patient_id>/sessions/<int:session_id>/aftercare/aftercare.pdf",
+        views.sheet_pdf,
+        name="pdf",
+    ),
+    path(
+        "clients/<int:patient_id>/sessions/<int:session_id>/aftercare/links/",
+        views.link_create,
+        name="link_create",
+    ),
+    path(
+        "clients/<int:patient_id>/sessions/<int:session_id>/aftercare/links/"
+        "<int:homecare_link_id>/revoke/",
+        views.link_revoke,
+        name="link_revoke",
+    ),
+    path("h/<str:token>/", views.home, name="home"),
+]

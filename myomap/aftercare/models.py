@@ -1,0 +1,110 @@
+"""The aftercare sheet of a session, the client's home program link and the days marked done."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AftercareSheet(models.Model):
+    """The aftercare sheet as it was made for one session (a snapshot: later changes to the
+    knowledge base or the intake do not rewrite what the client was given)."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="aftercare_sheets"
+    )
+    session = models.OneToOneField(
+        "treatment_sessions.TreatmentSession", on_delete=models.PROTECT, related_name="aftercare"
+    )
+    content = models.JSONField()
+    """``myomap_core.aftercare.sheet_json`` of the sheet."""
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Aftercare sheet of session {self.session_id}"
+
+    @property
+    def items(self) -> list[dict[str, object]]:
+        return list(self.content.get("home_program", []))
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [str(item["id"]) for item in self.items]
+
+    @property
+    def start_date(self) -> object:
+        """The first day the home program counts: the day the sheet was made (local time)."""
+        return timezone.localdate(self.created_at)
+
+
+class HomeProgramLink(models.Model):
+    """A private link that opens the sheet and the home program on the client's phone.
+
+    Only the token's SHA-256 hash is stored; the token is shown once.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="home_program_links"
+    )
+    sheet = models.ForeignKey(AftercareSheet, on_delete=models.PROTECT, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Home program link {self.pk} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.patient.is_archived:
+            return "closed"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "open"
+
+
+class HomeProgramMark(models.Model):
+    """One home program item done on one day."""
+
+    sheet = models.ForeignKey(AftercareSheet, on_delete=models.CASCADE, related_name="marks")
+    link = models.ForeignKey(
+        HomeProgramLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="marks"
+    )
+    item_id = models.CharField(max_length=80)
+    day = models.DateField()
+    filled_by_client = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sheet", "-day", "item_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "item_id", "day"], name="home_program_mark_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} done on {self.day}"
