@@ -40,11 +40,10 @@ class Adherence:
 
     @property
     def summary(self) -> str:
-        if not self.days:
-            return "The home program starts today."
-        span = "day" if self.window == 1 else f"{self.window} days"
-        last = "today" if self.window == 1 else f"last {span}"
-        return f"Done on {self.days_any} of the {last}"
+        """``Done on 5 of the last 7 days``; a sheet made today says ``Done today``."""
+        if self.window <= 1:
+            return "Done today" if self.days_any else "Nothing done yet today"
+        return f"Done on {self.days_any} of the last {self.window} days"
 
 
 def window(sheet: AftercareSheet, today: date | None = None) -> tuple[date, ...]:
