@@ -6,9 +6,21 @@ from typing import Any
 
 from django import template
 
+from myomap.notes.selectors import notes_of, status_label
+
 register = template.Library()
+
+RECENT = 5
 
 
 @register.inclusion_tag("notes/_notes_card.html", takes_context=True)
 def notes_card(context: template.Context, patient: Any) -> dict[str, Any]:
-    return {"patient": patient, "request": context.get("request")}
+    """The client's recent SOAP notes with their status (draft, signed, amended)."""
+    notes = list(notes_of(patient)[: RECENT + 1])
+    return {
+        "patient": patient,
+        "request": context.get("request"),
+        "rows": [(note, status_label(note)) for note in notes[:RECENT]],
+        "more": len(notes) > RECENT,
+        "drafts": sum(1 for note in notes if not note.is_signed),
+    }

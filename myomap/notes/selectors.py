@@ -1,0 +1,289 @@
+"""Reads for SOAP notes: what a note is drafted from, the notes of a client, and the chain."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from myomap.assessments.models import Assessment
+from myomap.assessments.selectors import assessment_facts, element_profile, headline_findings
+from myomap.intake.models import Intake
+from myomap.notes.models import SECTIONS, NoteAmendment, NoteStatus, SoapNote
+from myomap.patients.models import Patient
+from myomap.plans.models import Plan
+from myomap.sessions.models import SessionEvent, TreatmentSession
+from myomap_core import soap
+from myomap_core.elements import Element
+from myomap_core.errors import DomainError
+from myomap_core.planning import Technique
+from myomap_core.session import EventKind
+
+
+def notes_of(patient: Patient) -> QuerySet[SoapNote]:
+    """The client's notes, newest session first."""
+    return (
+        SoapNote.objects.filter(patient=patient)
+        .select_related("session", "signed_by", "drafted_by")
+        .prefetch_related("amendments")
+        .order_by("-session__started_at", "-id")
+    )
+
+
+def current_text(note: SoapNote) -> dict[str, str]:
+    """Each section as it reads now: the original with every amendment applied in order."""
+    text = {s: getattr(note, s) for s in SECTIONS}
+    for amendment in note.amendments.all():
+        for s in SECTIONS:
+            if getattr(amendment, s):
+                text[s] = getattr(amendment, s)
+    return text
+
+
+def status_label(note: SoapNote) -> str:
+    """``draft``, ``signed`` or ``amended``."""
+    if not note.is_signed:
+        return "draft"
+    return "amended" if note.amendments.all() else "signed"
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+def _intake_answers(patient: Patient) -> dict[str, dict[str, object]]:
+    intake = (
+        Intake.objects.filter(patient=patient, status="submitted")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    return intake.answers if intake is not None and isinstance(intake.answers, dict) else {}
+
+
+def _answer(answers: dict[str, dict[str, object]], section: str, key: str) -> str:
+    value = answers.get(section, {})
+    found = value.get(key, "") if isinstance(value, dict) else ""
+    return str(found or "")
+
+
+def _steps(session: TreatmentSession) -> tuple[tuple[soap.StepRecord, ...], tuple[str, ...]]:
+    readings: dict[int, list[int]] = defaultdict(list)
+    skip_reasons: dict[int, str] = {}
+    remarks: list[str] = []
+    for event in SessionEvent.objects.filter(session=session).order_by("seq", "id"):
+        if event.kind == EventKind.DISCOMFORT and event.step_id and event.value is not None:
+            readings[event.step_id].append(int(event.value))
+        elif event.kind == EventKind.SKIPPED and event.step_id and event.text:
+            skip_reasons[event.step_id] = event.text
+        elif event.kind == EventKind.NOTE and event.text.strip():
+            remarks.append(event.text)
+    records = []
+    for step in session.steps.order_by("order", "id"):
+        discomfort = tuple(readings.get(step.pk, ()))
+        if not discomfort and step.discomfort_max is not None:
+            discomfort = (step.discomfort_max,)
+        pressure = None
+        if step.pressure_min_kg and step.pressure_max_kg:
+            pressure = (step.pressure_min_kg, step.pressure_max_kg)
+        try:
+            records.append(
+                soap.StepRecord(
+                    order=len(records) + 1,
+                    muscle_id=step.muscle_id,
+                    technique=Technique(step.technique),
+                    status=soap.StepStatus(step.status),
+                    trigger_point=step.trigger_point or None,
+                    side=step.side or None,
+                    pressure_kg=pressure,
+                    contact=step.contact or None,
+                    hold_s=step.hold_s or None,
+                    repetitions=max(step.repetitions, 1),
+                    duration_s=step.duration_s or None,
+                    position=step.body_position,
+                    contract_s=step.contract_s or None,
+                    discomfort=tuple(min(max(r, 0), 10) for r in discomfort),
+                    released=step.released,
+                    twitch=step.twitch,
+                    referral_reproduced=step.referral_reproduced,
+                    hold_s_total=step.hold_s_total,
+                    skip_reason=skip_reasons.get(step.pk, ""),
+                )
+            )
+        except (DomainError, ValueError):
+            # A step the knowledge base no longer knows: the therapist writes it in by hand.
+            continue
+    return tuple(records), tuple(remarks)
+
+
+def _assessment(session: TreatmentSession) -> soap.AssessmentSummary | None:
+    day = timezone.localdate(session.started_at)
+    assessment = (
+        Assessment.objects.filter(patient=session.patient, visit_date__lte=day)
+        .order_by("-visit_date", "-id")
+        .first()
+    )
+    if assessment is None:
+        return None
+    try:
+        findings = list(headline_findings(assessment))
+        facts = assessment_facts(assessment)
+        active = [
+            soap.muscle_words(f.muscle_id, f.side, f.trigger_point)
+            for f in facts.palpation
+            if f.active
+        ]
+        if active:
+            findings.insert(0, "active trigger points in " + ", ".join(active[:6]))
+        profile = element_profile(assessment)
+        elements = tuple((Element(r.element).label, r.rating) for r in profile.ratings)
+    except DomainError:
+        return soap.AssessmentSummary(visit_date=assessment.visit_date)
+    return soap.AssessmentSummary(
+        visit_date=assessment.visit_date, findings=tuple(findings), elements=elements
+    )
+
+
+def _outcomes(patient: Patient) -> soap.OutcomeSummary | None:
+    from myomap.outcomes.selectors import progress_of
+
+    progress = progress_of(patient, with_charts=False)
+    if not progress.summaries:
+        return None
+    scores = tuple(f"{s.spec.short_name} {s.text}" for s in progress.summaries)
+    status = progress.status
+    return soap.OutcomeSummary(
+        scores=scores,
+        status=status.label if status else "",
+        explanation=status.explanation if status else "",
+    )
+
+
+def _plan(session: TreatmentSession, steps: tuple[soap.StepRecord, ...]) -> soap.PlanSummary:
+    plan = session.plan or (
+        Plan.objects.filter(patient=session.patient, status="active").order_by("-id").first()
+    )
+    treated = tuple(dict.fromkeys(s.muscle_id for s in steps if s.status is soap.StepStatus.DONE))
+    return soap.PlanSummary(
+        next_session=session.number + 1,
+        initial_sessions=plan.initial_sessions if plan else None,
+        sessions_per_week=plan.sessions_per_week if plan else None,
+        review_at_session=plan.review_at_session if plan else 5,
+        maintenance_every_weeks=plan.maintenance_every_weeks if plan else None,
+        home_care_muscles=treated,
+        aftercare_given=session.is_finished,
+    )
+
+
+def note_input(session: TreatmentSession) -> soap.NoteInput:
+    """Everything the draft of ``session``'s note is made from."""
+    answers = _intake_answers(session.patient)
+    steps, remarks = _steps(session)
+    minutes = None
+    if session.finished_at is not None:
+        minutes = max(round((session.finished_at - session.started_at).total_seconds() / 60), 0)
+    return soap.NoteInput(
+        session_number=session.number,
+        session_date=timezone.localdate(session.started_at),
+        subjective=soap.Subjective(
+            complaint=_answer(answers, "complaint", "main_complaint"),
+            goals=_answer(answers, "goals", "goals"),
+            checkin=session.checkin,
+            pain_before=session.pain_before,
+            pain_after=session.pain_after,
+        ),
+        steps=steps,
+        minutes=minutes,
+        remarks=remarks,
+        assessment=_assessment(session),
+        outcomes=_outcomes(session.patient),
+        plan=_plan(session, steps),
+    )
+
+
+def draft_for(session: TreatmentSession) -> soap.SoapDraft:
+    return soap.draft(note_input(session))
+
+
+# --------------------------------------------------------------------------- the chain
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds") if moment else None
+
+
+def note_content(note: SoapNote) -> dict[str, str | int | bool | None]:
+    """What a note's signature covers."""
+    return {
+        "kind": "note",
+        "note": note.pk,
+        "position": note.chain_position,
+        "patient": note.patient_id,
+        "session": note.session_id,
+        **{s: getattr(note, s) for s in SECTIONS},
+        "signed_by": note.signed_by_id,
+        "signed_at": _when(note.signed_at),
+    }
+
+
+def amendment_content(amendment: NoteAmendment) -> dict[str, str | int | bool | None]:
+    """What an amendment's signature covers."""
+    return {
+        "kind": "amendment",
+        "note": amendment.note_id,
+        "position": amendment.chain_position,
+        "reason": amendment.reason,
+        **{s: getattr(amendment, s) for s in SECTIONS},
+        "author": amendment.author_id,
+        "created_at": _when(amendment.created_at),
+    }
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """One signed entry with what the verifier needs and how to name it to a person."""
+
+    entry: soap.ChainEntry
+    note: SoapNote
+    when: datetime | None
+
+
+def chain_rows(patient_id: int) -> list[ChainRow]:
+    """The client's signed notes and amendments in chain order."""
+    rows: list[tuple[int, ChainRow]] = []
+    notes = SoapNote.objects.filter(patient_id=patient_id, status=NoteStatus.SIGNED).select_related(
+        "session"
+    )
+    for note in notes:
+        entry = soap.ChainEntry(
+            entry_id=f"note {note.pk}",
+            label=f"note {note.pk} (session {note.session.number})",
+            content=note_content(note),
+            previous_hash=note.previous_hash,
+            stored_hash=note.content_hash,
+        )
+        rows.append((note.chain_position or 0, ChainRow(entry, note, note.signed_at)))
+    amendments = NoteAmendment.objects.filter(note__patient_id=patient_id).select_related(
+        "note__session"
+    )
+    for a in amendments:
+        entry = soap.ChainEntry(
+            entry_id=f"amendment {a.pk}",
+            label=f"amendment {a.pk} of note {a.note_id} (session {a.note.session.number})",
+            content=amendment_content(a),
+            previous_hash=a.previous_hash,
+            stored_hash=a.content_hash,
+        )
+        rows.append((a.chain_position, ChainRow(entry, a.note, a.created_at)))
+    rows.sort(key=lambda r: (r[0], r[1].when or datetime.min.replace(tzinfo=UTC)))
+    return [row for _, row in rows]
+
+
+def chain_head(patient_id: int) -> tuple[int, str]:
+    """The position and hash of the client's last signed entry ((0, GENESIS) when none)."""
+    rows = chain_rows(patient_id)
+    if not rows:
+        return 0, soap.GENESIS
+    positions = [int(r.entry.content.get("position") or 0) for r in rows]
+    return max(positions), rows[-1].entry.stored_hash

@@ -1,0 +1,193 @@
+"""The SOAP note page: draft, edit and sign; once signed, read-only with its amendments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from myomap.clinics.access import clinic_member
+from myomap.clinics.models import Role, User
+from myomap.common.audit import Origin
+from myomap.notes.models import SECTION_LABELS, SECTIONS, SoapNote
+from myomap.notes.selectors import current_text, status_label
+from myomap.notes.services import (
+    NoteLocked,
+    NoteRefused,
+    note_amend,
+    note_draft,
+    note_redraft,
+    note_sign,
+    note_update,
+)
+from myomap.patients.access import access_patient
+from myomap.patients.models import Patient
+from myomap.sessions.models import TreatmentSession
+
+CLINICIANS = (Role.OWNER, Role.THERAPIST)
+
+
+def _patient(request: HttpRequest, patient_id: int) -> Patient:
+    return access_patient(
+        request.user,  # type: ignore[arg-type]
+        patient_id,
+        request=request,
+        clinical=True,
+        what="SOAP note",
+    )
+
+
+def _note(request: HttpRequest, patient_id: int, note_id: int) -> tuple[Patient, SoapNote]:
+    patient = _patient(request, patient_id)
+    note = get_object_or_404(
+        SoapNote.objects.select_related("session", "signed_by", "drafted_by"),
+        pk=note_id,
+        patient=patient,
+    )
+    return patient, note
+
+
+def _url(name: str, *args: object) -> str | None:
+    """A link to another app's page, or None while that page does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _posted_text(request: HttpRequest) -> dict[str, str | None]:
+    return {s: request.POST.get(s) for s in SECTIONS if s in request.POST}
+
+
+def _page(
+    request: HttpRequest,
+    patient: Patient,
+    note: SoapNote,
+    *,
+    status: int = 200,
+    error: str = "",
+    editing: dict[str, str | None] | None = None,
+    amending: dict[str, Any] | None = None,
+) -> HttpResponse:
+    session = note.session
+    text = current_text(note)
+    shown = {s: getattr(note, s) for s in SECTIONS}
+    if editing:
+        shown.update({s: v for s, v in editing.items() if v is not None})
+    amend_form = {"reason": "", **text}
+    if amending:
+        amend_form.update({k: v for k, v in amending.items() if v is not None})
+    context = {
+        "patient": patient,
+        "note": note,
+        "session": session,
+        "status": status_label(note),
+        "sections": [
+            {
+                "name": s,
+                "label": SECTION_LABELS[s],
+                "text": shown[s],
+                "current": text[s],
+                "amend": amend_form[s],
+                "rows": 10 if s == "objective" else 5,
+            }
+            for s in SECTIONS
+        ],
+        "amendments": list(note.amendments.select_related("author")),
+        "amend_reason": amend_form["reason"],
+        "error": error,
+        "amend_open": bool(amending),
+        "session_url": _url("sessions:detail", patient.pk, session.pk),
+        "aftercare_url": _url("aftercare:sheet", patient.pk, session.pk),
+    }
+    return render(request, "notes/note.html", context, status=status)
+
+
+def _save(request: HttpRequest, patient: Patient, note: SoapNote) -> HttpResponse:
+    """POST to the note page: save the draft's edits (or draft it again from the session)."""
+    actor: User = request.user  # type: ignore[assignment]
+    try:
+        if request.POST.get("action") == "redraft":
+            note_redraft(actor=actor, note=note, origin=Origin.of(request))
+            messages.success(request, "The note was drafted again from the session.")
+        else:
+            note_update(
+                actor=actor, note=note, text=_posted_text(request), origin=Origin.of(request)
+            )
+            messages.success(request, "Draft saved. Sign it when it is complete.")
+    except NoteLocked as exc:
+        note.refresh_from_db()
+        return _page(request, patient, note, status=409, error=str(exc))
+    return redirect("notes:detail", patient.pk, note.pk)
+
+
+@clinic_member(*CLINICIANS)
+def session_note(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+    """The session's note, drafted from the session the first time it is opened."""
+    patient = _patient(request, patient_id)
+    session = get_object_or_404(TreatmentSession, pk=session_id, patient=patient)
+    note = note_draft(
+        actor=request.user,  # type: ignore[arg-type]
+        session=session,
+        origin=Origin.of(request),
+    )
+    note = SoapNote.objects.select_related("session", "signed_by", "drafted_by").get(pk=note.pk)
+    if request.method == "POST":
+        return _save(request, patient, note)
+    return _page(request, patient, note)
+
+
+@clinic_member(*CLINICIANS)
+def detail(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+    patient, note = _note(request, patient_id, note_id)
+    if request.method == "POST":
+        return _save(request, patient, note)
+    return _page(request, patient, note)
+
+
+@clinic_member(*CLINICIANS)
+def sign(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+    """Sign the note with the text in the editor (one click for an unchanged draft)."""
+    patient, note = _note(request, patient_id, note_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    text = _posted_text(request)
+    try:
+        note_sign(
+            actor=request.user,  # type: ignore[arg-type]
+            note=note,
+            text=text or None,
+            origin=Origin.of(request),
+        )
+    except NoteLocked as exc:
+        note.refresh_from_db()
+        return _page(request, patient, note, status=409, error=str(exc))
+    except NoteRefused as exc:
+        note.refresh_from_db()
+        return _page(request, patient, note, status=400, error=str(exc), editing=text)
+    messages.success(request, "Note signed. It is locked now: corrections are amendments.")
+    return redirect("notes:detail", patient.pk, note.pk)
+
+
+@clinic_member(*CLINICIANS)
+def amend(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+    patient, note = _note(request, patient_id, note_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        amendment = note_amend(
+            actor=request.user,  # type: ignore[arg-type]
+            note=note,
+            reason=request.POST.get("reason", ""),
+            text=_posted_text(request),
+            origin=Origin.of(request),
+        )
+    except NoteRefused as exc:
+        posted: dict[str, Any] = {"reason": request.POST.get("reason", ""), **_posted_text(request)}
+        return _page(request, patient, note, status=400, error=str(exc), amending=posted)
+    url = reverse("notes:detail", args=[patient.pk, note.pk])
+    messages.success(request, "Amendment added under the original note.")
+    return redirect(f"{url}#amendment-{amendment.pk}")
