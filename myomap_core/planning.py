@@ -1084,8 +1084,12 @@ def _satellite_targets(facts: AssessmentFacts) -> list[_Target]:
     return targets
 
 
-def _gather(facts: AssessmentFacts) -> tuple[list[_Target], list[LeftOut]]:
-    """Every target the findings call for, merged per muscle and side, best first."""
+def _gather(facts: AssessmentFacts, profile: ElementProfile) -> tuple[list[_Target], list[LeftOut]]:
+    """Every target the findings call for, merged per muscle and side, best first.
+
+    Nerve-entrapment muscles come in only while nerve compression is rated above 0 (a
+    therapist's override to 0 drops them).
+    """
     targets: list[_Target] = []
     for index, fact in enumerate(facts.palpation):
         elements = _palpation_elements(fact, facts)
@@ -1105,7 +1109,8 @@ def _gather(facts: AssessmentFacts) -> tuple[list[_Target], list[LeftOut]]:
             )
         )
     posture, weak = _posture_targets(facts)
-    others = _nerve_targets(facts) + _exam_targets(facts) + posture + _satellite_targets(facts)
+    nerves = _nerve_targets(facts) if profile.rating(Element.NERVE_COMPRESSION).rating else []
+    others = nerves + _exam_targets(facts) + posture + _satellite_targets(facts)
     for other in sorted(others, key=lambda t: t.rank):
         same = [
             t
@@ -1312,7 +1317,7 @@ def propose(data: PlanInput) -> Plan:
     facts, precautions = data.facts, data.precautions
     profile = data.profile if data.profile is not None else rate_elements(facts)
     cap = precautions.max_pressure_kg if precautions else None
-    targets, weak = _gather(facts)
+    targets, weak = _gather(facts, profile)
 
     left_out: list[LeftOut] = []
     candidates: list[_Candidate] = []
