@@ -1169,7 +1169,7 @@ def _techniques_for(target: _Target) -> list[Technique]:
     return list(dict.fromkeys(wanted))
 
 
-def _compression_range(
+def compression_range(
     pressure_lb: tuple[float, float], cap: float | None
 ) -> tuple[tuple[float, float] | None, bool]:
     """The compression range in kg under the cap (None if the cap leaves nothing to press
@@ -1216,7 +1216,7 @@ def _make_step(
     t = load_knowledge_base().muscle(target.muscle_id).techniques
     if technique is Technique.ISCHEMIC_COMPRESSION:
         ic = t.ischemic_compression
-        kg, lowered = _compression_range(ic.pressure_lb, cap)
+        kg, lowered = compression_range(ic.pressure_lb, cap)
         if kg is None:
             return None, lowered
         hold = max(ic.hold_s[0], min(r.compression_hold_s, ic.hold_s[1], HOLD_MAX_S))
@@ -1253,6 +1253,33 @@ def _make_step(
         repetitions=fs.repetitions,
     )
     return step, False
+
+
+def default_step(
+    muscle_id: str,
+    trigger_point: str | None,
+    side: str | None,
+    technique: Technique | str,
+    precautions: Precautions | None = None,
+    *,
+    elements: Iterable[Element | str] = (),
+    reasons: Iterable[str] = (),
+) -> Step | None:
+    """A step with the knowledge base's parameters, as ``propose`` makes them (compression
+    under the precaution cap); ``elements`` are kept only where the technique addresses
+    them. None where the muscle has no such technique or the cap leaves nothing to press
+    with. The step is not checked against the precautions: call ``check_step``."""
+    target = _Target(
+        muscle_id,
+        trigger_point,
+        side,
+        (0,),
+        {Element(e) for e in elements},
+        list(reasons),
+    )
+    cap = precautions.max_pressure_kg if precautions else None
+    step, _ = _make_step(target, Technique(technique), cap)
+    return step
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ from myomap_core.planning import (
     Technique,
     check_step,
     coverage_of,
+    default_step,
     plan_json,
     propose,
     ruled_out_by,
@@ -558,3 +559,20 @@ def test_proposals_are_deterministic(data: PlanInput) -> None:
     first, second = propose(data), propose(data)
     assert first == second
     assert plan_json(first) == plan_json(second)
+
+
+def test_default_step_matches_the_proposal_and_honours_the_cap() -> None:
+    plan = plan_for(precautions=Precautions(max_pressure_kg=3.0))
+    step = next(s for s in plan.steps if s.technique is Technique.ISCHEMIC_COMPRESSION)
+    again = default_step(
+        step.muscle_id,
+        step.trigger_point,
+        step.side,
+        step.technique,
+        Precautions(max_pressure_kg=3.0),
+        elements=step.elements,
+        reasons=step.reasons,
+    )
+    assert again == step
+    stretch = default_step("iliopsoas", None, "left", "facilitated_stretch", elements=["ischemia"])
+    assert stretch is not None and stretch.elements == ()
