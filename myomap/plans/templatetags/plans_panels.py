@@ -1,14 +1,77 @@
-"""Panels the plans app adds to the client page."""
+"""Panels the plans app adds to the client page, and helpers for its templates."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.forms import BoundField, Form
+
+from myomap.plans import selectors
+from myomap.screening.gate import treatment_gate
 
 register = template.Library()
 
 
 @register.inclusion_tag("plans/_plan_card.html", takes_context=True)
 def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
-    return {"patient": patient, "request": context.get("request")}
+    from myomap.assessments.selectors import assessments_of
+    from myomap.plans.page import start_session_url
+
+    plan = selectors.active_plan(patient)
+    data: dict[str, Any] = {
+        "patient": patient,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+        "plan": plan,
+        "gate": treatment_gate(patient),
+        "assessment": assessments_of(patient).first(),
+    }
+    if plan is not None:
+        steps = selectors.core_steps(plan)
+        coverage = selectors.coverage(plan, steps)
+        data.update(
+            steps=len(steps),
+            minutes=round(selectors.minutes(plan, steps)),
+            uncovered=[c.element.label for c in coverage if not c.covered],
+            covered=sum(1 for c in coverage if c.covered),
+            elements=len(coverage),
+            start_url=start_session_url(plan),
+        )
+    return data
+
+
+PARAMETER_FIELDS = (
+    "pressure_unit",
+    "pressure_min_kg",
+    "pressure_max_kg",
+    "contact",
+    "hold_s",
+    "repetitions",
+    "duration_s",
+    "contract_s",
+    "body_position",
+)
+
+
+@register.filter
+def step_field_names(form: Form) -> list[str]:
+    """The fields ``_step_fields.html`` shows: side and technique when editing, then the
+    parameters."""
+    lead = [n for n in ("side", "technique") if n in form.fields and "muscle_id" not in form.fields]
+    return lead + [n for n in PARAMETER_FIELDS if n in form.fields]
+
+
+@register.filter
+def bound(form: Form, name: str) -> BoundField:
+    return form[name]
+
+
+@register.filter
+def invalid_widget(field: BoundField) -> str:
+    attrs = (
+        {"aria-invalid": "true", "aria-describedby": f"{field.auto_id}-error"}
+        if field.errors
+        else {}
+    )
+    return field.as_widget(attrs=attrs)

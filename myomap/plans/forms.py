@@ -1,0 +1,152 @@
+"""Forms of the plan page: propose, add a step, change a step. They only read the values;
+the planning core decides what is safe (see ``services``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from myomap.plans.models import TECHNIQUE_CHOICES
+from myomap_core import planning
+from myomap_core.knowledge.records import Contact, Muscle
+from myomap_core.pressure import KGF_PER_LBF
+
+SIDES = [("", "Both sides / midline"), ("left", "Left"), ("right", "Right")]
+CONTACTS = [("", "—")] + [(c.value, c.value.replace("_", " ").capitalize()) for c in Contact]
+UNITS = [("kg", "kg"), ("lb", "lb")]
+
+
+def _int(label: str, low: int, high: int, **kw: Any) -> forms.IntegerField:
+    # The browser's limits are wider than the safe ranges on purpose: the server explains.
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
+        **kw,
+    )
+
+
+def _pressure(label: str) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": 0.1}),
+    )
+
+
+class ProposeForm(forms.Form):
+    session_minutes = forms.TypedChoiceField(
+        label="Session length",
+        coerce=int,
+        choices=[(m, f"{m} minutes") for m in (60, 75, 90)],
+        initial=planning.SESSION_MIN_MINUTES,
+    )
+
+
+class ParametersForm(forms.Form):
+    """The technique's parameters. Pressure may be typed in kg or lb; it is kept in kg."""
+
+    pressure_unit = forms.ChoiceField(
+        label="Unit", choices=UNITS, initial="kg", required=False, widget=forms.RadioSelect
+    )
+    pressure_min_kg = _pressure("Pressure from")
+    pressure_max_kg = _pressure("to")
+    contact = forms.ChoiceField(label="Contact", choices=CONTACTS, required=False)
+    hold_s = _int("Hold (s)", planning.HOLD_MIN_S, planning.HOLD_MAX_S)
+    repetitions = _int("Repetitions", 1, 10)
+    duration_s = _int("Friction (s)", 5, 600)
+    contract_s = _int("Contraction (s)", 3, 15)
+    body_position = forms.CharField(
+        label="Position", required=False, max_length=300, widget=forms.TextInput()
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("pressure_unit") == "lb":
+            for f in ("pressure_min_kg", "pressure_max_kg"):
+                if data.get(f) is not None:
+                    data[f] = round(data[f] * KGF_PER_LBF, 2)
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """What the therapist filled in (empty fields are left to the knowledge base)."""
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k != "pressure_unit" and v not in (None, "")
+        }
+
+
+class StepAddForm(ParametersForm):
+    muscle_id = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    trigger_point = forms.ChoiceField(label="Trigger point", required=False, choices=[])
+    side = forms.ChoiceField(label="Side", choices=SIDES, required=False)
+    technique = forms.ChoiceField(
+        label="Technique", choices=TECHNIQUE_CHOICES, initial="ischemic_compression"
+    )
+    reason = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. tender on the left today"}),
+    )
+
+    field_order = ["muscle_id", "trigger_point", "side", "technique", "reason"]
+
+    def __init__(self, *args: Any, muscle: Muscle | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.muscle = muscle
+        points = muscle.trigger_points if muscle is not None else ()
+        self.fields["trigger_point"].choices = [("", "Whole muscle")] + [
+            (p.id, p.label) for p in points
+        ]
+        if muscle is not None:
+            self.fields["muscle_id"].initial = muscle.id
+
+    def values(self) -> dict[str, Any]:
+        data = super().values()
+        data.setdefault("side", "")
+        data.setdefault("trigger_point", "")
+        return data
+
+
+class StepEditForm(ParametersForm):
+    """Change one step: side and parameters (the technique too)."""
+
+    side = forms.ChoiceField(label="Side", choices=SIDES, required=False)
+    technique = forms.ChoiceField(label="Technique", choices=TECHNIQUE_CHOICES)
+
+    field_order = ["side", "technique"]
+
+    def values(self) -> dict[str, Any]:
+        data = {
+            k: v for k, v in self.cleaned_data.items() if k not in ("pressure_unit", "technique")
+        }
+        data["technique"] = self.cleaned_data["technique"]
+        for f in ("contact", "body_position"):
+            data[f] = data.get(f) or ""
+        return data
+
+    @classmethod
+    def initial_for(cls, step: Any) -> dict[str, Any]:
+        return {
+            "side": step.side,
+            "technique": step.technique,
+            "pressure_unit": "kg",
+            **{
+                f: getattr(step, f)
+                for f in (
+                    "pressure_min_kg",
+                    "pressure_max_kg",
+                    "contact",
+                    "hold_s",
+                    "repetitions",
+                    "duration_s",
+                    "contract_s",
+                    "body_position",
+                )
+            },
+        }

@@ -1,0 +1,230 @@
+"""Pages of the plans app: propose a plan, the plan page and its in-place edits.
+Thin: services write, selectors read; every form works without JavaScript, and with HTMX the
+steps, time and coverage are replaced in place."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from myomap.clinics.access import clinic_member
+from myomap.clinics.models import Role
+from myomap.common.audit import Origin
+from myomap.patients.access import access_patient
+from myomap.plans.forms import ProposeForm, StepAddForm, StepEditForm
+from myomap.plans.models import Plan, PlanStep
+from myomap.plans.page import page_context
+from myomap.plans.services import (
+    plan_propose,
+    plan_step_add,
+    plan_step_move,
+    plan_step_remove,
+    plan_step_update,
+)
+from myomap.screening.gate import TreatmentBlocked
+from myomap_core.errors import DomainError
+from myomap_core.knowledge import load_knowledge_base
+
+CLINICIANS = (Role.OWNER, Role.THERAPIST)
+BODY = "plans/detail.html#plan-body"
+
+
+def _plan(
+    request: HttpRequest, patient_id: int, plan_id: int, what: str = "treatment plan"
+) -> Plan:
+    patient = access_patient(
+        request.user,  # type: ignore[arg-type]
+        patient_id,
+        request=request,
+        clinical=True,
+        what=what,
+    )
+    return get_object_or_404(
+        Plan.objects.select_related("patient", "clinic", "assessment", "screening"),
+        pk=plan_id,
+        patient=patient,
+    )
+
+
+def _step(request: HttpRequest, patient_id: int, plan_id: int, step_id: int) -> PlanStep:
+    plan = _plan(request, patient_id, plan_id, "treatment plan step")
+    step = get_object_or_404(PlanStep, pk=step_id, plan=plan)
+    step.plan = plan
+    return step
+
+
+def _url(plan: Plan, anchor: str = "") -> str:
+    url = reverse("plans:detail", args=[plan.patient_id, plan.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _error(form: StepAddForm | StepEditForm, exc: DomainError | ValidationError) -> None:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "message_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _answer(
+    request: HttpRequest,
+    plan: Plan,
+    anchor: str,
+    status: int = 200,
+    message: str = "",
+    **forms: object,
+) -> HttpResponse:
+    """After an edit: the refreshed part of the page (HTMX), or the page itself."""
+    if message and not request.htmx:
+        messages.success(request, message)
+    if request.htmx:
+        # HTMX leaves error answers unswapped; the refusal is shown in the part itself.
+        return render(request, BODY, page_context(request, plan, **forms))  # type: ignore[arg-type]
+    if status != 200:
+        return render(
+            request,
+            "plans/detail.html",
+            page_context(request, plan, **forms),  # type: ignore[arg-type]
+            status=status,
+        )
+    return redirect(_url(plan, anchor))
+
+
+@clinic_member(*CLINICIANS)
+def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if patient.is_archived:
+        messages.error(request, "Restore the client from the archive before planning treatment.")
+        return redirect("patients:detail", patient.pk)
+    form = ProposeForm(request.POST or None)
+    minutes = form.cleaned_data["session_minutes"] if form.is_valid() else 60
+    try:
+        plan = plan_propose(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            session_minutes=minutes,
+            origin=Origin.of(request),
+        )
+    except TreatmentBlocked as exc:
+        messages.error(request, f"No plan was proposed. {exc}")
+        return redirect(reverse("patients:detail", args=[patient.pk]) + "#plan-card")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("patients:detail", args=[patient.pk]) + "#plan-card")
+    messages.success(request, "Plan proposed. Check each step, then start the session.")
+    return redirect("plans:detail", patient.pk, plan.pk)
+
+
+@clinic_member(*CLINICIANS)
+def detail(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
+    plan = _plan(request, patient_id, plan_id)
+    context = page_context(request, plan)
+    if request.htmx and "q" in request.GET:
+        return render(request, "plans/detail.html#muscle-results", context)
+    return render(request, "plans/detail.html", context)
+
+
+@clinic_member(*CLINICIANS)
+def step_add(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
+    plan = _plan(request, patient_id, plan_id, "treatment plan steps")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    muscle = None
+    with contextlib.suppress(DomainError):
+        muscle = load_knowledge_base().muscle(request.POST.get("muscle_id", "")[:60])
+    form = StepAddForm(request.POST, muscle=muscle, auto_id="add-%s")
+    if muscle is None:
+        form.add_error(None, "Choose a muscle from the search first.")
+    elif form.is_valid():
+        try:
+            step = plan_step_add(
+                actor=request.user,  # type: ignore[arg-type]
+                plan=plan,
+                data=form.values(),
+                origin=Origin.of(request),
+            )
+        except (DomainError, ValidationError) as exc:
+            _error(form, exc)
+        else:
+            return _answer(request, plan, f"step-{step.pk}", message=f"Step {step.order} added.")
+    return _answer(request, plan, "add", status=400, add_form=form)
+
+
+@clinic_member(*CLINICIANS)
+def step_update(
+    request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
+) -> HttpResponse:
+    step = _step(request, patient_id, plan_id, plan_step_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = step.plan
+    form = StepEditForm(request.POST, auto_id=f"s{step.pk}-%s")
+    if form.is_valid():
+        try:
+            plan_step_update(
+                actor=request.user,  # type: ignore[arg-type]
+                step=step,
+                changes=form.values(),
+                origin=Origin.of(request),
+            )
+        except (DomainError, ValidationError) as exc:
+            _error(form, exc)
+        else:
+            return _answer(request, plan, f"step-{step.pk}", message=f"Step {step.order} changed.")
+    return _answer(request, plan, f"step-{step.pk}", status=400, edit_forms={step.pk: form})
+
+
+@clinic_member(*CLINICIANS)
+def step_remove(
+    request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
+) -> HttpResponse:
+    step = _step(request, patient_id, plan_id, plan_step_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = step.plan
+    try:
+        plan_step_remove(actor=request.user, step=step, origin=Origin.of(request))  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _answer(request, plan, "steps")
+    return _answer(request, plan, "steps", message="Step removed.")
+
+
+@clinic_member(*CLINICIANS)
+def step_move(
+    request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
+) -> HttpResponse:
+    step = _step(request, patient_id, plan_id, plan_step_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = step.plan
+    direction = request.POST.get("direction", "")
+    target = {"up": step.order - 1, "down": step.order + 1}.get(direction)
+    if target is None:
+        try:
+            target = int(request.POST.get("position", ""))
+        except ValueError:
+            target = step.order
+    count = PlanStep.objects.filter(plan=plan).count()
+    target = max(1, min(target, count))
+    try:
+        plan_step_move(
+            actor=request.user,  # type: ignore[arg-type]
+            step=step,
+            position=target,
+            origin=Origin.of(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _answer(request, plan, f"step-{step.pk}")
