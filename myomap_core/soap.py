@@ -337,7 +337,7 @@ def _series(items: Sequence[str]) -> str:
 
 
 def muscle_words(muscle_id: str, side: str | None, trigger_point: str | None = None) -> str:
-    """``left upper trapezius (middle of the upper fibres (TrP2))``: names from the knowledge
+    """``left upper trapezius — middle of the upper fibres (TrP2)``: names from the knowledge
     base, the side first, ``both sides`` when no side is given; lower case to go mid-sentence."""
     from myomap_core.knowledge import load_knowledge_base
 
@@ -347,7 +347,7 @@ def muscle_words(muscle_id: str, side: str | None, trigger_point: str | None = N
     if trigger_point:
         label = next((p.label for p in muscle.trigger_points if p.id == trigger_point), "")
         if label:
-            name += f" ({_lower(label)})"
+            name += f" — {_lower(label)}"
     return name
 
 
@@ -456,7 +456,7 @@ def _objective(data: NoteInput) -> str:
         )
         lines.append(
             f"Discomfort above {DISCOMFORT_MAX}/10 was reported {_times(len(ease))}: "
-            f"{where}; pressure was eased off each time."
+            f"{where}; pressure was eased off {'each time' if len(ease) > 1 else 'at once'}."
         )
     elif any(s.discomfort for s in done):
         lines.append(f"Discomfort stayed at or below {DISCOMFORT_MAX}/10 throughout.")

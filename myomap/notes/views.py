@@ -58,6 +58,40 @@ def _url(name: str, *args: object) -> str | None:
         return None
 
 
+def _lines(text: str, before: str | None = None) -> list[dict[str, Any]]:
+    """A section's lines for reading; ``changed`` marks lines not in ``before``."""
+    earlier = set(before.splitlines()) if before is not None else None
+    return [
+        {
+            "text": line,
+            "ease": "EASE OFF" in line,
+            "changed": earlier is not None and line not in earlier,
+        }
+        for line in text.splitlines()
+        if line.strip()
+    ]
+
+
+def _amendments(note: SoapNote) -> list[dict[str, Any]]:
+    """Each amendment with its sections' lines, the lines it changed marked."""
+    text = {s: getattr(note, s) for s in SECTIONS}
+    shown = []
+    for a in note.amendments.select_related("author"):
+        sections = []
+        for s in SECTIONS:
+            new = getattr(a, s)
+            if new:
+                sections.append({"label": SECTION_LABELS[s], "lines": _lines(new, text[s])})
+                text[s] = new
+        shown.append({"amendment": a, "sections": sections})
+    return shown
+
+
+def _rows(text: str) -> int:
+    """Enough textarea rows to show ``text`` without scrolling, at about 66 characters a row."""
+    return max(4, sum(len(line) // 66 + 1 for line in text.splitlines()) + 1)
+
+
 def _posted_text(request: HttpRequest) -> dict[str, str | None]:
     return {s: request.POST.get(s) for s in SECTIONS if s in request.POST}
 
@@ -90,13 +124,15 @@ def _page(
                 "name": s,
                 "label": SECTION_LABELS[s],
                 "text": shown[s],
+                "lines": _lines(shown[s]),
                 "current": text[s],
                 "amend": amend_form[s],
-                "rows": 10 if s == "objective" else 5,
+                "rows": _rows(shown[s]),
+                "amend_rows": _rows(amend_form[s]),
             }
             for s in SECTIONS
         ],
-        "amendments": list(note.amendments.select_related("author")),
+        "amendments": _amendments(note),
         "amend_reason": amend_form["reason"],
         "error": error,
         "amend_open": bool(amending),

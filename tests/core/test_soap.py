@@ -113,7 +113,7 @@ def test_objective_names_muscles_sides_parameters_and_responses() -> None:
     o = draft(follow_up()).objective
     assert o.startswith("Session 3 on 14 November 2026, 62 minutes; 2 steps done of 3 planned.")
     assert (
-        "1. Left quadratus lumborum (superficial, near the 12th rib): ischemic compression "
+        "1. Left quadratus lumborum — superficial, near the 12th rib: ischemic compression "
         "with the thumb at 3.6–5.4 kg (8–12 lb), held 60 seconds, 2 repetitions "
         "(120 seconds held in all)." in o
     )
@@ -186,7 +186,7 @@ def test_units_kg_and_lb() -> None:
 
 def test_muscle_names_come_from_the_knowledge_base() -> None:
     assert muscle_words("upper_trapezius", "right", "trp2") == (
-        "right upper trapezius (middle of the upper fibres (TrP2))"
+        "right upper trapezius — middle of the upper fibres (TrP2)"
     )
     assert muscle_words("multifidus", None) == "multifidus, both sides"
 

@@ -42,7 +42,7 @@ def test_opening_the_note_drafts_it_from_the_session(therapist_client, therapist
     )
     assert "Pain before treatment 6/10 (NPRS), after treatment 3/10." in note.subjective
     assert (
-        "1. Right upper trapezius (middle of the upper fibres (TrP2)): ischemic compression "
+        "1. Right upper trapezius — middle of the upper fibres (TrP2): ischemic compression "
         "with the thumb at 3.6–5.4 kg (8–12 lb), held 60 seconds." in note.objective
     )
     assert "Discomfort readings 4/10, 7/10 (peak 7/10)." in note.objective
