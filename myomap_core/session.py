@@ -62,6 +62,8 @@ class EventKind(StrEnum):
     NOTE = "note"
     PAIN_AFTER = "pain_after"
     FINISHED = "finished"
+    EASED_OFF = "eased_off"
+    """The therapist acknowledged an ease-off warning and lightened the pressure."""
 
 
 STEP_KINDS: Final = frozenset(
@@ -76,6 +78,7 @@ STEP_KINDS: Final = frozenset(
         EventKind.REFERRAL_REPRODUCED,
         EventKind.SKIPPED,
         EventKind.STEP_DONE,
+        EventKind.EASED_OFF,
     }
 )
 """Kinds that belong to one step and must name it."""
@@ -349,7 +352,7 @@ def summarise(step_count: int, events: Sequence[Event]) -> SessionSummary:
             step.status = "skipped"
         if kind in (EventKind.RELEASED, EventKind.STEP_DONE, EventKind.SKIPPED):
             current = event.step + 1 if event.step < step_count else None
-        elif kind is not EventKind.NOTE:
+        elif kind not in (EventKind.NOTE, EventKind.EASED_OFF):
             current = event.step
     return SessionSummary(
         steps=tuple(

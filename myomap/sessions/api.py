@@ -1,7 +1,181 @@
-"""The sessions endpoints of the JSON API."""
+"""The sessions endpoints of the JSON API: the same services as the guide."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from myomap.common.audit import Origin
+from myomap.patients.access import access_patient
+from myomap.plans.models import Plan
+from myomap.sessions import selectors
+from myomap.sessions.models import TreatmentSession
+from myomap.sessions.payload import parse_events, summary_json
+from myomap.sessions.services import (
+    SessionClosed,
+    session_events_record,
+    session_finish,
+    session_start,
+)
 
 router = Router(tags=["sessions"])
+BASE = "/clients/{patient_id}/sessions"
+
+
+class StartIn(Schema):
+    plan_id: int | None = None
+
+
+class EventsIn(Schema):
+    events: list[dict[str, Any]]
+
+
+def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
+    user = request.user
+    if getattr(user, "clinic_id", None) is None:
+        raise PermissionDenied("This account does not belong to a clinic.")
+    return user
+
+
+def _patient(request: HttpRequest, patient_id: int, what: str = "treatment sessions"):  # type: ignore[no-untyped-def]
+    return access_patient(_user(request), patient_id, request=request, clinical=True, what=what)
+
+
+def _session(request: HttpRequest, patient_id: int, session_id: int) -> TreatmentSession:
+    patient = _patient(request, patient_id, "treatment session")
+    return get_object_or_404(TreatmentSession, pk=session_id, patient=patient)
+
+
+def _error(status: int, code: str, message: str) -> Status:
+    return Status(status, {"error": {"code": code, "message": message, "field": None}})
+
+
+def session_json(session: TreatmentSession) -> dict[str, Any]:
+    steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
+    return {
+        "id": session.pk,
+        "patient_id": session.patient_id,
+        "number": session.number,
+        "status": session.status,
+        "plan_id": session.plan_id,
+        "started_at": session.started_at.isoformat(),
+        "finished_at": session.finished_at.isoformat() if session.finished_at else None,
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "steps": [
+            {
+                "order": v.step.order,
+                "muscle_id": v.step.muscle_id,
+                "muscle": v.muscle,
+                "trigger_point": v.step.trigger_point or None,
+                "side": v.step.side or None,
+                "technique": v.step.technique,
+                "pressure_kg": [v.step.pressure_min_kg, v.step.pressure_max_kg]
+                if v.step.pressure_min_kg is not None
+                else None,
+                "contact": v.step.contact or None,
+                "timer_s": v.timer_s,
+                "status": v.step.status,
+                "discomfort": v.step.discomfort_readings,
+                "discomfort_max": v.step.discomfort_max,
+                "ease_off_count": v.step.ease_off_count,
+                "released": v.step.released,
+                "twitch": v.step.twitch,
+                "referral_reproduced": v.step.referral_reproduced,
+                "hold_s_total": v.step.hold_s_total,
+            }
+            for v in steps
+        ],
+        "summary": summary_json(selectors.summary_of(session)),
+    }
+
+
+@router.get(BASE, response=list[dict[str, Any]])
+def list_sessions(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+    """The client's sessions, latest first (without their steps)."""
+    patient = _patient(request, patient_id)
+    return [
+        {
+            "id": s.pk,
+            "number": s.number,
+            "status": s.status,
+            "started_at": s.started_at.isoformat(),
+            "pain_before": s.pain_before,
+            "pain_after": s.pain_after,
+        }
+        for s in selectors.sessions_of(patient)
+    ]
+
+
+@router.post(BASE, response={201: dict[str, Any]})
+def start_session(request: HttpRequest, patient_id: int, payload: StartIn | None = None) -> Status:
+    """Start the client's next session from the plan (the active plan if none is named).
+    403 with the reason when the safety screening holds treatment."""
+    patient = _patient(request, patient_id)
+    plan = None
+    if payload is not None and payload.plan_id is not None:
+        plan = get_object_or_404(Plan, pk=payload.plan_id, patient=patient)
+    session = session_start(
+        actor=request.user,  # type: ignore[arg-type]
+        patient=patient,
+        plan=plan,
+        origin=Origin.of(request),
+    )
+    return Status(201, session_json(session))
+
+
+@router.get(BASE + "/{session_id}", response=dict[str, Any])
+def get_session(request: HttpRequest, patient_id: int, session_id: int) -> dict[str, Any]:
+    """The session, its steps with what happened, and the summary of its log."""
+    return session_json(_session(request, patient_id, session_id))
+
+
+@router.get(BASE + "/{session_id}/events", response=list[dict[str, Any]])
+def list_events(request: HttpRequest, patient_id: int, session_id: int) -> list[dict[str, Any]]:
+    """The session's log in order."""
+    session = _session(request, patient_id, session_id)
+    return list(selectors.guide_state(session, [])["events"])
+
+
+@router.post(BASE + "/{session_id}/events", response={200: dict[str, Any], 409: dict[str, Any]})
+def post_events(request: HttpRequest, patient_id: int, session_id: int, payload: EventsIn) -> Any:
+    """A batch of taps, each with its own UUID. Sending the same batch again is harmless:
+    repeats come back under ``duplicates``. 409 when the session is finished."""
+    session = _session(request, patient_id, session_id)
+    batch = parse_events({"events": payload.events})
+    try:
+        recorded = session_events_record(
+            session=session,
+            events=batch,
+            actor=request.user,  # type: ignore[arg-type]
+            origin=Origin.of(request),
+        )
+    except SessionClosed as exc:
+        return _error(409, "finished", str(exc))
+    return {
+        "accepted": list(recorded.accepted),
+        "duplicates": list(recorded.duplicates),
+        "summary": summary_json(recorded.summary),
+    }
+
+
+@router.get(BASE + "/{session_id}/finish", response={405: dict[str, Any]})
+def finish_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
+    _session(request, patient_id, session_id)
+    return _error(405, "method_not_allowed", "Finish a session with POST.")
+
+
+@router.post(BASE + "/{session_id}/finish", response=dict[str, Any])
+def finish_session(request: HttpRequest, patient_id: int, session_id: int) -> dict[str, Any]:
+    """Close the session; its log takes no more taps. Finishing twice changes nothing."""
+    session = _session(request, patient_id, session_id)
+    session = session_finish(
+        actor=request.user,  # type: ignore[arg-type]
+        session=session,
+        origin=Origin.of(request),
+    )
+    return session_json(session)

@@ -51,6 +51,10 @@ class TreatmentSession(models.Model):
     def is_finished(self) -> bool:
         return self.status == SessionStatus.FINISHED
 
+    @property
+    def ease_off_count(self) -> int:
+        return sum(step.ease_off_count for step in self.steps.all())
+
 
 class StepStatus(models.TextChoices):
     PENDING = "pending", "Not yet"
@@ -81,6 +85,8 @@ class SessionStep(models.Model):
     # What happened, kept up to date from the events:
     status = models.CharField(max_length=8, choices=StepStatus.choices, default="pending")
     discomfort_max = models.PositiveSmallIntegerField(null=True, blank=True)  # 0–10
+    discomfort_readings = models.JSONField(default=list, blank=True)
+    """Every discomfort reading (0–10) in the order given."""
     ease_off_count = models.PositiveSmallIntegerField(default=0)
     released = models.BooleanField(default=False)
     twitch = models.BooleanField(default=False)
@@ -89,6 +95,9 @@ class SessionStep(models.Model):
 
     class Meta:
         ordering = ["session", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "order"], name="session_step_order_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.muscle_id} {self.technique}"

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from myomap.sessions import views
+
 app_name = "sessions"
-urlpatterns: list[object] = []
+S = "clients/<int:patient_id>/sessions/<int:session_id>/"
+urlpatterns = [
+    path("clients/<int:patient_id>/sessions/start/", views.session_start_view, name="start"),
+    path(S, views.detail, name="detail"),
+    path(f"{S}guide/", views.guide, name="guide"),
+    path(f"{S}events/", views.events, name="events"),
+    path(f"{S}finish/", views.finish, name="finish"),
+]

@@ -151,7 +151,7 @@ def test_a_step_beyond_the_session_is_refused() -> None:
 STEPS = 4
 step_kinds = st.sampled_from(
     ["step_started", "timer_started", "timer_stopped", "timer_done", "discomfort", "released",
-     "twitch", "referral_reproduced", "skipped", "step_done", "note"]
+     "twitch", "referral_reproduced", "skipped", "step_done", "note", "eased_off"]
 )  # fmt: skip
 
 

@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                 ('twitch', models.BooleanField(default=False)),
                 ('referral_reproduced', models.BooleanField(default=False)),
                 ('hold_s_total', models.PositiveIntegerField(default=0)),
+                ('discomfort_readings', models.JSONField(blank=True, default=list)),
                 ('plan_step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.planstep')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='treatment_sessions.treatmentsession')),
             ],
@@ -74,7 +75,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('event_id', models.UUIDField()),
                 ('seq', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('pain_before', 'pain_before'), ('step_started', 'step_started'), ('timer_started', 'timer_started'), ('timer_stopped', 'timer_stopped'), ('timer_done', 'timer_done'), ('discomfort', 'discomfort'), ('released', 'released'), ('twitch', 'twitch'), ('referral_reproduced', 'referral_reproduced'), ('skipped', 'skipped'), ('step_done', 'step_done'), ('note', 'note'), ('pain_after', 'pain_after'), ('finished', 'finished')], max_length=24)),
+                ('kind', models.CharField(choices=[('pain_before', 'pain_before'), ('step_started', 'step_started'), ('timer_started', 'timer_started'), ('timer_stopped', 'timer_stopped'), ('timer_done', 'timer_done'), ('discomfort', 'discomfort'), ('released', 'released'), ('twitch', 'twitch'), ('referral_reproduced', 'referral_reproduced'), ('skipped', 'skipped'), ('step_done', 'step_done'), ('note', 'note'), ('pain_after', 'pain_after'), ('finished', 'finished'), ('eased_off', 'eased_off')], max_length=24)),
                 ('value', models.FloatField(blank=True, null=True)),
                 ('text', models.CharField(blank=True, max_length=500)),
                 ('occurred_at', models.DateTimeField()),
@@ -94,5 +95,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='sessionevent',
             constraint=models.UniqueConstraint(fields=('session', 'event_id'), name='session_event_once'),
+        ),
+        migrations.AddConstraint(
+            model_name='sessionstep',
+            constraint=models.UniqueConstraint(fields=('session', 'order'), name='session_step_order_unique'),
         ),
     ]

@@ -6,9 +6,28 @@ from typing import Any
 
 from django import template
 
+from myomap.plans.models import Plan, PlanStatus
+from myomap.screening.gate import treatment_gate
+from myomap.sessions.selectors import sessions_of
+
 register = template.Library()
 
 
 @register.inclusion_tag("sessions/_sessions_card.html", takes_context=True)
 def sessions_card(context: template.Context, patient: Any) -> dict[str, Any]:
-    return {"patient": patient, "request": context.get("request")}
+    sessions = list(sessions_of(patient).select_related("therapist")[:8])
+    plan = (
+        Plan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return {
+        "patient": patient,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+        "sessions": sessions,
+        "total": sessions_of(patient).count(),
+        "in_progress": next((s for s in sessions if not s.is_finished), None),
+        "gate": treatment_gate(patient),
+        "plan": plan,
+    }
