@@ -12,7 +12,7 @@ from myomap_core import planning
 from myomap_core.knowledge.records import Contact, Muscle
 from myomap_core.pressure import KGF_PER_LBF
 
-SIDES = [("", "Both sides / midline"), ("left", "Left"), ("right", "Right")]
+SIDES = [("", "Both / midline"), ("left", "Left"), ("right", "Right")]
 CONTACTS = [("", "—")] + [(c.value, c.value.replace("_", " ").capitalize()) for c in Contact]
 UNITS = [("kg", "kg"), ("lb", "lb")]
 
@@ -116,10 +116,22 @@ class StepAddForm(ParametersForm):
 class StepEditForm(ParametersForm):
     """Change one step: side and parameters (the technique too)."""
 
+    pressure_unit = None  # type: ignore[assignment]  # kg only: a unit switch would not convert
     side = forms.ChoiceField(label="Side", choices=SIDES, required=False)
     technique = forms.ChoiceField(label="Technique", choices=TECHNIQUE_CHOICES)
 
     field_order = ["side", "technique"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pressure_min_kg"].label = "Pressure from (kg)"
+        self.fields["pressure_max_kg"].label = "to (kg)"
+
+    @property
+    def technique_shown(self) -> str:
+        """The technique whose parameters the form shows: the one chosen, else the step's."""
+        chosen = self.data.get("technique") if self.is_bound else None
+        return str(chosen or self.initial.get("technique") or "")
 
     def values(self) -> dict[str, Any]:
         data = {
@@ -135,7 +147,6 @@ class StepEditForm(ParametersForm):
         return {
             "side": step.side,
             "technique": step.technique,
-            "pressure_unit": "kg",
             **{
                 f: getattr(step, f)
                 for f in (

@@ -76,7 +76,6 @@ def edit_data(step: PlanStep, **changes: object) -> dict[str, object]:
     data = {
         "side": step.side,
         "technique": step.technique,
-        "pressure_unit": "kg",
         "pressure_min_kg": step.pressure_min_kg if step.pressure_min_kg is not None else "",
         "pressure_max_kg": step.pressure_max_kg if step.pressure_max_kg is not None else "",
         "contact": step.contact,
@@ -246,6 +245,16 @@ def test_a_hold_of_120_seconds_is_refused_naming_hold_s(therapist_client, therap
     assert f'id="s{step.pk}-hold_s"' in html and 'aria-invalid="true"' in html
     step.refresh_from_db()
     assert step.hold_s == hold
+    # With HTMX the refusal comes back in place, beside the field.
+    response = therapist_client.post(
+        plan_url(plan, "plans:step_update", step),
+        edit_data(step, hold_s=120),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="plan-body">')
+    assert f'id="s{step.pk}-hold_s-error"' in html
+    assert '<details class="plan-edit" open>' in html
 
     answer = api(
         therapist_client,
@@ -285,12 +294,26 @@ def test_pressure_above_the_cap_is_refused(therapist_client, therapist, patient)
     step.refresh_from_db()
     assert step.pressure_max_kg != too_much
 
-    # In pounds too: 14 lb is above the 12 lb ceiling.
+    # A new step in pounds too: 14 lb is above the 12 lb ceiling; 8–10 lb is fine.
+    count = PlanStep.objects.filter(plan=plan).count()
+    add = {"muscle_id": "gluteus_medius", "technique": "ischemic_compression"}
     response = therapist_client.post(
-        plan_url(plan, "plans:step_update", step),
-        edit_data(step, pressure_unit="lb", pressure_min_kg=10, pressure_max_kg=14),
+        plan_url(plan, "plans:step_add"),
+        {**add, "pressure_unit": "lb", "pressure_min_kg": 10, "pressure_max_kg": 14},
     )
     assert response.status_code == 400
+    assert 'id="add-pressure_max_kg-error"' in response.content.decode()
+    assert PlanStep.objects.filter(plan=plan).count() == count
+    response = therapist_client.post(
+        plan_url(plan, "plans:step_add"),
+        {**add, "pressure_unit": "lb", "pressure_min_kg": 8, "pressure_max_kg": 10},
+    )
+    assert response.status_code == 302
+    added = steps(plan)[-1]
+    assert (added.pressure_min_kg, added.pressure_max_kg) == (
+        round(8 * KGF_PER_LBF, 2),
+        round(10 * KGF_PER_LBF, 2),
+    )
 
     # A precaution's lower cap (osteoporosis: 3 kg) applies to a step being changed.
     screen(therapist, patient, {"osteoporosis": "yes", "osteoporosis_severe": "no"})
@@ -493,3 +516,23 @@ def test_the_client_page_card_summarises_the_active_plan(therapist_client, thera
     assert f"{len(steps(plan))} steps" in section
     assert "element" in section and "covered" in section
     assert "Propose a new plan" in section
+
+
+def test_the_session_starts_from_the_plan_page(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
+    from myomap.sessions.models import SessionStep, TreatmentSession
+
+    assess(therapist, patient)
+    propose(therapist_client, patient)
+    plan = active_plan(patient)
+    assert plan is not None
+    page = therapist_client.get(plan_url(plan)).content.decode()
+    start = reverse("sessions:start", args=[patient.pk])
+    assert f'action="{start}"' in page
+    assert f'name="plan" value="{plan.pk}"' in page
+    therapist_client.post(start, {"plan": plan.pk})
+    session = TreatmentSession.objects.get(patient=patient)
+    assert session.plan_id == plan.pk
+    copied = SessionStep.objects.filter(session=session).order_by("order")
+    assert [(s.muscle_id, s.technique) for s in copied] == [
+        (s.muscle_id, s.technique) for s in steps(plan)
+    ]

@@ -8,7 +8,9 @@ from django import template
 from django.forms import BoundField, Form
 
 from myomap.plans import selectors
+from myomap.plans.services import USES
 from myomap.screening.gate import treatment_gate
+from myomap_core.planning import Technique
 
 register = template.Library()
 
@@ -59,7 +61,13 @@ def step_field_names(form: Form) -> list[str]:
     """The fields ``_step_fields.html`` shows: side and technique when editing, then the
     parameters."""
     lead = [n for n in ("side", "technique") if n in form.fields and "muscle_id" not in form.fields]
-    return lead + [n for n in PARAMETER_FIELDS if n in form.fields]
+    names = [n for n in PARAMETER_FIELDS if n in form.fields]
+    shown = getattr(form, "technique_shown", "")
+    if shown in {t.value for t in Technique}:
+        # Editing: only the parameters the step's technique reads (and any refused one).
+        uses = USES[Technique(shown)]
+        names = [n for n in names if n in uses or form[n].errors]
+    return lead + names
 
 
 @register.filter
