@@ -278,18 +278,18 @@ def test_the_guide_works_without_its_script(therapist_client, session):  # type:
     response = therapist_client.post(url, {"kind": "pain_before", "value": "5"})
     assert response.status_code == 302 and response.url == guide
     page = therapist_client.get(guide).content.decode()
-    assert '<section class="stage stage-step" data-stage="1" aria' in page  # step 1 open
+    assert '<section class="g-stage stage-step" data-stage="1" aria' in page  # step 1 open
     assert 'class="region pattern-site"' in page  # its trigger point on the chart
     therapist_client.post(url, {"kind": "discomfort", "step": "1", "value": "7"})
     response = therapist_client.post(url, {"kind": "released", "step": "1"})
     page = therapist_client.get(response.url).content.decode()
-    assert '<section class="stage stage-step" data-stage="2" aria' in page
+    assert '<section class="g-stage stage-step" data-stage="2" aria' in page
     alert = page[page.index('id="ease-off"') :][:200]
     assert " hidden" not in alert.split(">")[0]  # the warning stays until acknowledged
     therapist_client.post(url, {"kind": "skipped", "step": "2"})
     therapist_client.post(url, {"kind": "skipped", "step": "3"})
     page = therapist_client.get(guide).content.decode()
-    assert '<section class="stage stage-after" data-stage="4" aria' in page
+    assert '<section class="g-stage stage-after" data-stage="4" aria' in page
     therapist_client.post(
         reverse("sessions:finish", args=[session.patient_id, session.pk]), {"pain_after": "2"}
     )

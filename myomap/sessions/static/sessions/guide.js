@@ -174,7 +174,7 @@
       document.querySelectorAll('[data-state-for="' + order + '"]').forEach(function (el) { el.textContent = statusWord(s.status); });
       const link = document.querySelector('.step-link[data-go="' + order + '"]');
       if (link) link.className = "step-link status-" + s.status + (stage === order ? " current" : "");
-      const section = document.querySelector('.stage[data-stage="' + order + '"]');
+      const section = document.querySelector('.g-stage[data-stage="' + order + '"]');
       if (!section) return;
       setPressed(section.querySelectorAll(".discomfort-row .scale-btn"), s.discomfort.length ? s.discomfort[s.discomfort.length - 1] : null);
       const label = section.querySelector(".row-label");
@@ -207,13 +207,13 @@
   function show(next) {
     if (timer && timer.step !== next) stopTimer(false);
     stage = Math.max(0, Math.min(end, next));
-    document.querySelectorAll(".stage").forEach(function (s) { s.hidden = Number(s.dataset.stage) !== stage; });
+    document.querySelectorAll(".g-stage").forEach(function (s) { s.hidden = Number(s.dataset.stage) !== stage; });
     paintChart(stage);
     const url = new URL(window.location.href);
     url.searchParams.set("step", String(stage));
     history.replaceState(null, "", url);
     render();
-    const heading = document.querySelector('.stage[data-stage="' + stage + '"] h1');
+    const heading = document.querySelector('.g-stage[data-stage="' + stage + '"] h1');
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   }
 
@@ -337,7 +337,10 @@
   }
 
   // --- Start --------------------------------------------------------------------------------
-  document.querySelectorAll("[data-timer]").forEach(function (box) { box.hidden = false; });
+  document.querySelectorAll("[data-timer]").forEach(function (box) {
+    box.hidden = false;
+    box.querySelector(".timer-face").textContent = fmt(parseInt(box.dataset.seconds, 10));
+  });
   const start = summarise();
   if (!new URL(window.location.href).searchParams.has("step") && queue.length) {
     // Taps made here but not yet on the server move the guide on, as they would have.

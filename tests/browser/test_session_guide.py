@@ -1,0 +1,144 @@
+"""The session guide on a tablet: timer to its end with a fake clock, the ease-off warning,
+taps made offline that survive a reload and reach the server once the connection is back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from myomap.screening.models import ScreeningTrigger
+from myomap.screening.services import screening_run
+from myomap.sessions.models import SessionEvent, TreatmentSession
+from myomap_core.screening import Decision
+from tests.browser.test_intake_journey import Shots, log_in
+from tests.web.scoped.screening import answers_with
+from tests.web.scoped.sessions import make_plan
+
+pytestmark = pytest.mark.browser
+
+TABLET = {
+    "viewport": {"width": 1024, "height": 768},
+    "device_scale_factor": 2,
+    "has_touch": True,
+}
+RECORD_VIBRATION = """
+window.__vibrations = [];
+navigator.vibrate = function (pattern) { window.__vibrations.push(pattern); return true; };
+"""
+
+
+def stage(page: Any) -> Any:
+    return page.locator(".g-stage:not([hidden])")
+
+
+def test_a_session_beside_the_table(browser, live_server, therapist, patient, artifacts):  # type: ignore[no-untyped-def]
+    base = live_server.url
+    shot = Shots(artifacts, "session-guide")
+    make_plan(therapist, patient)
+    screening_run(
+        patient=patient,
+        answers=answers_with(Decision.TREAT_WITH_PRECAUTIONS),
+        actor=therapist,
+        trigger=ScreeningTrigger.RESCREEN,
+    )
+    context = browser.new_context(**TABLET)
+    context.set_default_timeout(10_000)
+    context.add_init_script(RECORD_VIBRATION)
+    page = context.new_page()
+    page.clock.install()
+    log_in(page, base, "therapist")
+
+    # Start from the client page: the guide opens on the pain rating.
+    page.goto(f"{base}/clients/{patient.pk}/")
+    page.click("#sessions-card button:has-text('Start session')")
+    page.wait_for_url("**/guide/")
+    session = TreatmentSession.objects.get(patient=patient)
+    assert page.locator("#guide-precautions").is_visible()
+    stage(page).locator("button[data-value='6']").tap()
+
+    # Step 1: the muscle, its pressure in kg and lb, and its trigger point on the chart.
+    step = stage(page)
+    assert step.locator("h1").inner_text().startswith("Upper trapezius")
+    assert "(6–10 lb)" in step.locator(".pressure").inner_text()
+    assert page.locator("#guide-chart .region.pattern-site").count() >= 1
+    page.locator("#guide-saved:has-text('All saved')").wait_for()
+    shot(page, "step")
+
+    # The timer runs to its end: a sound and a vibration.
+    step.locator("[data-timer-toggle]").tap()
+    assert step.locator("[data-timer-toggle]").inner_text() == "Stop"
+    page.clock.run_for(30_000)
+    assert step.locator(".timer-face").inner_text() == "0:30"
+    page.clock.run_for(31_000)
+    step.locator(".timer-done").wait_for()
+    assert step.locator(".timer-face").inner_text() == "0:00"
+    assert page.evaluate("window.__vibrations.length") >= 1
+    assert page.locator("#guide").get_attribute("data-cue") == "1"
+
+    # Discomfort 7: the warning fills the width and stays until acknowledged.
+    step.locator(".discomfort-row button[data-value='7']").tap()
+    warning = page.locator("#ease-off")
+    warning.wait_for()
+    assert "discomfort 7/10 at step 1" in warning.inner_text()
+    assert warning.get_attribute("role") == "alert"
+    assert warning.bounding_box()["width"] >= 1000
+    shot(page, "ease-off")
+    page.click("[data-ack]")
+    assert warning.is_hidden()
+    step.locator("button:has-text('Released')").tap()
+    assert stage(page).locator("h1").inner_text().startswith("Levator scapulae")
+    page.locator("#guide-saved:has-text('All saved')").wait_for()
+    first = session.steps.get(order=1)
+    assert (first.status, first.released, first.hold_s_total, first.ease_off_count) == (
+        "done",
+        True,
+        60,
+        1,
+    )
+
+    # The connection drops: taps are kept on the tablet.
+    context.set_offline(True)
+    step = stage(page)
+    step.locator(".discomfort-row button[data-value='3']").tap()
+    step.locator("button:has-text('Twitch')").tap()
+    step.locator("button:has-text('Released')").tap()
+    page.locator("#guide-saved:has-text('3 waiting')").wait_for()
+    queued = json.loads(page.evaluate(f"localStorage.getItem('myomap.session.{session.pk}.queue')"))
+    assert [e["kind"] for e in queued] == ["discomfort", "twitch", "released"]
+    shot(page, "offline")
+
+    # The page is reloaded while sends still fail: the taps are still there, and so is
+    # the guide's place (step 3).
+    page.route("**/events/", lambda route: route.abort())
+    context.set_offline(False)
+    page.reload()
+    assert stage(page).locator("h1").inner_text().startswith("Infraspinatus")
+    page.locator("#guide-saved:has-text('3 waiting')").wait_for()
+    assert not SessionEvent.objects.filter(session=session, step__order=2).exists()
+
+    # The connection is back: the queue is sent on the next retry, every tap once.
+    page.unroute("**/events/")
+    page.clock.run_for(6_000)
+    page.locator("#guide-saved:has-text('All saved')").wait_for()
+    second = session.steps.get(order=2)
+    assert (second.status, second.twitch, second.discomfort_readings) == ("done", True, [3])
+    ids = list(SessionEvent.objects.filter(session=session).values_list("event_id", flat=True))
+    assert len(ids) == len(set(ids))
+
+    # Skip the last step, rate the pain after, finish: on to the session note.
+    stage(page).locator("button:has-text('Skip')").tap()
+    stage(page).locator("button[data-value='2']").tap()
+    shot(page, "finish")
+    page.click("button:has-text('Finish and write the note')")
+    page.wait_for_url(lambda url: "/guide/" not in url)
+    session.refresh_from_db()
+    assert session.is_finished
+    assert (session.pain_before, session.pain_after) == (6, 2)
+    assert [s.status for s in session.steps.order_by("order")] == ["done", "done", "skipped"]
+    assert page.evaluate(f"localStorage.getItem('myomap.session.{session.pk}.queue')") in (
+        None,
+        "[]",
+    )
+    context.close()
