@@ -41,7 +41,7 @@ class ProposeForm(forms.Form):
     session_minutes = forms.TypedChoiceField(
         label="Session length",
         coerce=int,
-        choices=[(m, f"{m} minutes") for m in (60, 75, 90)],
+        choices=[(m, f"{m} minutes") for m in (60, 75, 90)],  # as the plan card offers
         initial=planning.SESSION_MIN_MINUTES,
     )
 

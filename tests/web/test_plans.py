@@ -130,9 +130,10 @@ def test_a_new_proposal_replaces_the_active_plan(therapist_client, therapist, pa
     assess(therapist, patient)
     propose(therapist_client, patient)
     first = active_plan(patient)
-    propose(therapist_client, patient)
+    therapist_client.post(reverse("plans:propose", args=[patient.pk]), {"session_minutes": 90})
     second = active_plan(patient)
     assert first is not None and second is not None and first.pk != second.pk
+    assert (first.session_minutes, second.session_minutes) == (60, 90)
     first.refresh_from_db()
     assert first.status == PlanStatus.ARCHIVED
     old_page = therapist_client.get(plan_url(first)).content.decode()

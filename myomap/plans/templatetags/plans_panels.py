@@ -10,9 +10,11 @@ from django.forms import BoundField, Form
 from myomap.plans import selectors
 from myomap.plans.services import USES
 from myomap.screening.gate import treatment_gate
-from myomap_core.planning import Technique
+from myomap_core.planning import Technique, step_budget
 
 register = template.Library()
+
+SESSION_LENGTHS = (60, 75, 90)
 
 
 @register.inclusion_tag("plans/_plan_card.html", takes_context=True)
@@ -28,6 +30,8 @@ def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "plan": plan,
         "gate": treatment_gate(patient),
         "assessment": assessments_of(patient).first(),
+        "session_lengths": SESSION_LENGTHS,
+        "chosen_minutes": plan.session_minutes if plan is not None else SESSION_LENGTHS[0],
     }
     if plan is not None:
         steps = selectors.core_steps(plan)
@@ -35,6 +39,7 @@ def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
         data.update(
             steps=len(steps),
             minutes=round(selectors.minutes(plan, steps)),
+            step_budget=step_budget(plan.session_minutes),
             uncovered=[c.element.label for c in coverage if not c.covered],
             covered=sum(1 for c in coverage if c.covered),
             elements=len(coverage),
