@@ -1,9 +1,89 @@
-"""Demo records for the sessions app."""
+"""Demo records for the sessions app: Maria Lopez has had two sessions from her plan.
+
+Runs after the plans demo; without a plan for Maria (or when her screening holds treatment)
+it adds nothing. Idempotent: a client who already has sessions is left alone.
+"""
 
 from __future__ import annotations
 
-from myomap.clinics.models import Clinic
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from myomap.clinics.models import Clinic, Role, User
+from myomap.common.audit import Origin
+from myomap.patients.models import Patient
+from myomap.plans.models import Plan, PlanStatus
+from myomap.screening.gate import TreatmentBlocked
+from myomap.sessions.models import TreatmentSession
+from myomap.sessions.services import session_events_record, session_finish, session_start
+from myomap_core.session import Event, EventKind
+
+ORIGIN = Origin(path="(demo loader)")
+
+# Per session: pain before, pain after, and per step (discomfort readings, twitch, skipped).
+VISITS = (
+    (14, 6, 4, (((4, 7, 5), True, False), ((4,), False, False), ((3,), False, True))),
+    (7, 4, 2, (((4, 3), False, False), ((3,), True, False), ((3,), False, False))),
+)
+
+
+def _events(
+    pain_before: int, pain_after: int, steps: int, plan: tuple, start: datetime
+) -> list[Event]:  # type: ignore[type-arg]
+    out: list[Event] = []
+    at = start
+
+    def add(kind: EventKind, step: int | None = None, value: float | None = None) -> None:
+        nonlocal at
+        at += timedelta(seconds=40)
+        out.append(Event(str(uuid.uuid4()), len(out) + 1, kind, step, value, at))
+
+    add(EventKind.PAIN_BEFORE, value=pain_before)
+    for order in range(1, steps + 1):
+        readings, twitch, skipped = plan[(order - 1) % len(plan)]
+        if skipped:
+            add(EventKind.SKIPPED, order)
+            continue
+        add(EventKind.TIMER_STARTED, order, 60)
+        for reading in readings:
+            add(EventKind.DISCOMFORT, order, reading)
+            if reading > 5:
+                add(EventKind.EASED_OFF, order)
+        if twitch:
+            add(EventKind.TWITCH, order)
+        add(EventKind.TIMER_DONE, order, 60)
+        add(EventKind.RELEASED, order)
+    add(EventKind.PAIN_AFTER, value=pain_after)
+    return out
 
 
 def load_demo(clinic: Clinic) -> bool:
-    return False
+    maria = Patient.objects.filter(clinic=clinic, first_name="Maria", last_name="Lopez").first()
+    if maria is None or TreatmentSession.objects.filter(patient=maria).exists():
+        return False
+    plan = Plan.objects.filter(patient=maria, status=PlanStatus.ACTIVE).first()
+    therapist = plan.created_by if plan else None
+    if plan is None or therapist is None:
+        return False
+    if therapist.role not in (Role.OWNER, Role.THERAPIST):
+        therapist = User.objects.filter(clinic=clinic, role=Role.THERAPIST).first() or therapist
+    try:
+        with transaction.atomic():
+            for days_ago, before, after, shape in VISITS:
+                session = session_start(actor=therapist, patient=maria, plan=plan, origin=ORIGIN)
+                start = timezone.now() - timedelta(days=days_ago, hours=2)
+                count = session.steps.count()
+                events = _events(before, after, count, shape, start)
+                session_events_record(
+                    session=session, events=events, actor=therapist, origin=ORIGIN
+                )
+                session_finish(actor=therapist, session=session, origin=ORIGIN)
+                TreatmentSession.objects.filter(pk=session.pk).update(
+                    started_at=start, finished_at=start + timedelta(minutes=60)
+                )
+    except TreatmentBlocked:
+        return False
+    return True
