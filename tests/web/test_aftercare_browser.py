@@ -18,7 +18,7 @@ from tests.browser.test_intake_journey import DESKTOP, PHONE, Shots, log_in
 from tests.pdftext import pdf_text
 from tests.web.scoped.aftercare import finished_session
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 
 def test_sheet_pdf_and_phone_home_program(browser, live_server, therapist, patient, artifacts):  # type: ignore[no-untyped-def]  # noqa: F811
