@@ -207,9 +207,14 @@ class OutcomeSummary:
     scores: tuple[str, ...] = ()
     status: str = ""
     explanation: str = ""
+    next_step: str = ""
+    """What the measures suggest for the plan, in a sentence or two."""
 
     def __post_init__(self) -> None:
         _texts("scores", self.scores)
+        for name in ("status", "explanation", "next_step"):
+            if not isinstance(getattr(self, name), str):
+                raise DomainError("must be text", field=name, value=getattr(self, name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +328,9 @@ def _times(n: int) -> str:
 
 
 def _lower(text: str) -> str:
+    """Lower the first letter to go mid-sentence, unless the word is an abbreviation (TrP1)."""
+    if text[1:2].isupper() or text[1:2].isdigit():
+        return text
     return text[:1].lower() + text[1:]
 
 
@@ -424,7 +432,7 @@ def _subjective(data: NoteInput) -> str:
     if s.checkin.strip():
         parts.append(f"Since the last visit, the client reports: {_quote(s.checkin)}.")
     elif data.session_number > 1:
-        parts.append("No change since the last visit was reported at check-in.")
+        parts.append("No check-in since the last visit was recorded.")
     pain = []
     if s.pain_before is not None:
         pain.append(f"Pain before treatment {s.pain_before}/10 (NPRS)")
@@ -573,6 +581,8 @@ def _plan(data: NoteInput) -> str:
                 "Then maintenance every "
                 f"{_plural(p.maintenance_every_weeks, 'week')} once the goals are met."
             )
+    if data.outcomes is not None and data.outcomes.next_step.strip():
+        parts.append(f"Outcome measures: {_sentence(data.outcomes.next_step)}")
     if carry:
         names = _series([muscle_words(s.muscle_id, s.side, s.trigger_point) for s in carry])
         parts.append(f"Carry over to the next session: {names}.")

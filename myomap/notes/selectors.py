@@ -129,13 +129,14 @@ def _assessment(session: TreatmentSession) -> soap.AssessmentSummary | None:
     try:
         findings = list(headline_findings(assessment))
         facts = assessment_facts(assessment)
-        active = [
-            soap.muscle_words(f.muscle_id, f.side, f.trigger_point)
-            for f in facts.palpation
-            if f.active
-        ]
+        active = list(
+            dict.fromkeys(
+                soap.muscle_words(f.muscle_id, f.side) for f in facts.palpation if f.active
+            )
+        )
         if active:
-            findings.insert(0, "active trigger points in " + ", ".join(active[:6]))
+            names = ", ".join(active[:5])
+            findings.insert(0, f"active trigger points in {names}")
         profile = element_profile(assessment)
         elements = tuple((Element(r.element).label, r.rating) for r in profile.ratings)
     except DomainError:
@@ -145,18 +146,20 @@ def _assessment(session: TreatmentSession) -> soap.AssessmentSummary | None:
     )
 
 
-def _outcomes(patient: Patient) -> soap.OutcomeSummary | None:
-    from myomap.outcomes.selectors import progress_of
+def _outcomes(session: TreatmentSession) -> soap.OutcomeSummary | None:
+    """The outcome scores and progress as they stood at the end of the session's day."""
+    from myomap.outcomes.selectors import Progress, responses_of, status_of, summaries
 
-    progress = progress_of(patient, with_charts=False)
+    day = timezone.localdate(session.finished_at or session.started_at)
+    responses = [r for r in responses_of(session.patient) if timezone.localdate(r.taken_at) <= day]
+    status = status_of(responses)
+    progress = Progress(responses, status, summaries(responses, status))
     if not progress.summaries:
         return None
-    scores = tuple(f"{s.spec.short_name} {s.text}" for s in progress.summaries)
-    status = progress.status
     return soap.OutcomeSummary(
-        scores=scores,
+        scores=tuple(f"{s.spec.short_name} {s.text}" for s in progress.summaries),
         status=status.label if status else "",
-        explanation=status.explanation if status else "",
+        next_step=progress.plan if status else "",
     )
 
 
@@ -197,7 +200,7 @@ def note_input(session: TreatmentSession) -> soap.NoteInput:
         minutes=minutes,
         remarks=remarks,
         assessment=_assessment(session),
-        outcomes=_outcomes(session.patient),
+        outcomes=_outcomes(session),
         plan=_plan(session, steps),
     )
 
