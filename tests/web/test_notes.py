@@ -354,3 +354,25 @@ def test_verify_notes_finds_a_broken_link(therapist, patient, capsys):  # type: 
         (first.pk, "content"),
         (second.pk, "link"),
     }
+
+
+def test_the_client_page_lists_recent_notes_with_their_status(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
+    signed = note_sign(
+        actor=therapist, note=note_draft(actor=therapist, session=make_session(therapist, patient))
+    )
+    note_amend(actor=therapist, note=signed, reason="Typo", text={"plan": "Rest for a day."})
+    note_draft(actor=therapist, session=make_session(therapist, patient))
+    html = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = html.split('id="notes"')[1].split("</section>")[0]
+    assert "1 unsigned" in card
+    assert card.index("Session 2") < card.index("Session 1")  # newest first
+    assert 'data-note-status="draft"' in card
+    assert 'data-note-status="amended"' in card
+    assert reverse("notes:detail", args=[patient.pk, signed.pk]) in card
+
+
+def test_the_front_desk_cannot_open_a_note(client, front_desk, therapist, patient):  # type: ignore[no-untyped-def]
+    note = note_draft(actor=therapist, session=make_session(therapist, patient))
+    client.force_login(front_desk)
+    assert client.get(reverse("notes:detail", args=[patient.pk, note.pk])).status_code == 403
+    assert client.get(f"/api/v1/clients/{patient.pk}/notes/{note.pk}").status_code == 403
