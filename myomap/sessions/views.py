@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -56,10 +56,7 @@ def _session(
 
 def after_finish_url(session: TreatmentSession) -> str:
     """The session's note (drafted there if there is none yet)."""
-    try:
-        return reverse("notes:session_note", args=[session.patient_id, session.pk])
-    except NoReverseMatch:
-        return reverse("sessions:detail", args=[session.patient_id, session.pk])
+    return reverse("notes:session_note", args=[session.patient_id, session.pk])
 
 
 @clinic_member(*CLINICIANS)

@@ -132,7 +132,7 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     stage(page).locator("button[data-value='2']").tap()
     shot(page, "finish")
     page.click("button:has-text('Finish and write the note')")
-    page.wait_for_url(lambda url: "/guide/" not in url)
+    page.wait_for_url(f"**/sessions/{session.pk}/note/")
     session.refresh_from_db()
     assert session.is_finished
     assert (session.pain_before, session.pain_after) == (6, 2)

@@ -17,7 +17,6 @@ from myomap.screening.models import ScreeningTrigger
 from myomap.screening.services import screening_run
 from myomap.sessions.models import SessionEvent, SessionStep, TreatmentSession
 from myomap.sessions.services import session_finish, session_start
-from myomap.sessions.views import after_finish_url
 from myomap_core.screening import Decision
 from tests.web.scoped.screening import answers_with, referral_answers
 from tests.web.scoped.sessions import make_plan
@@ -196,7 +195,12 @@ def test_pain_before_and_after_are_stored_and_finish_leads_to_the_note(therapist
     )
     session.refresh_from_db()
     assert session.is_finished and session.finished_at is not None
-    assert response.status_code == 302 and response.url == after_finish_url(session)
+    note_url = reverse("notes:session_note", args=[session.patient_id, session.pk])
+    assert response.status_code == 302 and response.url == note_url
+    detail = therapist_client.get(reverse("sessions:detail", args=[session.patient_id, session.pk]))
+    assert note_url in detail.content.decode()
+    aftercare = reverse("aftercare:sheet", args=[session.patient_id, session.pk])
+    assert aftercare in detail.content.decode()
     assert (
         "Finished treatment session 1 for Maria Lopez: 0 of 3 steps done, 0 skipped; pain 7→3/10"
         in [e.summary for e in patient_timeline(patient=session.patient)]
