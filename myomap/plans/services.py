@@ -4,7 +4,6 @@ precautions of the client's current screening; each change writes a readable aud
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -253,61 +252,17 @@ def _technique(value: object) -> Technique:
         ) from None
 
 
-def _compression_kg(
-    pressure_lb: tuple[float, float], cap: float | None
-) -> tuple[float, float] | None:
-    """The muscle's compression range in kg, under 12 lb and the precaution cap (as the
-    planning core proposes it)."""
-    low_lb, high_lb = pressure_lb
-    high_lb = min(high_lb, planning.PRESSURE_MAX_LB)
-    low, high = (
-        round(planning.lb_to_kg(min(low_lb, high_lb)), 2),
-        round(planning.lb_to_kg(high_lb), 2),
-    )
-    if cap is not None and high > cap:
-        high = math.floor(cap * 100 + 1e-9) / 100
-        if low >= high:
-            low = math.floor(high * planning.rules().low_fraction_of_cap * 100) / 100
-    if low >= high:
-        low = round(high - 0.01, 2)
-    return (low, high) if low > 0 else None
-
-
 def defaults(
     muscle: Muscle, technique: Technique, precautions: Precautions | None
 ) -> dict[str, Any]:
     """The knowledge base's parameters for this muscle and technique, as the planning core
     proposes them (compression under the precautions' pressure cap). Empty where the
     knowledge base has no such technique for the muscle: the therapist gives them then."""
-    r = planning.rules()
-    t = muscle.techniques
-    if technique == Technique.ISCHEMIC_COMPRESSION:
-        ic = t.ischemic_compression
-        cap = precautions.max_pressure_kg if precautions is not None else None
-        kg = _compression_kg(ic.pressure_lb, cap)
-        return {
-            "pressure_min_kg": kg[0] if kg else None,
-            "pressure_max_kg": kg[1] if kg else None,
-            "contact": ic.contact.value,
-            "hold_s": max(
-                ic.hold_s[0], min(r.compression_hold_s, ic.hold_s[1], planning.HOLD_MAX_S)
-            ),
-            "repetitions": r.compression_repetitions,
-        }
-    if technique == Technique.CROSS_FIBRE_FRICTION and t.cross_fibre_friction is not None:
-        low, high = t.cross_fibre_friction.duration_s
-        return {"duration_s": int(round((low + high) / 20) * 10), "repetitions": 1}
-    if technique == Technique.POSITIONAL_RELEASE and t.positional_release is not None:
-        pr = t.positional_release
-        return {"hold_s": min(pr.hold_s, planning.HOLD_MAX_S), "body_position": pr.position}
-    if technique == Technique.FACILITATED_STRETCH and t.facilitated_stretch is not None:
-        fs = t.facilitated_stretch
-        return {
-            "body_position": fs.position,
-            "contract_s": fs.contract_s,
-            "repetitions": fs.repetitions,
-        }
-    return {}
+    step = planning.default_step(muscle.id, None, None, technique, precautions)
+    if step is None:
+        return {}
+    fields = _step_fields(step)
+    return {name: fields[name] for name in PARAMETERS if fields[name] not in (None, "")}
 
 
 def _elements_for(
