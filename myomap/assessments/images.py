@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 try:  # HEIC/HEIF support is optional at run time.
     from pillow_heif import register_heif_opener
@@ -55,6 +55,20 @@ def _read(upload: UploadedFile) -> bytes:
     return data
 
 
+def _load_whole(image: Image.Image) -> None:
+    """Decode every pixel, so truncated or corrupt data fails here.
+
+    WeasyPrint switches Pillow to accepting truncated images for the whole process when it
+    is imported (for the PDFs); an upload must never be accepted half-copied.
+    """
+    accepting = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepting
+
+
 def clean_photo(upload: UploadedFile) -> CleanPhoto:
     """The photo re-encoded without metadata, or ``PhotoRejected`` saying why."""
     data = _read(upload)
@@ -69,7 +83,7 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                 )
             if image.width * image.height > MAX_PIXELS:
                 raise PhotoRejected("The photo has too many pixels to be a camera photo.")
-            image.load()  # decodes every pixel: truncated or corrupt data fails here
+            _load_whole(image)
     except PhotoRejected:
         raise
     except UnidentifiedImageError:

@@ -120,3 +120,15 @@ def test_a_heic_photo_is_stored_as_jpeg(therapist_client, assessment):  # type: 
     photo = PosturePhoto.objects.get(assessment=assessment)
     assert photo.image.name.endswith(".jpg")
     assert (photo.width, photo.height) == (64, 96)
+
+
+def test_a_cut_off_photo_is_refused_after_a_pdf_was_printed(therapist_client, assessment):  # type: ignore[no-untyped-def]
+    import weasyprint  # noqa: F401  (its import makes Pillow accept truncated images)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    full = _exif_image("JPEG")
+    response = _upload(therapist_client, assessment, "front.jpg", full[: len(full) // 2])
+    assert response.status_code == 400
+    assert "damaged or incomplete" in response.content.decode()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # the PDFs keep their setting

@@ -1,7 +1,4 @@
-"""Aftercare in a real browser: the therapist's sheet and PDF, the client's phone page.
-
-Runs with the browser tests (headless Chromium); skipped where Chromium is missing.
-"""
+"""Aftercare in a real browser: the therapist's sheet and PDF, the client's phone page."""
 
 from __future__ import annotations
 
@@ -13,7 +10,6 @@ import pytest
 
 from myomap.aftercare.models import HomeProgramMark
 from myomap.intake.models import Intake
-from tests.browser.conftest import artifacts, browser  # noqa: F401
 from tests.browser.test_intake_journey import DESKTOP, PHONE, Shots, log_in
 from tests.pdftext import pdf_text
 from tests.web.scoped.aftercare import finished_session
@@ -21,7 +17,7 @@ from tests.web.scoped.aftercare import finished_session
 pytestmark = pytest.mark.browser
 
 
-def test_sheet_pdf_and_phone_home_program(browser, live_server, therapist, patient, artifacts):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_sheet_pdf_and_phone_home_program(browser, live_server, therapist, patient, artifacts):  # type: ignore[no-untyped-def]
     base = live_server.url
     shot = Shots(artifacts, "aftercare")
     Intake.objects.create(
