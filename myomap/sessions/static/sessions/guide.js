@@ -113,8 +113,21 @@
     errorBox.textContent = text;
     errorBox.hidden = !text;
   }
-  async function send() {
-    if (sending || !queue.length) { indicator(); return; }
+  // One send at a time; a caller that comes while one is on its way waits for it.
+  let inflight = null;
+  function send() {
+    if (inflight) return inflight;
+    if (!queue.length) { indicator(); return Promise.resolve(); }
+    inflight = sendAll().finally(function () { inflight = null; });
+    return inflight;
+  }
+  async function sendAll() {
+    let again = true;
+    while (again && queue.length) {
+      again = await sendBatch();
+    }
+  }
+  async function sendBatch() {
     sending = true;
     indicator();
     const batch = queue.slice(0, 100);
@@ -155,7 +168,7 @@
     }
     sending = false;
     render();
-    if (again) send();
+    return again;
   }
   window.addEventListener("online", send);
   window.addEventListener("offline", indicator);
