@@ -329,7 +329,8 @@ def _times(n: int) -> str:
 
 def _lower(text: str) -> str:
     """Lower the first letter to go mid-sentence, unless the word is an abbreviation (TrP1)."""
-    if text[1:2].isupper() or text[1:2].isdigit():
+    first_word = text.split(" ", 1)[0]
+    if any(c.isupper() or c.isdigit() for c in first_word[1:]):
         return text
     return text[:1].lower() + text[1:]
 

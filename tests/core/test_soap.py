@@ -291,3 +291,10 @@ def test_chain_order_matters(
     assert problems
     assert all(p.kind is ProblemKind.LINK for p in problems)
     assert swapped[i].entry_id in {p.entry_id for p in problems}
+
+
+def test_an_abbreviation_keeps_its_capitals_mid_sentence():
+    from myomap_core.soap import _lower
+
+    assert _lower("TrP1, posterior") == "TrP1, posterior"
+    assert _lower("Lateral, near the trochanter") == "lateral, near the trochanter"
