@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from myomap.plans import selectors
 from myomap.plans.forms import StepAddForm, StepEditForm
@@ -43,14 +43,6 @@ def search_muscles(q: str) -> list[Muscle]:
         or any(q in a.lower() for a in m.aliases)
     ]
     return sorted(hits, key=lambda m: (not m.name.lower().startswith(q), m.name))[:SEARCH_LIMIT]
-
-
-def start_session_url(plan: Plan) -> str | None:
-    """The session start address, once the sessions app provides it."""
-    try:
-        return reverse("sessions:start", args=[plan.patient_id])
-    except NoReverseMatch:
-        return None
 
 
 def _element_label(value: str) -> str:
@@ -187,7 +179,7 @@ def page_context(
         "course_reasons": _course_reasons(plan),
         "chronic_reason": plan.proposal.get("chronic_reason", ""),
         "left_out": _left_out(plan),
-        "start_url": start_session_url(plan),
+        "start_url": reverse("sessions:start", args=[plan.patient_id]),
         "active": selectors.active_plan(patient),
         "q": q,
         "muscle_results": results,

@@ -54,13 +54,13 @@ class Recorded:
 
 
 def _audit(session: TreatmentSession, action: AuditAction, actor: User | None, summary: str,
-           origin: Origin | None) -> None:  # fmt: skip
+           origin: Origin | None, obj: object = None) -> None:  # fmt: skip
     audit_record(
         action=action,
         clinic=session.clinic,
         actor=actor,
         patient=session.patient,
-        obj=session,
+        obj=obj if obj is not None else session,
         summary=summary,
         origin=origin,
     )
@@ -218,7 +218,7 @@ def session_events_record(
             field = f"events[{index}].event_id" if index is not None else exc.field
             raise DomainError(exc.message, field=field, value=exc.value) from None
         summary = summarise(len(steps), [*stored, *result.new])
-        SessionEvent.objects.bulk_create(
+        created = SessionEvent.objects.bulk_create(
             SessionEvent(
                 session=locked,
                 event_id=e.event_id,
@@ -243,6 +243,7 @@ def session_events_record(
                 actor,
                 f"Session {locked.number}: {said}{more}",
                 origin,
+                created[-1],
             )
         session.pain_before, session.pain_after = locked.pain_before, locked.pain_after
     return Recorded(

@@ -180,8 +180,11 @@ def test_discomfort_seven_is_recorded_with_an_ease_off(therapist_client, session
     assert '<span class="reading-high" title="Ease off">7</span>' in page
     assert "1 ease-off warning" in page
     assert "Discomfort 7/10 at step 2 (Levator scapulae (left)" in page
-    latest = AuditEvent.objects.filter(object_type="TreatmentSession").latest("id")
+    latest = AuditEvent.objects.filter(object_type="SessionEvent").latest("id")
     assert "discomfort 7/10 at step 2" in latest.summary and "ease off" in latest.summary
+    assert latest.patient_id == session.patient_id
+    # The taps stay in the audit log; the client's timeline sums the session up instead.
+    assert latest.summary not in [e.summary for e in patient_timeline(patient=session.patient)]
 
 
 def test_pain_before_and_after_are_stored_and_finish_leads_to_the_note(therapist_client, session):  # type: ignore[no-untyped-def]

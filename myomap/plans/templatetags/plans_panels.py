@@ -20,7 +20,6 @@ SESSION_LENGTHS = (60, 75, 90)
 @register.inclusion_tag("plans/_plan_card.html", takes_context=True)
 def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
     from myomap.assessments.selectors import assessments_of
-    from myomap.plans.page import start_session_url
 
     plan = selectors.active_plan(patient)
     data: dict[str, Any] = {
@@ -43,7 +42,6 @@ def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
             uncovered=[c.element.label for c in coverage if not c.covered],
             covered=sum(1 for c in coverage if c.covered),
             elements=len(coverage),
-            start_url=start_session_url(plan),
         )
     return data
 
