@@ -107,6 +107,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests get a database file too, not SQLite's shared in-memory database: there one
+    # connection locks whole tables and others fail at once, where a file in WAL mode lets
+    # the browser tests' server and the test itself read and write side by side.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-myomap.sqlite3")}
 
 AUTH_USER_MODEL = "clinics.User"
 LOGIN_URL = "login"

@@ -8,6 +8,10 @@ pain is recorded here first, through the assessment services.
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
+from django.utils import timezone
+
 from myomap.assessments.models import Assessment
 from myomap.assessments.selectors import assessments_of
 from myomap.assessments.services import (
@@ -96,9 +100,14 @@ def load_demo(clinic: Clinic) -> bool:
             continue
         if not assessments_of(patient).exists():
             continue
+        # Maria's course began after her first assessment; the others' plans are new.
+        first_visit = assessments_of(patient).last() if first == "Maria" else None
         try:
-            plan_propose(actor=actor, patient=patient, origin=ORIGIN)
+            plan = plan_propose(actor=actor, patient=patient, assessment=first_visit, origin=ORIGIN)
         except TreatmentBlocked:
             continue
+        if first_visit is not None:
+            began = timezone.make_aware(datetime.combine(first_visit.visit_date, time(17)))
+            Plan.objects.filter(pk=plan.pk).update(created_at=began, updated_at=began)
         created = True
     return created

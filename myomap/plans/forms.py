@@ -60,7 +60,7 @@ class ParametersForm(forms.Form):
     duration_s = _int("Friction (s)", 5, 600)
     contract_s = _int("Contraction (s)", 3, 15)
     body_position = forms.CharField(
-        label="Position", required=False, max_length=300, widget=forms.TextInput()
+        label="Position", required=False, max_length=1000, widget=forms.TextInput()
     )
 
     def clean(self) -> dict[str, Any]:
@@ -90,7 +90,7 @@ class StepAddForm(ParametersForm):
     reason = forms.CharField(
         label="Why (optional)",
         required=False,
-        max_length=300,
+        max_length=1000,
         widget=forms.TextInput(attrs={"placeholder": "e.g. tender on the left today"}),
     )
 

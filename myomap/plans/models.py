@@ -75,7 +75,7 @@ class PlanStep(models.Model):
     hold_s = models.PositiveSmallIntegerField(null=True, blank=True)
     repetitions = models.PositiveSmallIntegerField(default=1)
     duration_s = models.PositiveSmallIntegerField(null=True, blank=True)
-    body_position = models.CharField(max_length=300, blank=True)
+    body_position = models.CharField(max_length=1000, blank=True)
     contract_s = models.PositiveSmallIntegerField(null=True, blank=True)
     minutes = models.FloatField(default=0)
     elements = models.JSONField(default=list, blank=True)

@@ -24,9 +24,17 @@ from myomap_core.session import Event, EventKind
 ORIGIN = Origin(path="(demo loader)")
 
 # Per session: pain before, pain after, and per step (discomfort readings, twitch, skipped).
+# Six weekly sessions since her first assessment, matching her questionnaires (2 sessions
+# done 35 days ago, 4 done 21 days ago, 6 done 7 days ago).
+EASE_OFF = (((4, 7, 5), True, False), ((4,), False, False), ((3,), False, True))
+STEADY = (((4, 3), False, False), ((3,), True, False), ((3,), False, False))
 VISITS = (
-    (14, 6, 4, (((4, 7, 5), True, False), ((4,), False, False), ((3,), False, True))),
-    (7, 4, 2, (((4, 3), False, False), ((3,), True, False), ((3,), False, False))),
+    (42, 7, 5, EASE_OFF),
+    (36, 6, 4, STEADY),
+    (29, 5, 4, STEADY),
+    (22, 4, 3, STEADY),
+    (14, 3, 2, STEADY),
+    (8, 3, 2, STEADY),
 )
 
 

@@ -80,7 +80,7 @@ class SessionStep(models.Model):
     hold_s = models.PositiveSmallIntegerField(null=True, blank=True)
     repetitions = models.PositiveSmallIntegerField(default=1)
     duration_s = models.PositiveSmallIntegerField(null=True, blank=True)
-    body_position = models.CharField(max_length=300, blank=True)
+    body_position = models.CharField(max_length=1000, blank=True)
     contract_s = models.PositiveSmallIntegerField(null=True, blank=True)
     # What happened, kept up to date from the events:
     status = models.CharField(max_length=8, choices=StepStatus.choices, default="pending")

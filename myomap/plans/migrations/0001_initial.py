@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('hold_s', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('repetitions', models.PositiveSmallIntegerField(default=1)),
                 ('duration_s', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('body_position', models.CharField(blank=True, max_length=300)),
+                ('body_position', models.CharField(blank=True, max_length=1000)),
                 ('contract_s', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('minutes', models.FloatField(default=0)),
                 ('elements', models.JSONField(blank=True, default=list)),

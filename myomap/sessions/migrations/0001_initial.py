@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('hold_s', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('repetitions', models.PositiveSmallIntegerField(default=1)),
                 ('duration_s', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('body_position', models.CharField(blank=True, max_length=300)),
+                ('body_position', models.CharField(blank=True, max_length=1000)),
                 ('contract_s', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('status', models.CharField(choices=[('pending', 'Not yet'), ('done', 'Done'), ('skipped', 'Skipped')], default='pending', max_length=8)),
                 ('discomfort_max', models.PositiveSmallIntegerField(blank=True, null=True)),
