@@ -356,3 +356,30 @@ def test_the_api_starts_records_and_finishes_a_session(therapist_client, patient
     finished = therapist_client.post(f"{base}/{sid}/finish")
     assert finished.status_code == 200 and finished.json()["status"] == "finished"
     assert [s["number"] for s in therapist_client.get(base).json()] == [1]
+
+
+@pytest.mark.parametrize(
+    ("events", "field"),
+    [
+        ([tap(1, "released", step=1), tap(2, "discomfort", step=1, value=11)], "events[1]"),
+        ([tap(1, "released", step=1), tap(2, "bogus", step=1)], "events[1]"),
+        ([tap(1, "released", step=9)], "events[0].step"),
+    ],
+)
+def test_a_bad_tap_refuses_the_whole_batch_and_names_it(therapist_client, session, events, field):  # type: ignore[no-untyped-def]
+    response = post_events(therapist_client, session, events)
+    assert response.status_code == 400
+    assert response.json()["error"]["field"].startswith(field)
+    assert not SessionEvent.objects.filter(session=session).exists()
+    assert not session.steps.filter(released=True).exists()
+
+
+def test_a_body_that_is_not_json_is_refused(therapist_client, session):  # type: ignore[no-untyped-def]
+    response = therapist_client.post(
+        reverse("sessions:events", args=[session.patient_id, session.pk]),
+        data="discomfort=7",
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "not JSON" in response.json()["error"]["message"]
+    assert not SessionEvent.objects.filter(session=session).exists()
