@@ -67,22 +67,22 @@ def patient_likely_duplicates(
 ADMINISTRATIVE_RECORDS = frozenset({"Patient", "Intake", "IntakeLink", "QuestionnaireLink"})
 """Record types whose timeline entries carry no clinical content (the front desk sees these)."""
 
-TAP_RECORDS = frozenset({"SessionEvent"})
-"""The session guide's taps: in the audit log, but summed up on the timeline by the session's
-start and finish entries."""
+SUMMED_RECORDS = frozenset({"SessionEvent", "HomeProgramMark"})
+"""Taps in the session guide and the client's daily home-program ticks: in the audit log, but
+on the timeline summed up instead (the session's start and finish; the adherence panel)."""
 
 
 def patient_timeline(
     *, patient: Patient, clinical: bool = True, limit: int = 200
 ) -> QuerySet[AuditEvent]:
-    """Everything recorded about the client, newest first (reads and session taps are left
-    out: the audit log keeps them).
+    """Everything recorded about the client, newest first (reads, session taps and home-program
+    ticks are left out: the audit log keeps them).
 
     Without ``clinical``, only administrative entries: a score or a screening finding in a
     summary is clinical content.
     """
     events = AuditEvent.objects.filter(patient=patient).exclude(action=AuditAction.VIEW)
-    events = events.exclude(object_type__in=TAP_RECORDS)
+    events = events.exclude(object_type__in=SUMMED_RECORDS)
     if not clinical:
         events = events.filter(object_type__in=ADMINISTRATIVE_RECORDS)
     return events.order_by("-created_at", "-id")[:limit]

@@ -17,6 +17,7 @@ from myomap.aftercare.services import (
 )
 from myomap.common.models import AuditEvent
 from myomap.intake.models import Intake
+from myomap.patients.selectors import patient_timeline
 from myomap.screening.models import ScreeningTrigger
 from myomap.screening.services import screening_run
 from myomap.sessions.models import TreatmentSession
@@ -166,6 +167,11 @@ def test_private_link_marks_a_day_and_the_therapist_sees_adherence(client, thera
     assert data["days_any_done"] == 1
     by_id = {i["id"]: i["days_done"] for i in data["items"]}
     assert by_id["stretch.quadratus_lumborum"] == 1 and by_id["walk"] == 0
+    # Each tick is in the audit log; the timeline leaves them to the adherence panel.
+    ticks = AuditEvent.objects.filter(patient=patient, object_type="HomeProgramMark")
+    assert ticks.exists()
+    timeline = {e.summary for e in patient_timeline(patient=patient)}
+    assert not timeline & set(ticks.values_list("summary", flat=True))
 
 
 def test_adherence_counts_the_last_seven_days(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
