@@ -25,6 +25,8 @@ class ScreeningTrigger(models.TextChoices):
     INTAKE = "intake", "Intake submitted"
     EDIT = "edit", "Answers edited by the therapist"
     RESCREEN = "rescreen", "Re-screened by the therapist"
+    ANSWERS = "answers", "Health-check answers saved"
+    CHECKIN = "checkin", "Visit check-in"
     DEMO = "demo", "Demo data"
 
 

@@ -106,6 +106,8 @@ def screening_run(
         ScreeningTrigger.INTAKE: "after the intake",
         ScreeningTrigger.EDIT: "after the health checks were edited",
         ScreeningTrigger.RESCREEN: "re-run",
+        ScreeningTrigger.ANSWERS: "as the health-check answers arrived",
+        ScreeningTrigger.CHECKIN: "after the visit's check-in",
         ScreeningTrigger.DEMO: "of the demo answers",
     }[trigger]
     audit_record(
@@ -141,10 +143,12 @@ def screening_answers_edit(
     intake: Intake,
     data: Mapping[str, Any],
     origin: Origin | None = None,
+    trigger: ScreeningTrigger | None = None,
 ) -> Screening:
     """The therapist corrects or completes the health checks of an intake, then re-screens.
 
-    The intake's other answers stay as the client gave them.
+    The intake's other answers stay as the client gave them. ``trigger`` names why the
+    screening ran (a visit's check-in, say); by default, an edit or a re-screen.
     """
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     form = health_checks_form()(data=data)
@@ -177,7 +181,7 @@ def screening_answers_edit(
         intake=intake,
         answers=new,
         actor=actor,
-        trigger=ScreeningTrigger.EDIT if changed else ScreeningTrigger.RESCREEN,
+        trigger=trigger or (ScreeningTrigger.EDIT if changed else ScreeningTrigger.RESCREEN),
         origin=origin,
     )
 
