@@ -19,6 +19,7 @@ from myomap.outcomes.api import router as outcomes_router
 from myomap.patients.api import router as patients_router
 from myomap.plans.api import router as plans_router
 from myomap.screening.api import router as screening_router
+from myomap.screening.gate import TreatmentBlocked
 from myomap.sessions.api import router as sessions_router
 from myomap_core.errors import DomainError
 
@@ -76,6 +77,11 @@ def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(TreatmentBlocked)
+def on_treatment_blocked(request: HttpRequest, exc: TreatmentBlocked) -> HttpResponse:
+    return api.create_response(request, {"error": exc.as_json()}, status=403)
 
 
 @api.exception_handler(PermissionDenied)

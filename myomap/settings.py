@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "myomap.clinics.middleware.ClinicTimezoneMiddleware",
+    "myomap.screening.middleware.TreatmentHoldMiddleware",
 ]
 
 ROOT_URLCONF = "myomap.urls"

@@ -25,7 +25,7 @@ from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.intake.models import PainMap
 from myomap.patients.models import Patient
-from myomap.screening.gate import Gate, treatment_gate
+from myomap.screening.gate import Gate, require_treatment_allowed, treatment_gate
 from myomap_core import pressure
 from myomap_core.elements import Element
 from myomap_core.errors import DomainError
@@ -40,8 +40,8 @@ from myomap_core.pressure import PressureUnit
 def hands_on_gate(patient: Patient) -> Gate:
     """Whether movement tests and palpation may be done for this client now, and why.
 
-    Hands-on examination loads tissue like treatment does, so it waits for the same
-    clearance: a screening that asks for referral holds it until a clearance is recorded.
+    Hands-on examination loads tissue like treatment does, so it waits behind the same gate;
+    the services that record it ask ``require_treatment_allowed`` themselves.
     """
     return treatment_gate(patient)
 
@@ -258,8 +258,10 @@ def exam_results_save(
 ) -> int:
     """Store examination results (blank entries clear a result); returns how many changed.
 
-    Out-of-range values raise ``DomainError`` from the core before anything is stored.
+    Out-of-range values raise ``DomainError`` from the core before anything is stored;
+    the safety gate comes first (``TreatmentBlocked``).
     """
+    require_treatment_allowed(assessment.patient)
     entries = list(entries)
     for e in entries:
         if not e.empty:
@@ -347,7 +349,9 @@ def palpation_finding_add(
     side: str = "",
     origin: Origin | None = None,
 ) -> PalpationFinding:
-    """Start (or reopen) the finding for a muscle's trigger point on one side."""
+    """Start (or reopen) the finding for a muscle's trigger point on one side, once the
+    safety gate allows hands-on work (``TreatmentBlocked`` otherwise)."""
+    require_treatment_allowed(assessment.patient)
     muscle = load_knowledge_base().muscle(muscle_id)  # DomainError for unknown ids
     if trigger_point:
         muscle.trigger_point(trigger_point)
@@ -381,7 +385,12 @@ def palpation_tap(
 ) -> str:
     """Apply one tap: ``taut_band`` (toggle), ``active:1|0|`` , ``tenderness:0-3|``,
     ``region:<id>`` (toggle a region where the referral was felt). Returns what changed."""
-    finding = PalpationFinding.objects.select_for_update().get(pk=finding.pk)
+    finding = (
+        PalpationFinding.objects.select_for_update()
+        .select_related("assessment__patient")
+        .get(pk=finding.pk)
+    )
+    require_treatment_allowed(finding.assessment.patient)
     name, _, arg = tap.partition(":")
     if name in TOGGLES:
         value = not getattr(finding, name)
@@ -451,7 +460,12 @@ def palpation_ppt_save(
         raise ValidationError({"probe_cm2": "The probe area is between 0.1 and 10 cm²."})
     if value is not None and not (value > 0 and math.isfinite(value)):
         raise ValidationError({"ppt": "The threshold must be more than zero."})
-    finding = PalpationFinding.objects.select_for_update().get(pk=finding.pk)
+    finding = (
+        PalpationFinding.objects.select_for_update()
+        .select_related("assessment__patient")
+        .get(pk=finding.pk)
+    )
+    require_treatment_allowed(finding.assessment.patient)
     try:
         kpa = pressure.kpa_from(value, unit, probe_cm2) if value is not None else None
     except DomainError as exc:

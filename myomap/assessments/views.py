@@ -38,7 +38,6 @@ from myomap.assessments.services import (
     element_override_clear,
     element_override_set,
     exam_results_save,
-    hands_on_gate,
     landmarks_for,
     palpation_finding_add,
     palpation_finding_remove,
@@ -51,7 +50,6 @@ from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.patients.access import access_patient
-from myomap.screening.gate import TreatmentBlocked
 from myomap_core.elements import Element
 from myomap_core.errors import DomainError
 from myomap_core.posture import analysis_json
@@ -77,12 +75,6 @@ def _assessment(
 def _page_url(assessment: Assessment, anchor: str = "") -> str:
     url = reverse("assessments:detail", args=[assessment.patient_id, assessment.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _hands_on(request: HttpRequest, assessment: Assessment) -> None:
-    gate = hands_on_gate(assessment.patient)
-    if not gate.allowed:
-        raise TreatmentBlocked(gate)
 
 
 def _error_text(exc: ValidationError | DomainError) -> str:
@@ -264,7 +256,6 @@ def exam_save(
         return HttpResponseNotAllowed(["POST"])
     if category not in CATEGORIES:
         raise Http404("No such group of tests.")
-    _hands_on(request, assessment)
     form = ExamForm(request.POST, category=category)
     by_script = request.headers.get("X-Requested-With") == "fetch"
     if form.is_valid():
@@ -297,7 +288,6 @@ def palpation_add(request: HttpRequest, patient_id: int, assessment_id: int) -> 
     assessment = _assessment(request, patient_id, assessment_id, "palpation findings")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _hands_on(request, assessment)
     side = request.POST.get("side", "")
     if side not in ("", "left", "right"):
         side = ""
@@ -340,7 +330,6 @@ def palpation_update(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     assessment = finding.assessment
-    _hands_on(request, assessment)
     tap = request.POST.get("tap", "")[:80]
     ppt_errors: dict[str, list[str]] = {}
     status = 200

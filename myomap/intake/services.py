@@ -24,7 +24,9 @@ from myomap.intake.models import (
     PainMark,
 )
 from myomap.patients.models import Patient
-from myomap.screening.services import screening_for_intake
+from myomap.screening.forms import HEALTH_CHECKS
+from myomap.screening.models import ScreeningTrigger
+from myomap.screening.services import screening_for_intake, screening_run
 from myomap_core.pain import PainMark as CorePainMark
 
 
@@ -174,6 +176,16 @@ def intake_section_save(
         f"Saved intake section '{SECTION_BY_SLUG[slug].title}'",
         origin,
     )
+    if slug == HEALTH_CHECKS:
+        # Screen as the answers arrive: a warning sign shows at once, even mid-intake.
+        screening_run(
+            patient=intake.patient,
+            intake=intake,
+            answers=new,
+            actor=actor,
+            trigger=ScreeningTrigger.ANSWERS,
+            origin=origin,
+        )
 
 
 @transaction.atomic

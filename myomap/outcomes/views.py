@@ -53,6 +53,7 @@ from myomap.outcomes.services import (
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response, render_pdf
+from myomap.screening.selectors import held_clients
 from myomap_core import outcomes as core
 from myomap_core.errors import DomainError
 
@@ -265,7 +266,11 @@ def report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @clinic_member(*CLINICIANS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    board = selectors.dashboard(clinic=request.user.clinic)  # type: ignore[union-attr]
+    clinic = request.user.clinic  # type: ignore[union-attr]
+    held = held_clients(clinic=clinic)
+    emergencies = {h.patient.pk for h in held if h.emergency}
+    board = selectors.dashboard(clinic=clinic)
+    board.due = [row for row in board.due if row.patient.pk not in emergencies]
     groups = [
         {
             "key": "worsening",
@@ -299,7 +304,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "warn": False,
         },
     ]
-    return render(request, "outcomes/dashboard.html", {"board": board, "groups": groups})
+    context = {"board": board, "groups": groups, "held": held}
+    return render(request, "outcomes/dashboard.html", context)
 
 
 # The client's private link -------------------------------------------------------------------

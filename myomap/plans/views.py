@@ -26,7 +26,6 @@ from myomap.plans.services import (
     plan_step_remove,
     plan_step_update,
 )
-from myomap.screening.gate import TreatmentBlocked
 from myomap_core.errors import DomainError
 from myomap_core.knowledge import load_knowledge_base
 
@@ -116,9 +115,6 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
             session_minutes=minutes,
             origin=Origin.of(request),
         )
-    except TreatmentBlocked as exc:
-        messages.error(request, f"No plan was proposed. {exc}")
-        return redirect(reverse("patients:detail", args=[patient.pk]) + "#plan-card")
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(reverse("patients:detail", args=[patient.pk]) + "#plan-card")

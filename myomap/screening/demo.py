@@ -15,9 +15,9 @@ from django.utils import timezone
 from myomap.clinics.models import Clinic
 from myomap.common.audit import Origin
 from myomap.intake.models import Intake, IntakeStatus
+from myomap.screening.forms import answered_no_but
 from myomap.screening.models import Screening, ScreeningTrigger
 from myomap.screening.services import clearance_record, screening_answers_edit
-from myomap_core.screening import AnswerType, questions
 
 ORIGIN = Origin(path="(demo loader)")
 
@@ -67,16 +67,6 @@ CLEARED = (
 )
 
 
-def _health_checks(answers: dict[str, str], sex: str) -> dict[str, str]:
-    data: dict[str, str] = {}
-    for q in questions():
-        if q.applies_to_sex and q.applies_to_sex != sex:
-            continue
-        if q.follow_up_of is None and q.type == AnswerType.BOOLEAN:
-            data[q.id] = "no"
-    return {**data, **answers}
-
-
 @transaction.atomic
 def load_demo(clinic: Clinic) -> None:
     """Screen the demo clinic's clients from their health-check answers."""
@@ -92,7 +82,7 @@ def load_demo(clinic: Clinic) -> None:
         patient = intake.patient
         if patient.last_name in screened or intake.created_by is None:
             continue
-        data = _health_checks(ANSWERS.get(patient.last_name, {}), patient.sex)
+        data = answered_no_but(ANSWERS.get(patient.last_name, {}), patient.sex)
         screened[patient.last_name] = screening_answers_edit(
             actor=intake.created_by, intake=intake, data=data, origin=ORIGIN
         )
@@ -107,5 +97,6 @@ def load_demo(clinic: Clinic) -> None:
             cleared_by=physician,
             cleared_on=timezone.localdate() - timedelta(days=days_ago),
             note=note,
+            attested=True,
             origin=ORIGIN,
         )

@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 
 from myomap_core.screening import AnswerType, Question, questions
 
+HEALTH_CHECKS = "screening"
+"""The intake section (``intake.answers[HEALTH_CHECKS]``) that holds the health-check answers."""
 YES, NO, UNSURE = "yes", "no", "unsure"
 YES_NO = [(YES, "Yes"), (NO, "No"), (UNSURE, "Not sure")]
 TEXT_LIMIT = 500
@@ -50,6 +52,11 @@ def _field(q: Question) -> forms.Field:
     field.label = label
     field.help_text = hint
     return field
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on ``day``."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @functools.cache
@@ -106,6 +113,18 @@ def _parent_is_yes(q: Question, stored: dict[str, Any]) -> bool:
     return True
 
 
+def answered_no_but(answers: dict[str, str], sex: str | None) -> dict[str, str]:
+    """Every main yes/no question for a client of ``sex`` answered "no", then ``answers`` over
+    them: health checks gone through with a client who has only the signs named."""
+    data: dict[str, str] = {}
+    for q in questions():
+        if q.applies_to_sex and q.applies_to_sex != sex:
+            continue
+        if q.follow_up_of is None and q.type == AnswerType.BOOLEAN:
+            data[q.id] = NO
+    return {**data, **answers}
+
+
 @functools.cache
 def health_checks_form() -> type[HealthChecksFormBase]:
     """The form class, built once from the rules' questions."""
@@ -158,16 +177,30 @@ class ClearanceForm(forms.Form):
         },
     )
     note = forms.CharField(
-        label="Note: what the physician said, and any limits on treatment",
+        label="What the physician said, in their words, and any limits on treatment",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
         error_messages={"required": "Write a short note of what the physician said."},
     )
     document = forms.FileField(
-        label="Letter or form from the physician (optional: PDF, JPEG or PNG, up to 10 MB)",
+        label="Letter or form from the physician (PDF, JPEG or PNG, up to 10 MB)",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+    attested = forms.BooleanField(
+        label="No document: I spoke to the physician myself, and the note above is what they said",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("document") and not data.get("attested") and "document" not in self.errors:
+            self.add_error(
+                "attested",
+                "Upload the physician's letter or form, or confirm that you spoke to the "
+                "physician yourself and wrote down what they said.",
+            )
+        return data
 
     def clean_cleared_on(self) -> date:
         value: date = self.cleaned_data["cleared_on"]

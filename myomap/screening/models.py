@@ -90,6 +90,8 @@ class Clearance(models.Model):
     cleared_by = models.CharField("Cleared by", max_length=160)
     cleared_on = models.DateField("Date of the clearance")
     note = models.TextField("Note", max_length=2000)
+    """What the physician said, in their words, and any limits on treatment."""
+    attested = models.BooleanField("The therapist spoke to the physician", default=False)
     document = models.FileField(upload_to=clearance_upload_to, blank=True, max_length=200)
     document_name = models.CharField(max_length=200, blank=True)
     document_type = models.CharField(max_length=40, blank=True)

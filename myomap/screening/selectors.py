@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from myomap.clinics.models import Clinic
 from myomap.patients.models import Patient
 from myomap.screening.forms import questions_by_id
-from myomap.screening.gate import precautions_of
+from myomap.screening.gate import Gate, Hold, precautions_of, treatment_gate
 from myomap.screening.models import Screening
 from myomap_core import atlas
 from myomap_core.errors import DomainError
@@ -19,6 +20,51 @@ from myomap_core.screening import TECHNIQUES, Decision
 
 def screening_latest(*, patient: Patient) -> Screening | None:
     return Screening.objects.filter(patient=patient).select_related("created_by").first()
+
+
+@dataclass(frozen=True)
+class HeldClient:
+    """A client whose treatment waits on safety, for the dashboard."""
+
+    patient: Patient
+    gate: Gate | None  # None: never screened
+
+    @property
+    def emergency(self) -> bool:
+        return self.gate is not None and self.gate.hold == Hold.EMERGENCY
+
+    @property
+    def reason(self) -> str:
+        if self.gate is None:
+            return "Not screened yet: ask the health checks before any hands-on work."
+        return self.gate.reason
+
+
+def held_clients(*, clinic: Clinic) -> list[HeldClient]:
+    """Active clients held by an emergency, by a referral awaiting its clearance, or by
+    never having been screened: emergencies first, then referrals, then the unscreened.
+
+    One query finds each client's latest decision; the gate is worked out in full only for
+    the few whose latest screening asks for a referral.
+    """
+    latest = Screening.objects.filter(patient=OuterRef("pk")).order_by("-created_at", "-id")
+    patients = (
+        Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
+        .annotate(latest_decision=Subquery(latest.values("decision")[:1]))
+        .order_by("last_name", "first_name")
+    )
+    referrals: list[HeldClient] = []
+    unscreened: list[HeldClient] = []
+    for patient in patients:
+        decision = patient.latest_decision  # type: ignore[attr-defined]
+        if decision is None:
+            unscreened.append(HeldClient(patient, None))
+        elif Decision(decision).requires_clearance:
+            gate = treatment_gate(patient)
+            if gate.hold in (Hold.EMERGENCY, Hold.REFERRAL):
+                referrals.append(HeldClient(patient, gate))
+    referrals.sort(key=lambda held: not held.emergency)
+    return referrals + unscreened
 
 
 def screening_history(*, patient: Patient, limit: int = 10) -> QuerySet[Screening]:

@@ -21,19 +21,20 @@ from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.intake.models import Intake
 from myomap.patients.models import Patient
-from myomap.screening.forms import health_checks_form, questions_by_id, typed_answers
+from myomap.screening.forms import (
+    HEALTH_CHECKS,
+    age_on,
+    health_checks_form,
+    questions_by_id,
+    typed_answers,
+)
+from myomap.screening.gate import health_checks_of
 from myomap.screening.models import Clearance, Screening, ScreeningTrigger
 from myomap_core.screening import Decision, ScreeningInput, ScreeningResult, screen
-
-SECTION = "screening"
 
 
 class ScreeningError(Exception):
     """The request cannot be carried out; the message says why in plain words."""
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _sex(patient: Patient) -> str | None:
@@ -129,7 +130,7 @@ def screening_for_intake(
     return screening_run(
         patient=intake.patient,
         intake=intake,
-        answers=intake.answers.get(SECTION, {}),
+        answers=intake.answers.get(HEALTH_CHECKS, {}),
         actor=actor,
         trigger=ScreeningTrigger.INTAKE,
         origin=origin,
@@ -159,12 +160,12 @@ def screening_answers_edit(
         value = data.get(name)
         if value not in (None, ""):
             new[name] = str(value)
-    old = intake.answers.get(SECTION, {})
+    old = intake.answers.get(HEALTH_CHECKS, {})
     changed = sorted(
         questions_by_id()[n].text for n in set(old) | set(new) if old.get(n) != new.get(n)
     )
     if changed:
-        intake.answers = {**intake.answers, SECTION: new}
+        intake.answers = {**intake.answers, HEALTH_CHECKS: new}
         intake.save(update_fields=["answers", "updated_at"])
         audit_record(
             action=AuditAction.UPDATE,
@@ -186,6 +187,41 @@ def screening_answers_edit(
     )
 
 
+@transaction.atomic
+def screening_answers_save(
+    *,
+    actor: User,
+    patient: Patient,
+    data: Mapping[str, Any],
+    origin: Origin | None = None,
+    trigger: ScreeningTrigger | None = None,
+) -> Screening:
+    """Screen now: the health checks asked with the client, saved where the client's current
+    answers live (the latest intake that has them, else the latest intake, else a new intake
+    opened for them), then screened. Invalid answers raise ``ValidationError`` naming the
+    question, and nothing changes."""
+    intake, _ = health_checks_of(patient)
+    if intake is None:
+        intake = patient.intakes.order_by("-created_at", "-id").first()
+    if intake is None:
+        form = health_checks_form()(data=data)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        intake = Intake.objects.create(clinic=patient.clinic, patient=patient, created_by=actor)
+        audit_record(
+            action=AuditAction.CREATE,
+            clinic=patient.clinic,
+            actor=actor,
+            patient=patient,
+            obj=intake,
+            summary="Started an intake for the health checks asked in the room",
+            origin=origin,
+        )
+    return screening_answers_edit(
+        actor=actor, intake=intake, data=data, origin=origin, trigger=trigger
+    )
+
+
 def screening_rerun(*, actor: User, patient: Patient, origin: Origin | None = None) -> Screening:
     """Run the rules again over the latest answers (e.g. the client's age or the rules changed)."""
     latest = Screening.objects.filter(patient=patient).select_related("intake").first()
@@ -197,7 +233,7 @@ def screening_rerun(*, actor: User, patient: Patient, origin: Origin | None = No
     return screening_run(
         patient=patient,
         intake=intake,
-        answers=intake.answers.get(SECTION, {}),
+        answers=intake.answers.get(HEALTH_CHECKS, {}),
         actor=actor,
         trigger=ScreeningTrigger.RESCREEN,
         origin=origin,
@@ -213,11 +249,30 @@ def clearance_record(
     cleared_on: date,
     note: str,
     document: UploadedFile | None = None,
+    attested: bool = False,
     origin: Origin | None = None,
 ) -> Clearance:
-    """Record that a physician cleared the client for treatment after ``screening``."""
-    if not Decision(screening.decision).requires_clearance:
+    """Record that a physician cleared the client for treatment after ``screening``.
+
+    A clearance rests on the physician's document or on the therapist's word that they spoke
+    to the physician (``attested``, with the physician's words in ``note``). An emergency is
+    never cleared this way.
+    """
+    decision = Decision(screening.decision)
+    if not decision.requires_clearance:
         raise ScreeningError("This screening did not ask for a referral; nothing to clear.")
+    if decision == Decision.EMERGENCY:
+        raise ScreeningError(
+            "An emergency cannot be cleared here: once the client has had emergency care, "
+            "screen again with the client; only a new screening can lift it."
+        )
+    if document is None and not attested:
+        raise ValidationError(
+            {
+                "attested": "Upload the physician's letter or form, or confirm that you spoke "
+                "to the physician yourself and wrote down what they said."
+            }
+        )
     clearance = Clearance(
         clinic=screening.clinic,
         patient=screening.patient,
@@ -225,6 +280,7 @@ def clearance_record(
         cleared_by=cleared_by.strip(),
         cleared_on=cleared_on,
         note=note.strip(),
+        attested=attested,
         recorded_by=actor,
     )
     if document is not None:
@@ -234,7 +290,11 @@ def clearance_record(
     if document is not None:
         clearance.document.save(document.name or "document", document, save=False)
     clearance.save()
-    with_document = " with the physician's document" if document is not None else ""
+    with_document = (
+        " with the physician's document"
+        if document is not None
+        else " (the therapist spoke to the physician)"
+    )
     audit_record(
         action=AuditAction.CREATE,
         clinic=screening.clinic,

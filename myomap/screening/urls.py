@@ -4,11 +4,7 @@ from myomap.screening import views
 
 app_name = "screening"
 urlpatterns = [
-    path(
-        "clients/<int:patient_id>/screening/intakes/<int:intake_id>/health-checks/",
-        views.health_checks_edit,
-        name="health_checks_edit",
-    ),
+    path("clients/<int:patient_id>/screening/health-checks/", views.screen_now, name="now"),
     path("clients/<int:patient_id>/screening/rescreen/", views.rescreen, name="rescreen"),
     path(
         "clients/<int:patient_id>/screenings/<int:screening_id>/clearance/",

@@ -8,23 +8,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
-from myomap.intake.models import Intake
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response, render_pdf
 from myomap.screening.forms import ClearanceForm, health_checks_form
+from myomap.screening.gate import health_checks_of, treatment_gate
 from myomap.screening.models import Clearance, Screening
 from myomap.screening.selectors import screening_view
 from myomap.screening.services import (
     ScreeningError,
     clearance_record,
-    screening_answers_edit,
+    screening_answers_save,
     screening_rerun,
 )
 
@@ -41,34 +43,56 @@ def _patient(request: HttpRequest, patient_id: int, what: str) -> Patient:
     )
 
 
+def _next_url(request: HttpRequest, patient: Patient) -> str:
+    """Where to go once treatment is allowed: a page of this client, else the client page."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    prefix = reverse("patients:detail", args=[patient.pk])
+    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+    return wanted if safe and wanted.startswith(prefix) else prefix
+
+
 @clinic_member(*CLINICIANS)
-def health_checks_edit(request: HttpRequest, patient_id: int, intake_id: int) -> HttpResponse:
-    """The therapist corrects or completes the intake's health checks; saving re-screens."""
+def screen_now(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Why treatment waits, and the way forward: the health checks asked with the client in
+    the room (saving screens at once), the clearance, or the emergency instructions."""
     patient = _patient(request, patient_id, "health checks")
-    intake = get_object_or_404(Intake, pk=intake_id, patient=patient)
-    if not intake.is_submitted:
-        return redirect("intake:section", patient.pk, intake.pk, "screening")
     form_class = health_checks_form()
+    status = 200
     if request.method == "POST":
         form = form_class(data=request.POST)
         if form.is_valid():
             try:
-                screening_answers_edit(
+                screening_answers_save(
                     actor=request.user,  # type: ignore[arg-type]
-                    intake=intake,
+                    patient=patient,
                     data=request.POST,
                     origin=Origin.of(request),
                 )
-            except ValidationError:
-                pass
+            except ValidationError as exc:
+                form.add_error(None, exc)
             else:
-                messages.success(request, "Health checks saved and the client re-screened.")
-                return redirect("patients:detail", patient.pk)
-        context = {"patient": patient, "intake": intake, "form": form}
-        return render(request, "screening/health_checks.html", context, status=400)
-    form = form_class(initial=intake.answers.get("screening", {}))
-    context = {"patient": patient, "intake": intake, "form": form}
-    return render(request, "screening/health_checks.html", context)
+                gate = treatment_gate(patient)
+                if gate.allowed:
+                    messages.success(request, f"Health checks saved. {gate.reason}")
+                    return redirect(_next_url(request, patient))
+                messages.warning(request, "Health checks saved and screened.")
+                return redirect(
+                    reverse("screening:now", args=[patient.pk])
+                    + f"?{urlencode({'next': _next_url(request, patient)})}"
+                )
+        status = 400
+    else:
+        _, stored = health_checks_of(patient)
+        form = form_class(initial=stored)
+    gate = treatment_gate(patient)
+    context = {
+        "patient": patient,
+        "form": form,
+        "gate": gate,
+        "next": _next_url(request, patient),
+        **(screening_view(gate.screening) if gate.screening is not None else {}),
+    }
+    return render(request, "screening/screen_now.html", context, status=status)
 
 
 @clinic_member(*CLINICIANS)
@@ -93,6 +117,13 @@ def clearance_new(request: HttpRequest, patient_id: int, screening_id: int) -> H
     if not screening.requires_clearance:
         messages.error(request, "This screening did not ask for a referral; nothing to clear.")
         return redirect("patients:detail", patient.pk)
+    if screening.is_emergency:
+        messages.error(
+            request,
+            "An emergency cannot be cleared: once the client has had emergency care, screen "
+            "again with them; only a new screening can lift it.",
+        )
+        return redirect("screening:now", patient.pk)
     if request.method == "POST":
         form = ClearanceForm(request.POST, request.FILES)
         if form.is_valid():
@@ -104,6 +135,7 @@ def clearance_new(request: HttpRequest, patient_id: int, screening_id: int) -> H
                 cleared_on=data["cleared_on"],
                 note=data["note"],
                 document=data["document"],
+                attested=data["attested"],
                 origin=Origin.of(request),
             )
             messages.success(

@@ -101,3 +101,12 @@ def patient(therapist: User) -> Patient:
 def therapist_client(client, therapist):  # type: ignore[no-untyped-def]
     client.force_login(therapist)
     return client
+
+
+@pytest.fixture
+def screened(therapist: User, patient: Patient) -> Patient:
+    """The client, with every health check asked and answered no: treatment allowed."""
+    from tests.web.scoped.screening import screen_client
+
+    screen_client(therapist, patient)
+    return patient

@@ -9,6 +9,7 @@ from django.forms import BoundField, Form
 
 from myomap.assessments import selectors
 from myomap.assessments.selectors import Bar
+from myomap.screening.gate import page_gate
 
 register = template.Library()
 
@@ -23,6 +24,7 @@ def assessment_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "latest": latest,
         "count": selectors.assessments_of(patient).count(),
+        "gate": page_gate(patient),
     }
     if latest is not None:
         profile = selectors.element_profile(latest)

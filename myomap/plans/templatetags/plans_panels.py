@@ -9,7 +9,7 @@ from django.forms import BoundField, Form
 
 from myomap.plans import selectors
 from myomap.plans.services import USES
-from myomap.screening.gate import treatment_gate
+from myomap.screening.gate import page_gate
 from myomap_core.planning import Technique, step_budget
 
 register = template.Library()
@@ -27,7 +27,7 @@ def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         "plan": plan,
-        "gate": treatment_gate(patient),
+        "gate": page_gate(patient),
         "assessment": assessments_of(patient).first(),
         "session_lengths": SESSION_LENGTHS,
         "chosen_minutes": plan.session_minutes if plan is not None else SESSION_LENGTHS[0],

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from myomap.patients.models import Patient
-from myomap.screening.gate import covering_clearance, treatment_gate
+from myomap.screening.gate import covering_clearance, page_gate
 from myomap.screening.models import Screening
 from myomap.screening.selectors import screening_view
 from myomap_core.pressure import KGF_PER_LBF
@@ -15,15 +15,9 @@ from myomap_core.pressure import KGF_PER_LBF
 register = template.Library()
 
 
-def _latest_intake(patient: Patient, screening: Screening | None) -> Any:
-    if screening is not None and screening.intake_id is not None:
-        return screening.intake
-    return patient.intakes.filter(status="submitted").order_by("-submitted_at").first()
-
-
 @register.inclusion_tag("screening/_screening_banner.html", takes_context=True)
 def screening_banner(context: template.Context, patient: Patient) -> dict[str, Any]:
-    gate = treatment_gate(patient)
+    gate = page_gate(patient)
     shown: dict[str, Any] = {
         "patient": patient,
         "request": context.get("request"),
@@ -37,14 +31,13 @@ def screening_banner(context: template.Context, patient: Patient) -> dict[str, A
 
 @register.inclusion_tag("screening/_screening_card.html", takes_context=True)
 def screening_card(context: template.Context, patient: Patient) -> dict[str, Any]:
-    gate = treatment_gate(patient)
+    gate = page_gate(patient)
     shown: dict[str, Any] = {
         "patient": patient,
         "request": context.get("request"),
         "clinical": context.get("clinical"),
         "csrf_token": context.get("csrf_token"),
         "gate": gate,
-        "intake": _latest_intake(patient, gate.screening),
     }
     if gate.screening is not None:
         shown.update(screening_view(gate.screening))

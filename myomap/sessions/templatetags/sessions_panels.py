@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from myomap.plans.models import Plan, PlanStatus
-from myomap.screening.gate import treatment_gate
+from myomap.screening.gate import page_gate
 from myomap.sessions.selectors import sessions_of
 
 register = template.Library()
@@ -28,6 +28,6 @@ def sessions_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "sessions": sessions,
         "total": sessions_of(patient).count(),
         "in_progress": next((s for s in sessions if not s.is_finished), None),
-        "gate": treatment_gate(patient),
+        "gate": page_gate(patient),
         "plan": plan,
     }

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from myomap.screening.models import ScreeningTrigger
-from myomap.screening.services import age_on, clearance_record, screening_run
+from myomap.screening.forms import age_on, answered_no_but
+from myomap.screening.services import clearance_record, screening_answers_save
 from myomap_core.screening import AnswerType, Decision, ScreeningInput, questions, screen
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -70,13 +70,15 @@ def referral_answers() -> dict[str, str]:
     raise AssertionError("no answers give a referral short of an emergency")
 
 
-def make(therapist: Any, patient: Any) -> dict[str, object]:
-    screening = screening_run(
-        patient=patient,
-        answers=emergency_answers(),
-        actor=therapist,
-        trigger=ScreeningTrigger.RESCREEN,
+def screen_client(therapist: Any, patient: Any, yes: dict[str, str] | None = None) -> Any:
+    """Go through every health check with the client: "no" but for ``yes``; store and screen."""
+    return screening_answers_save(
+        actor=therapist, patient=patient, data=answered_no_but(yes or {}, patient.sex)
     )
+
+
+def make(therapist: Any, patient: Any) -> dict[str, object]:
+    screening = screen_client(therapist, patient, referral_answers())
     clearance = clearance_record(
         actor=therapist,
         screening=screening,
