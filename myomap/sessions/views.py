@@ -21,7 +21,7 @@ from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
-from myomap.screening.gate import TreatmentBlocked, treatment_gate
+from myomap.screening.gate import treatment_gate
 from myomap.sessions import selectors
 from myomap.sessions.models import SessionEvent, TreatmentSession
 from myomap.sessions.payload import bad_index, parse_events, summary_json
@@ -74,9 +74,6 @@ def session_start_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             plan=plan,
             origin=Origin.of(request),
         )
-    except TreatmentBlocked as exc:
-        messages.error(request, str(exc))
-        return redirect("patients:detail", patient.pk)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("patients:detail", patient.pk)

@@ -8,12 +8,10 @@ from typing import Any
 
 import pytest
 
-from myomap.screening.models import ScreeningTrigger
-from myomap.screening.services import screening_run
 from myomap.sessions.models import SessionEvent, TreatmentSession
 from myomap_core.screening import Decision
 from tests.browser.test_intake_journey import Shots, log_in
-from tests.web.scoped.screening import answers_with
+from tests.web.scoped.screening import answers_with, screen_client
 from tests.web.scoped.sessions import make_plan
 
 pytestmark = pytest.mark.browser
@@ -37,12 +35,7 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     base = live_server.url
     shot = Shots(artifacts, "session-guide")
     make_plan(therapist, patient)
-    screening_run(
-        patient=patient,
-        answers=answers_with(Decision.TREAT_WITH_PRECAUTIONS),
-        actor=therapist,
-        trigger=ScreeningTrigger.RESCREEN,
-    )
+    screen_client(therapist, patient, answers_with(Decision.TREAT_WITH_PRECAUTIONS))
     context = browser.new_context(**TABLET)
     context.set_default_timeout(10_000)
     context.add_init_script(RECORD_VIBRATION)

@@ -24,14 +24,12 @@ from myomap.assessments.services import assessment_start, palpation_finding_add
 from myomap.notes.models import SoapNote
 from myomap.plans.models import Plan
 from myomap.plans.services import plan_step_remove
-from myomap.screening.models import ScreeningTrigger
-from myomap.screening.services import screening_run
 from myomap.sessions.models import TreatmentSession
 from myomap_core.screening import Decision
 from tests.browser.interactions import count_interactions, interactions, reset_interactions
 from tests.browser.test_intake_journey import Shots, log_in
 from tests.pdftext import pdf_text
-from tests.web.scoped.screening import answers_with
+from tests.web.scoped.screening import answers_with, screen_client
 
 pytestmark = pytest.mark.browser
 
@@ -49,12 +47,7 @@ FOUND = (
 
 def _assessed(therapist: Any, patient: Any) -> None:
     """Screened with precautions, and six active trigger points found on palpation."""
-    screening_run(
-        patient=patient,
-        answers=answers_with(Decision.TREAT_WITH_PRECAUTIONS),
-        actor=therapist,
-        trigger=ScreeningTrigger.RESCREEN,
-    )
+    screen_client(therapist, patient, answers_with(Decision.TREAT_WITH_PRECAUTIONS))
     assessment = assessment_start(actor=therapist, patient=patient)
     from myomap_core.knowledge import load_knowledge_base
 

@@ -18,13 +18,12 @@ from myomap.aftercare.services import (
 from myomap.common.models import AuditEvent
 from myomap.intake.models import Intake
 from myomap.patients.selectors import patient_timeline
-from myomap.screening.models import ScreeningTrigger
-from myomap.screening.services import screening_run
 from myomap.sessions.models import TreatmentSession
 from myomap_core.errors import DomainError
 from myomap_core.knowledge import load_knowledge_base
 from tests.pdftext import pdf_text
 from tests.web.scoped.aftercare import finished_session
+from tests.web.scoped.screening import screen_client
 
 pytestmark = pytest.mark.django_db
 KB = load_knowledge_base()
@@ -101,12 +100,7 @@ def test_pdf_has_the_24_hour_rule_and_the_self_care(therapist_client, therapist,
 
 
 def test_anticoagulated_client_gets_no_self_compression(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
-    screening_run(
-        patient=patient,
-        answers={"anticoagulant": "yes"},
-        actor=therapist,
-        trigger=ScreeningTrigger.RESCREEN,
-    )
+    screen_client(therapist, patient, {"anticoagulant": "yes"})
     session = finished_session(
         therapist, patient, steps=(("quadratus_lumborum", "left", "positional_release", 0),)
     )

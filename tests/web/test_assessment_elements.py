@@ -22,7 +22,7 @@ from myomap.assessments.services import (
 from myomap.common.models import AuditEvent
 from tests.web.scoped.assessments import png_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from myomap.assessments.models import ExamResult
 from myomap.assessments.services import assessment_start
 from myomap.common.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 
 @pytest.fixture

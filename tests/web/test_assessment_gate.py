@@ -9,22 +9,10 @@ from django.urls import reverse
 
 from myomap.assessments.models import ExamResult, PalpationFinding
 from myomap.assessments.services import assessment_start
-from myomap.screening.models import ScreeningTrigger
-from myomap.screening.services import clearance_record, screening_run
-from tests.web.scoped.screening import emergency_answers
+from myomap.screening.services import clearance_record
+from tests.web.scoped.screening import emergency_answers, referral_answers, screen_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def blocked(therapist, patient):  # type: ignore[no-untyped-def]
-    screening = screening_run(
-        patient=patient,
-        answers=emergency_answers(),
-        actor=therapist,
-        trigger=ScreeningTrigger.RESCREEN,
-    )
-    return assessment_start(actor=therapist, patient=patient), screening
 
 
 def _palpate(client, assessment):  # type: ignore[no-untyped-def]
@@ -32,8 +20,9 @@ def _palpate(client, assessment):  # type: ignore[no-untyped-def]
     return client.post(url, {"muscle_id": "piriformis", "trigger_point": "", "side": "left"})
 
 
-def test_an_emergency_puts_palpation_and_tests_on_hold(therapist_client, blocked):  # type: ignore[no-untyped-def]
-    assessment, _ = blocked
+def test_an_emergency_puts_palpation_and_tests_on_hold(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
+    screen_client(therapist, patient, emergency_answers())
+    assessment = assessment_start(actor=therapist, patient=patient)
     page = therapist_client.get(
         reverse("assessments:detail", args=[assessment.patient_id, assessment.pk])
     ).content.decode()
@@ -42,25 +31,32 @@ def test_an_emergency_puts_palpation_and_tests_on_hold(therapist_client, blocked
     assert 'id="muscle-q"' not in page
 
     refused = _palpate(therapist_client, assessment)
-    assert refused.status_code == 403
-    assert "clearance" in refused.content.decode().lower()
+    assert refused.status_code == 302
+    assert refused.url.startswith(reverse("screening:now", args=[patient.pk]))
+    hold = therapist_client.get(refused.url).content.decode()
+    assert "Emergency: do not treat" in hold
+    assert "only a new screening after the client has been seen" in hold
     assert not PalpationFinding.objects.exists()
 
     exams = reverse(
         "assessments:exam_save", args=[assessment.patient_id, assessment.pk, "strength"]
     )
-    assert therapist_client.post(exams, {}).status_code == 403
+    assert therapist_client.post(exams, {}).status_code == 302
     assert not ExamResult.objects.exists()
 
 
-def test_a_recorded_clearance_opens_hands_on_examination(therapist_client, therapist, blocked):  # type: ignore[no-untyped-def]
-    assessment, screening = blocked
+def test_a_recorded_clearance_opens_hands_on_examination(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
+    screening = screen_client(therapist, patient, referral_answers())
+    assessment = assessment_start(actor=therapist, patient=patient)
+    assert _palpate(therapist_client, assessment).status_code == 302
+    assert not PalpationFinding.objects.exists()
     clearance_record(
         actor=therapist,
         screening=screening,
         cleared_by="Dr Amir Khan",
         cleared_on=date.today(),
         note="MRI normal; soft-tissue work is safe.",
+        attested=True,
     )
     assert _palpate(therapist_client, assessment).status_code in (200, 302)
     assert PalpationFinding.objects.filter(assessment=assessment).count() == 1

@@ -12,7 +12,7 @@ from myomap.common.models import AuditEvent
 from myomap.intake.services import pain_map_record
 from myomap_core.pain import pain_marks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from myomap.outcomes.findings import findings_of
 from myomap_core.pain import pain_marks
 from tests.pdftext import pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 SVG = "{http://www.w3.org/2000/svg}"
 

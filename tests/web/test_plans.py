@@ -17,13 +17,11 @@ from myomap.assessments.services import (
 from myomap.common.models import AuditEvent
 from myomap.plans.models import Plan, PlanStatus, PlanStep
 from myomap.plans.selectors import active_plan
-from myomap.screening.models import ScreeningTrigger
-from myomap.screening.services import screening_run
 from myomap_core.planning import PRESSURE_MAX_LB
 from myomap_core.pressure import KGF_PER_LBF
-from tests.web.scoped.screening import emergency_answers
+from tests.web.scoped.screening import emergency_answers, screen_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 
 def assess(therapist, patient):  # type: ignore[no-untyped-def]
@@ -46,9 +44,7 @@ def assess(therapist, patient):  # type: ignore[no-untyped-def]
 
 
 def screen(therapist, patient, answers):  # type: ignore[no-untyped-def]
-    return screening_run(
-        patient=patient, answers=answers, actor=therapist, trigger=ScreeningTrigger.RESCREEN
-    )
+    return screen_client(therapist, patient, answers)
 
 
 def propose(client: Client, patient):  # type: ignore[no-untyped-def]

@@ -70,9 +70,7 @@ def test_unanswered_questions_that_could_raise_a_warning_hold_treatment(patient,
     assert gate.hold == Hold.INCOMPLETE and not gate.allowed
     saddle = next(q.text for q in questions() if q.id == asked_later)
     assert saddle in gate.still_to_ask
-    screening_answers_save(
-        actor=therapist, patient=patient, data={**data, asked_later: "no"}
-    )
+    screening_answers_save(actor=therapist, patient=patient, data={**data, asked_later: "no"})
     assert treatment_gate(patient).allowed
 
 
@@ -96,9 +94,7 @@ def test_a_birthday_since_the_screening_makes_it_stale(patient, therapist):  # t
 
 def test_saving_a_health_check_answer_screens_at_once_even_mid_intake(patient, therapist):  # type: ignore[no-untyped-def]
     intake = intake_start(actor=therapist, patient=patient)
-    intake_section_save(
-        intake=intake, slug=HEALTH_CHECKS, data=emergency_answers(), actor=None
-    )
+    intake_section_save(intake=intake, slug=HEALTH_CHECKS, data=emergency_answers(), actor=None)
     gate = treatment_gate(patient)
     assert gate.hold == Hold.EMERGENCY and gate.decision == Decision.EMERGENCY
     assert gate.screening is not None and gate.screening.trigger == "answers"

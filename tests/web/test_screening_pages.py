@@ -12,10 +12,14 @@ from django.urls import reverse
 
 from myomap.intake.services import intake_link_create, intake_start
 from myomap.screening.models import Clearance, Screening, ScreeningTrigger
-from myomap.screening.services import screening_run
 from myomap_core.screening import Decision, questions
 from tests.pdftext import pdf_text
-from tests.web.scoped.screening import answers_with, emergency_answers, referral_answers
+from tests.web.scoped.screening import (
+    answers_with,
+    emergency_answers,
+    referral_answers,
+    screen_client,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -25,9 +29,7 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def screened(patient, therapist, answers):  # type: ignore[no-untyped-def]
-    return screening_run(
-        patient=patient, answers=answers, actor=therapist, trigger=ScreeningTrigger.RESCREEN
-    )
+    return screen_client(therapist, patient, answers)
 
 
 def detail(client, patient) -> str:  # type: ignore[no-untyped-def]

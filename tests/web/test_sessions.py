@@ -13,14 +13,13 @@ from django.urls import reverse
 
 from myomap.common.models import AuditEvent
 from myomap.patients.selectors import patient_timeline
-from myomap.screening.models import ScreeningTrigger
-from myomap.screening.services import screening_run
 from myomap.sessions.models import SessionEvent, SessionStep, TreatmentSession
 from myomap.sessions.services import session_finish, session_start
 from myomap_core.screening import Decision
-from tests.web.scoped.screening import answers_with, referral_answers
+from tests.web.scoped.screening import answers_with, referral_answers, screen_client
 from tests.web.scoped.sessions import make_plan
 
+pytestmark = pytest.mark.usefixtures("screened")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -81,10 +80,7 @@ def test_start_copies_the_plan_steps_in_order_and_numbers_sessions(therapist_cli
 def test_a_referral_without_clearance_blocks_the_start_with_its_reason(
     therapist_client, therapist, patient, plan
 ):  # type: ignore[no-untyped-def]
-    screening_run(
-        patient=patient, answers=referral_answers(), actor=therapist,
-        trigger=ScreeningTrigger.RESCREEN,
-    )  # fmt: skip
+    screen_client(therapist, patient, referral_answers())
     response = therapist_client.post(reverse("sessions:start", args=[patient.pk]), follow=True)
     assert not TreatmentSession.objects.exists()
     page = response.content.decode()
@@ -260,10 +256,7 @@ def test_a_foreign_session_is_not_found(
 def test_the_guide_shows_precautions_the_step_and_its_chart(
     therapist_client, therapist, patient, session
 ):  # type: ignore[no-untyped-def]
-    screening_run(
-        patient=patient, answers=answers_with(Decision.TREAT_WITH_PRECAUTIONS), actor=therapist,
-        trigger=ScreeningTrigger.RESCREEN,
-    )  # fmt: skip
+    screen_client(therapist, patient, answers_with(Decision.TREAT_WITH_PRECAUTIONS))
     page = therapist_client.get(reverse("sessions:guide", args=[patient.pk, session.pk]))
     html = page.content.decode()
     assert page.status_code == 200

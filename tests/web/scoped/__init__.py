@@ -15,6 +15,9 @@ from typing import Any
 
 def scoped_ids(therapist: Any, patient: Any) -> dict[str, object]:
     """The ids of one object of every client-scoped kind, all of ``patient``."""
+    from tests.web.scoped.screening import screen_client
+
+    screen_client(therapist, patient)  # hands-on objects need a screening that allows them
     ids: dict[str, object] = {}
     for module in pkgutil.iter_modules(__path__):
         made = importlib.import_module(f"{__name__}.{module.name}").make(therapist, patient)
