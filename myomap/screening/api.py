@@ -1,15 +1,25 @@
 """The screening endpoints of the JSON API: ``POST /api/v1/screening`` screens answers
 exactly as ``myomap screen FILE.json --json`` does; ``GET /api/v1/screening/questions``
-lists the questions as ``myomap screen --questions --json`` does."""
+lists the questions as ``myomap screen --questions --json`` does; a client's treatment gate
+(``GET /clients/{id}/safety``) and health checks asked in the room
+(``PUT /clients/{id}/health-checks``)."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Field, Router, Schema
 
+from myomap.common.audit import Origin
+from myomap.patients.access import access_patient
+from myomap.patients.models import Patient
+from myomap.screening.forms import NO, YES, questions_by_id
+from myomap.screening.gate import Gate, treatment_gate
+from myomap.screening.services import screening_answers_save
 from myomap_core import screening
 from myomap_core.screening import ScreeningInputError
 
@@ -89,3 +99,89 @@ def screening_questions(request: HttpRequest) -> list[dict[str, Any]]:
     """Every screening question in form order (id, text, type, pathology, source, group,
     follow-up, range and unit)."""
     return [screening.question_json(q) for q in screening.questions()]
+
+
+class HealthChecksIn(Schema):
+    answers: dict[str, bool | float | str | None] = Field(
+        ...,
+        description='question id -> "yes" | "no" | "unsure" (or true/false), a number or a '
+        "text; a missing or null answer is unknown (never no). The answers replace the "
+        "client's current health checks.",
+    )
+
+
+def _patient(request: HttpRequest, patient_id: int) -> Patient:
+    user = request.user
+    if getattr(user, "clinic_id", None) is None:
+        raise PermissionDenied("This account does not belong to a clinic.")
+    return access_patient(
+        user,  # type: ignore[arg-type]
+        patient_id,
+        request=request,
+        clinical=True,
+        what="safety screening",
+    )
+
+
+def gate_json(gate: Gate) -> dict[str, Any]:
+    """Whether hands-on work is allowed now, why, and what it rests on."""
+    screening, clearance = gate.screening, gate.clearance
+    return {
+        "allowed": gate.allowed,
+        "hold": gate.hold.value,
+        "reason": gate.reason,
+        "still_to_ask": list(gate.still_to_ask),
+        "decision": gate.decision.value if gate.decision is not None else None,
+        "screening": None
+        if screening is None
+        else {"id": screening.pk, "created_at": screening.created_at.isoformat()},
+        "clearance": None
+        if clearance is None
+        else {"cleared_by": clearance.cleared_by, "cleared_on": clearance.cleared_on.isoformat()},
+    }
+
+
+@router.get("/clients/{patient_id}/safety", response=dict[str, Any])
+def safety(request: HttpRequest, patient_id: int) -> dict[str, Any]:
+    """The treatment gate for a client: allowed or on hold, why, and what to do."""
+    return gate_json(treatment_gate(_patient(request, patient_id)))
+
+
+def _form_value(value: bool | float | str | None) -> str | None:
+    if value is True:
+        return YES
+    if value is False:
+        return NO
+    return None if value is None else str(value)
+
+
+@router.put(
+    "/clients/{patient_id}/health-checks",
+    response={200: dict[str, Any], 422: dict[str, Any]},
+)
+def health_checks_put(request: HttpRequest, patient_id: int, payload: HealthChecksIn) -> Any:
+    """Save the client's health-check answers (asked in the room) and screen at once.
+
+    Unknown question ids, values a question does not take and a follow-up answered yes
+    under a question answered no give 422 naming the question; nothing is stored then.
+    Answers: the treatment gate afterwards, as ``GET .../safety``.
+    """
+    patient = _patient(request, patient_id)
+    known = questions_by_id()
+    for qid in payload.answers:
+        if qid not in known:
+            close = ", ".join(difflib.get_close_matches(qid, known, n=3))
+            hint = f"; did you mean {close}?" if close else ""
+            return _error(422, f"answers.{qid}: unknown question{hint}", f"answers.{qid}")
+    data = {k: v for k, v in ((k, _form_value(v)) for k, v in payload.answers.items()) if v}
+    try:
+        screening_answers_save(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            data=data,
+            origin=Origin.of(request),
+        )
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        return _error(422, f"answers.{field}: {messages[0]}", f"answers.{field}")
+    return gate_json(treatment_gate(patient))

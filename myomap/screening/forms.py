@@ -79,6 +79,24 @@ class HealthChecksFormBase(forms.Form):
     Nothing is required: an unanswered question is "unknown" to the rules, never "no".
     """
 
+    def clean(self) -> dict[str, Any]:
+        """Refuse a follow-up answered yes under a question answered no: one of the two is
+        wrong, and guessing which could hide a warning sign."""
+        data = super().clean() or {}
+        by_id = questions_by_id()
+        for name, value in list(data.items()):
+            q = by_id.get(name)
+            if q is None or not q.follow_up_of or value != YES:
+                continue
+            if data.get(q.follow_up_of) == NO:
+                parent = by_id[q.follow_up_of]
+                self.add_error(
+                    name,
+                    f"Answered yes, but “{parent.text}” is answered no: correct one of the two "
+                    f"({name}, {parent.id}).",
+                )
+        return data
+
     def groups(self, sex: str | None = None) -> list[tuple[str, list[Shown]]]:
         """Questions under their headings; those for the other sex are left out."""
         grouped: dict[str, list[Shown]] = {}

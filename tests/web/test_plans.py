@@ -164,18 +164,20 @@ def test_a_client_waiting_for_clearance_gets_no_plan(therapist_client, therapist
     screen(therapist, patient, emergency_answers())
     card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     section = card.split('id="plan-card"')[1].split("</section>")[0]
-    assert "Treatment is blocked" in section
+    assert "Emergency" in section
     assert "Propose plan" not in section
 
     response = propose(therapist_client, patient)
     assert Plan.objects.filter(patient=patient).count() == 0
+    assert response.url.startswith(reverse("screening:now", args=[patient.pk]))
     page = therapist_client.get(response.url).content.decode()
-    assert "No plan was proposed. Treatment is blocked" in page
+    assert "Not done: hands-on work is on hold" in page and "Emergency: do not treat" in page
 
     answer = api(therapist_client, "post", f"/clients/{patient.pk}/plans")
     assert answer.status_code == 403
-    assert answer.json()["error"]["code"] == "forbidden"
-    assert "Treatment is blocked" in answer.json()["error"]["message"]
+    assert answer.json()["error"]["code"] == "treatment_on_hold"
+    assert answer.json()["error"]["hold"] == "emergency"
+    assert "Emergency" in answer.json()["error"]["message"]
     assert Plan.objects.filter(patient=patient).count() == 0
 
 

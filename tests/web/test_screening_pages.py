@@ -11,7 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from myomap.intake.services import intake_link_create, intake_start
+from myomap.screening.forms import answered_no_but
 from myomap.screening.models import Clearance, Screening, ScreeningTrigger
+from myomap.screening.services import screening_answers_save
 from myomap_core.screening import Decision, questions
 from tests.pdftext import pdf_text
 from tests.web.scoped.screening import (
@@ -48,7 +50,8 @@ def test_an_emergency_shows_a_banner_saying_what_to_do_now(therapist_client, pat
     assert 'class="screening-banner screening-banner-emergency" role="alert"' in page
     assert "Emergency: do not treat." in page
     assert Decision.EMERGENCY.instruction in page
-    assert clearance_url(patient, screening) in page
+    assert clearance_url(patient, screening) not in page, "an emergency is never cleared"
+    assert "Screen again after the client has been seen" in page
     assert 'data-treatment="blocked"' in page and "Treatment: blocked" in page
     finding = screening.result["findings"][0]
     assert finding["title"] in page
@@ -64,31 +67,43 @@ def test_a_referral_shows_a_lesser_banner(therapist_client, patient, therapist):
     assert f"{Decision(screening.decision).label}: treatment on hold." in page
 
 
-def test_the_card_shows_precautions_and_unknown_answers(therapist_client, patient, therapist):  # type: ignore[no-untyped-def]
-    screening = screened(patient, therapist, answers_with(Decision.TREAT_WITH_PRECAUTIONS))
+def test_the_card_shows_precautions(therapist_client, patient, therapist):  # type: ignore[no-untyped-def]
+    screened(patient, therapist, answers_with(Decision.TREAT_WITH_PRECAUTIONS))
     page = detail(therapist_client, patient)
     assert "screening-banner" not in page
     assert "Treatment: allowed with precautions" in page
     assert "Precautions" in page
+    assert "Not asked yet:" not in page
+
+
+def test_unanswered_questions_hold_treatment_and_are_listed(therapist_client, patient, therapist):  # type: ignore[no-untyped-def]
+    data = answered_no_but(answers_with(Decision.TREAT_WITH_PRECAUTIONS), "female")
+    del data["saddle_numbness"]
+    screening = screening_answers_save(actor=therapist, patient=patient, data=data)
+    page = detail(therapist_client, patient)
+    assert "Treatment on hold: health checks still to ask." in page
     assert "Not asked yet:" in page
     unknown = next(q for q in questions() if q.id in screening.result["unknown"])
     assert unknown.text.replace("'", "&#x27;") in page
+    assert reverse("screening:now", args=[patient.pk]) in page
 
 
-def test_without_a_screening_the_card_says_so(therapist_client, patient):  # type: ignore[no-untyped-def]
+def test_without_a_screening_the_card_and_banner_hold_treatment(therapist_client, patient):  # type: ignore[no-untyped-def]
     page = detail(therapist_client, patient)
-    assert "Not screened yet." in page
-    assert "screening-banner" not in page
+    assert "Treatment: on hold" in page and "not been screened" in page
+    assert "Treatment on hold: not screened yet." in page
+    assert reverse("screening:now", args=[patient.pk]) in page
 
 
 def test_clearance_errors_name_the_field_and_store_nothing(therapist_client, patient, therapist):  # type: ignore[no-untyped-def]
-    screening = screened(patient, therapist, emergency_answers())
+    screening = screened(patient, therapist, referral_answers())
     response = therapist_client.post(clearance_url(patient, screening), {"note": ""})
     page = text(response)
     assert response.status_code == 400
     assert "Cleared by (the physician&#x27;s name)</a>: Enter the name of the physician" in page
     assert "Date of the clearance</a>: Enter the date the physician cleared treatment." in page
     assert "Write a short note of what the physician said." in page
+    assert "or confirm that you spoke to the physician yourself" in page
     future = date.today() + timedelta(days=3)
     response = therapist_client.post(
         clearance_url(patient, screening),
@@ -109,7 +124,7 @@ def test_clearance_errors_name_the_field_and_store_nothing(therapist_client, pat
 def test_bad_documents_are_refused_and_nothing_is_stored(
     therapist_client, patient, therapist, settings, name, content, message
 ):  # type: ignore[no-untyped-def]
-    screening = screened(patient, therapist, emergency_answers())
+    screening = screened(patient, therapist, referral_answers())
     response = therapist_client.post(
         clearance_url(patient, screening),
         {
@@ -130,7 +145,7 @@ def test_bad_documents_are_refused_and_nothing_is_stored(
 def test_a_clearance_unblocks_and_its_document_is_served_to_the_clinic_only(
     client: Client, therapist_client, patient, therapist, front_desk, outsider
 ):  # type: ignore[no-untyped-def]
-    screening = screened(patient, therapist, emergency_answers())
+    screening = screened(patient, therapist, referral_answers())
     response = therapist_client.post(
         clearance_url(patient, screening),
         {
@@ -232,16 +247,17 @@ def test_the_client_link_submits_and_is_screened(therapist_client, patient, ther
     }
     for slug, data in sections.items():
         visitor.post(reverse("portal:section", args=[token, slug]), data)
-    screening = Screening.objects.get(patient=patient)
-    assert screening.decision == Decision.EMERGENCY
-    assert screening.intake == link.intake and screening.created_by is None
-    assert screening.trigger == ScreeningTrigger.INTAKE
+    first, *_, last = Screening.objects.filter(patient=patient).order_by("created_at", "id")
+    assert first.trigger == ScreeningTrigger.ANSWERS, "screened as soon as the answers arrived"
+    assert first.decision == Decision.EMERGENCY
+    assert last.decision == Decision.EMERGENCY and last.trigger == ScreeningTrigger.INTAKE
+    assert last.intake == link.intake and last.created_by is None
     page = detail(therapist_client, patient)
     assert "Emergency: do not treat." in page
 
 
 def test_the_therapist_edits_answers_and_re_screens(therapist_client, patient, therapist):  # type: ignore[no-untyped-def]
-    link, token = intake_link_create(actor=therapist, patient=patient)
+    _, token = intake_link_create(actor=therapist, patient=patient)
     visitor = Client()
     for slug, data in {
         "complaint": {"main_complaint": "Back pain", "onset": "gradual"},
@@ -250,8 +266,9 @@ def test_the_therapist_edits_answers_and_re_screens(therapist_client, patient, t
     }.items():
         visitor.post(reverse("portal:section", args=[token, slug]), data)
     assert Screening.objects.get().decision == Decision.TREAT
-    url = reverse("screening:health_checks_edit", args=[patient.pk, link.intake.pk])
-    assert url in detail(therapist_client, patient)
+    url = reverse("screening:now", args=[patient.pk])
+    page = detail(therapist_client, patient)
+    assert url in page and "Treatment on hold: health checks still to ask." in page
     response = therapist_client.post(url, emergency_answers())
     assert response.status_code == 302
     latest = Screening.objects.first()

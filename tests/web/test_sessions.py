@@ -84,7 +84,8 @@ def test_a_referral_without_clearance_blocks_the_start_with_its_reason(
     response = therapist_client.post(reverse("sessions:start", args=[patient.pk]), follow=True)
     assert not TreatmentSession.objects.exists()
     page = response.content.decode()
-    assert "Treatment is blocked" in page
+    assert "Not done: hands-on work is on hold" in page and "Treatment is blocked" in page
+    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     card = page[page.index('id="sessions-card"') :]
     assert "Treatment on hold." in card[: card.index("</section>")]
     assert reverse("sessions:start", args=[patient.pk]) not in card[: card.index("</section>")]

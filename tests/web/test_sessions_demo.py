@@ -12,7 +12,8 @@ def test_without_a_plan_the_demo_adds_no_sessions(clinic, patient):  # type: ign
     assert not TreatmentSession.objects.exists()
 
 
-def test_maria_has_six_weekly_sessions_from_her_plan_once(clinic, therapist, patient):  # type: ignore[no-untyped-def]
+def test_maria_has_six_weekly_sessions_from_her_plan_once(clinic, therapist, screened):  # type: ignore[no-untyped-def]
+    patient = screened
     make_plan(therapist, patient)
     assert load_demo(clinic) is True
     sessions = list(TreatmentSession.objects.filter(patient=patient).order_by("number"))
