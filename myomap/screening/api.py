@@ -18,7 +18,7 @@ from myomap.common.audit import Origin
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 from myomap.screening.forms import NO, YES, questions_by_id
-from myomap.screening.gate import Gate, treatment_gate
+from myomap.screening.gate import Gate, health_checks_of, treatment_gate
 from myomap.screening.services import screening_answers_save
 from myomap_core import screening
 from myomap_core.screening import ScreeningInputError
@@ -145,6 +145,14 @@ def gate_json(gate: Gate) -> dict[str, Any]:
 def safety(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """The treatment gate for a client: allowed or on hold, why, and what to do."""
     return gate_json(treatment_gate(_patient(request, patient_id)))
+
+
+@router.get("/clients/{patient_id}/health-checks", response=dict[str, Any])
+def health_checks_get(request: HttpRequest, patient_id: int) -> dict[str, Any]:
+    """The client's current health-check answers as stored ("yes" / "no" / "unsure" or the
+    value), and the intake they belong to."""
+    intake, stored = health_checks_of(_patient(request, patient_id))
+    return {"intake_id": intake.pk if intake is not None else None, "answers": stored}
 
 
 def _form_value(value: bool | float | str | None) -> str | None:

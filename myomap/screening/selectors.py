@@ -36,7 +36,7 @@ class HeldClient:
     @property
     def reason(self) -> str:
         if self.gate is None:
-            return "Not screened yet: ask the health checks before any hands-on work."
+            return "Ask the health checks with the client before any hands-on work."
         return self.gate.reason
 
 

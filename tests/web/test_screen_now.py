@@ -157,3 +157,11 @@ def test_the_client_page_offers_no_assessment_to_a_held_client(
     screen_client(therapist, patient)
     page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     assert "Start an assessment" in page and "Treatment on hold" not in page
+
+
+def test_the_api_reads_the_current_health_checks(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
+    empty = therapist_client.get(f"/api/v1/clients/{patient.pk}/health-checks").json()
+    assert empty == {"intake_id": None, "answers": {}}
+    screen_client(therapist, patient, emergency_answers())
+    read = therapist_client.get(f"/api/v1/clients/{patient.pk}/health-checks").json()
+    assert read["answers"]["saddle_numbness"] == "yes" and read["intake_id"] is not None
