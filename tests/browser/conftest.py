@@ -17,6 +17,7 @@ from tests.web.conftest import (  # noqa: F401
     _plain_static,
     clinic,
     patient,
+    screened,
     therapist,
 )
 

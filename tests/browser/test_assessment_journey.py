@@ -57,8 +57,9 @@ def posture_photo(path: Path) -> Path:
 
 
 def test_a_whole_assessment_on_a_tablet(
-    browser, live_server, therapist, patient, artifacts, tmp_path
+    browser, live_server, therapist, screened, artifacts, tmp_path
 ):  # type: ignore[no-untyped-def]
+    patient = screened
     base = live_server.url
     shot = Shots(artifacts, "assessment")
     pain_map_record(

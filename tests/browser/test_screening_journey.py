@@ -1,5 +1,5 @@
-"""Safety screening as the therapist meets it: a red flag in the intake blocks treatment
-until the physician's clearance is recorded."""
+"""Safety screening as the therapist meets it: a red flag in the intake stops treatment until
+the client is screened again after emergency care; a referral waits for the clearance."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from myomap.screening.models import Clearance, Screening
 from myomap_core.screening import Decision
 from tests.browser.test_intake_journey import DESKTOP, Shots, continue_, log_in
+from tests.web.scoped.screening import referral_answers, screen_client
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +62,8 @@ def test_saddle_numbness_blocks_treatment_until_cleared(
     page.fill("#id_signature_name", "Maria Lopez")
     with page.expect_navigation():
         page.click("button:has-text('Sign and send')")
-    screening = Screening.objects.get(patient=patient)
-    assert screening.decision == Decision.EMERGENCY
+    screening = Screening.objects.filter(patient=patient).first()
+    assert screening is not None and screening.decision == Decision.EMERGENCY
 
     # The client page: an emergency banner that says what to do now; treatment blocked.
     page.goto(f"{base}/clients/{patient.pk}/")
@@ -77,21 +78,68 @@ def test_saddle_numbness_blocks_treatment_until_cleared(
     assert "Treatment: blocked" in state.inner_text()
     shot(page, "client-page-emergency")
 
-    # The physician's clearance, recorded through the form (a mistake first).
+    assert page.locator("a:has-text('Record clearance')").count() == 0, "never for an emergency"
+
+    # Seen in hospital, the client comes back: the therapist asks the health checks again.
+    with page.expect_navigation():
+        state.locator("a:has-text('Screen again after the client has been seen')").click()
+    assert "Emergency: do not treat" in page.inner_text(".treatment-state")
+    page.check("#id_saddle_numbness_1")
+    page.check("#id_bladder_change_1")
+    page.evaluate(
+        """() => document.querySelectorAll('.hc-question:not([hidden])').forEach(q => {
+             const radios = q.querySelectorAll('input[type=radio]');
+             if (radios.length && ![...radios].some(r => r.checked)) {
+               q.querySelector('input[value=no]').checked = true;
+             }
+           })"""
+    )
+    shot(page, "screen-again")
+    with page.expect_navigation():
+        page.click("button:has-text('Save and screen')")
+    assert page.url.endswith(f"/clients/{patient.pk}/"), page.url
+    assert page.locator(".screening-banner").count() == 0
+    state = page.locator(".treatment-state")
+    assert state.get_attribute("data-treatment") == "allowed"
+    timeline = page.locator(".timeline").inner_text()
+    assert "Safety screening after the intake: Emergency" in timeline
+    assert "Safety screening after the health checks were edited: Treat" in timeline
+    shot(page, "client-page-screened-again")
+    context.close()
+
+
+def test_a_referral_is_cleared_with_the_physicians_words(
+    browser, live_server, therapist, patient, artifacts
+):  # type: ignore[no-untyped-def]
+    screening = screen_client(therapist, patient, referral_answers())
+    base = live_server.url
+    shot = Shots(artifacts, "clearance")
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, base, "therapist")
+    page.goto(f"{base}/clients/{patient.pk}/")
+    state = page.locator(".treatment-state")
+    assert state.get_attribute("data-treatment") == "blocked"
+
+    # The physician's clearance, recorded through the form (mistakes first).
     with page.expect_navigation():
         state.locator("a:has-text('Record clearance')").click()
     page.fill("#id_cleared_by", "")
     with page.expect_navigation():
         page.click("button:has-text('Record clearance')")
-    assert "Enter the name of the physician" in page.inner_text(".error-summary")
+    errors = page.inner_text(".error-summary")
+    assert "Enter the name of the physician" in errors
+    assert "confirm that you spoke to the physician yourself" in errors
     shot(page, "clearance-form-error")
     page.fill("#id_cleared_by", "Dr Amir Khan")
     page.fill("#id_cleared_on", date.today().isoformat())
-    page.fill("#id_note", "Seen in A&E: MRI shows no compression. Fine to treat gently.")
+    page.fill("#id_note", "Examined today: no red flags on examination. Fine to treat gently.")
+    page.check("#id_attested")
     shot(page, "clearance-form-filled")
     with page.expect_navigation():
         page.click("button:has-text('Record clearance')")
-    assert Clearance.objects.filter(screening=screening).exists()
+    assert Clearance.objects.filter(screening=screening, attested=True).exists()
 
     # Treatment allowed now; the banner is gone and the timeline shows both steps.
     assert page.locator(".screening-banner").count() == 0
@@ -99,7 +147,7 @@ def test_saddle_numbness_blocks_treatment_until_cleared(
     assert state.get_attribute("data-treatment") == "allowed"
     assert "Dr Amir Khan cleared the client" in state.inner_text()
     timeline = page.locator(".timeline").inner_text()
-    assert "Safety screening after the intake: Emergency" in timeline
     assert "Recorded a clearance for treatment by Dr Amir Khan" in timeline
+    assert "spoke to the physician" in timeline
     shot(page, "client-page-cleared")
     context.close()
