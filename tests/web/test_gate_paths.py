@@ -60,17 +60,8 @@ HANDS_ON_API: tuple[tuple[str, str, dict[str, Any] | None], ...] = (
 
 
 def _hands_on_app_urls() -> set[str]:
-    names: set[str] = set()
-
-    def walk(resolver: URLResolver, ns: str = "") -> None:
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry, f"{ns}{entry.namespace}:" if entry.namespace else ns)
-            elif isinstance(entry, URLPattern) and entry.name:
-                names.add(f"{ns}{entry.name}")
-
-    walk(get_resolver())
-    return {n for n in names if n.split(":")[0] in ("assessments", "plans", "sessions")}
+    apps = ("assessments", "plans", "sessions")
+    return {name for name, _ in _named_patterns() if name.split(":")[0] in apps}
 
 
 def test_every_url_of_the_hands_on_apps_is_placed() -> None:
