@@ -751,6 +751,7 @@ def parse_input(data: Mapping[str, object]) -> ScreeningInput:
             answers[q.id] = q.check(value, where)
         except DomainError as error:
             problems.append(Problem(where, error.message))
+    problems.extend(_contradictions(answers, age if isinstance(age, int) else None, sex))
     if problems:
         raise ScreeningInputError(problems)
     return ScreeningInput(
@@ -758,6 +759,33 @@ def parse_input(data: Mapping[str, object]) -> ScreeningInput:
         sex=sex if isinstance(sex, str) else None,
         answers=answers,
     )
+
+
+def _contradictions(answers: Mapping[str, Answer], age: int | None, sex: object) -> list[Problem]:
+    """Answers that cannot all be true: a question for the other sex answered yes (or with a
+    number or text), or back pain that began at an age the client has not reached yet. A
+    follow-up answered while its parent is "no" is not a contradiction: it is ignored."""
+    by_id = _catalogue().by_id
+    problems: list[Problem] = []
+    for qid, value in answers.items():
+        q = by_id[qid]
+        if _other_sex(q, sex) and value is not False:
+            problems.append(
+                Problem(
+                    f"answers.{qid}",
+                    f"is asked only of {q.applies_to_sex} clients, and sex is {sex}; "
+                    "correct one of the two",
+                )
+            )
+    start = answers.get("back_pain_start_age")
+    if isinstance(start, int | float) and age is not None and start > age:
+        problems.append(
+            Problem(
+                "answers.back_pain_start_age",
+                f"{start:g} years is older than the client's age ({age}); correct one of the two",
+            )
+        )
+    return problems
 
 
 def _unknown_message(what: str, value: str, choices: Iterable[str]) -> str:
@@ -810,7 +838,8 @@ def _longest_window(words: list[str]) -> tuple[tuple[str, ...], int] | None:
 def screen(data: ScreeningInput) -> ScreeningResult:
     """Evaluate every rule; the most urgent finding decides."""
     catalogue = _catalogue()
-    env = data.values()
+    answers = _effective(data.answers, data.sex)
+    env = ScreeningInput(age=data.age, sex=data.sex, answers=answers).values()
     findings: list[tuple[int, Finding]] = []
     possible: list[tuple[int, Finding]] = []
     unknown: dict[str, None] = {}
@@ -820,7 +849,7 @@ def screen(data: ScreeningInput) -> ScreeningResult:
         truth = rule.logic.evaluate(env)
         if truth is False:
             continue
-        finding = _finding(rule, env, data.answers)
+        finding = _finding(rule, env, answers)
         if truth:
             findings.append((index, finding))
             fired.append(rule)
@@ -828,7 +857,7 @@ def screen(data: ScreeningInput) -> ScreeningResult:
             possible.append((index, finding))
             age_needed = age_needed or ("age" in rule.logic.names and data.age is None)
         for qid in rule.questions:
-            if qid not in data.answers and _askable(catalogue.by_id[qid], data):
+            if qid not in data.answers and _askable(catalogue.by_id[qid], data.sex, answers):
                 unknown[qid] = None
     ordered = _ranked(findings)
     decision = ordered[0].decision if ordered else Decision.TREAT
@@ -836,18 +865,45 @@ def screen(data: ScreeningInput) -> ScreeningResult:
     return ScreeningResult(
         decision=decision,
         findings=ordered,
-        precautions=_merge(fired, data.answers),
+        precautions=_merge(fired, answers),
         unknown=tuple(sorted(unknown, key=order.__getitem__)),
         possible=_ranked(possible),
         age_needed=age_needed,
     )
 
 
-def _askable(q: Question, data: ScreeningInput) -> bool:
+def _askable(q: Question, sex: str | None, answers: Mapping[str, Answer]) -> bool:
     """Would the form ask this question now? (parent answered yes; sex fits)."""
-    if q.applies_to_sex is not None and data.sex is not None and data.sex != q.applies_to_sex:
+    if _other_sex(q, sex):
         return False
-    return q.follow_up_of is None or data.answers.get(q.follow_up_of) is True
+    return q.follow_up_of is None or answers.get(q.follow_up_of) is True
+
+
+def _other_sex(q: Question, sex: object) -> bool:
+    """The question is for the other of female and male (a client of another sex is asked)."""
+    return q.applies_to_sex is not None and sex in ("female", "male") and sex != q.applies_to_sex
+
+
+def _effective(answers: Mapping[str, Answer], sex: str | None) -> dict[str, Answer]:
+    """The answers rules read. A follow-up whose parent is "no" is ignored (the form never
+    asked it); a follow-up answered yes, with a number or with text while its parent is
+    unknown says the parent's answer is yes ("treated for cancer now" means "has had
+    cancer"), so a rule that other answers already satisfy is not held open by it. A
+    yes/no question for the other sex (pregnancy for a male client) is a no."""
+    by_id = _catalogue().by_id
+    known = dict(answers)
+    for q in by_id.values():
+        if _other_sex(q, sex) and q.type is AnswerType.BOOLEAN and q.id not in answers:
+            known[q.id] = False
+    for qid, value in answers.items():
+        parent = by_id[qid].follow_up_of
+        if parent is None:
+            continue
+        if answers.get(parent) is False:
+            del known[qid]
+        elif parent not in answers and value is not False:
+            known[parent] = True
+    return known
 
 
 def _finding(rule: Rule, env: Mapping[str, Answer], answers: Mapping[str, Answer]) -> Finding:

@@ -186,8 +186,8 @@ def _broken(old: str, new: str) -> str:
             "unknown area",
         ),
         (
-            'source = "bmj_cauda_equina"\naction',
-            'source = "bmj_cauda"\naction',
+            'source = "bass2018"\naction',
+            'source = "bass2019"\naction',
             "cauda_equina.source",
             "unknown source",
         ),

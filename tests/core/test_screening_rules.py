@@ -13,6 +13,7 @@ import pytest
 from myomap_core import screening
 from myomap_core.screening import AnswerType, Decision, ScreeningResult, parse_input
 from myomap_core.screening_logic import Answer
+from tests.core.guideline_scenarios import CASES
 
 E = Decision.EMERGENCY
 U = Decision.URGENT_REFERRAL
@@ -25,6 +26,7 @@ ALL_NO: dict[str, Answer] = {
     q.id: False for q in screening.questions() if q.type is AnswerType.BOOLEAN
 }
 ALL_NO["pain_examined"] = True  # a clinician has seen the pain: not "unexplained"
+ALL_NO["nerve_symptoms_recent"] = True  # the nerve symptoms a scenario adds are new
 
 
 def run(age: int | None = 40, sex: str | None = "female", **answers: Answer) -> ScreeningResult:
@@ -338,18 +340,27 @@ SCENARIOS = [
         fires=("axial_spondyloarthritis",),
     ),
     # ---------------------------------------------------------------- aortic aneurysm
+    # NICE NG156: age alone is not the risk group; men 66 and over with a risk factor are.
     sc(
-        "sudden belly pain at 51",
+        "sudden belly pain at 66 with a vascular risk factor",
         E,
-        {"abdominal_pain_new": True},
-        age=51,
+        {"abdominal_pain_new": True, "vascular_risk": True},
+        age=66,
         fires=("abdominal_aortic_aneurysm", "abdominal_pain_sudden"),
     ),
     sc(
-        "sudden belly pain at 50",
+        "sudden belly pain at 65 with a vascular risk factor",
+        S,
+        {"abdominal_pain_new": True, "vascular_risk": True},
+        age=65,
+        fires=("abdominal_pain_sudden",),
+        absent=("abdominal_aortic_aneurysm",),
+    ),
+    sc(
+        "sudden belly pain at 51 without a risk factor",
         S,
         {"abdominal_pain_new": True},
-        age=50,
+        age=51,
         fires=("abdominal_pain_sudden",),
         absent=("abdominal_aortic_aneurysm",),
     ),
@@ -573,6 +584,8 @@ def test_every_rule_has_a_positive_scenario() -> None:
     covered: set[str] = set()
     for case in SCENARIOS:
         covered |= case.rules
+    for item in CASES:
+        covered |= set(item.fires)
     assert covered == {rule.id for rule in screening.rules()}
 
 
@@ -733,7 +746,7 @@ def test_a_follow_up_after_yes_is_listed_when_unanswered() -> None:
 
 
 def test_missing_age_leaves_age_rules_open() -> None:
-    answers = {**ALL_NO, "abdominal_pain_new": True}
+    answers = {**ALL_NO, "abdominal_pain_new": True, "vascular_risk": True}
     result = screening.screen(parse_input({"answers": answers}))
     assert result.decision is Decision.SAME_DAY_REFERRAL
     assert result.age_needed

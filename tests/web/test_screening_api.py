@@ -90,6 +90,37 @@ def test_every_bad_entry_is_named_with_suggestions(therapist_client):  # type: i
     assert "out of range" in error["problems"][3]["message"]
 
 
+def test_contradictory_answers_are_refused_naming_each_question(therapist_client):  # type: ignore[no-untyped-def]
+    response = _post(
+        therapist_client,
+        {
+            "age": 30,
+            "sex": "male",
+            "answers": {
+                "pregnant": True,
+                "back_pain_over_3_months": True,
+                "back_pain_start_age": 45,
+            },
+        },
+    )
+    assert response.status_code == 422
+    problems = response.json()["error"]["problems"]
+    assert [p["field"] for p in problems] == ["answers.pregnant", "answers.back_pain_start_age"]
+    assert "male" in problems[0]["message"] and "30" in problems[1]["message"]
+
+
+def test_a_new_warning_family_is_screened_through_the_api(therapist_client):  # type: ignore[no-untyped-def]
+    response = _post(
+        therapist_client,
+        {"age": 40, "sex": "female", "answers": {"dizziness": True, "nausea_new": True}},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["decision"] == "emergency"
+    assert "cervical_arterial_combination" in [f["rule_id"] for f in body["findings"]]
+    assert "anterior_neck" in body["precautions"]["regions_to_avoid"]
+
+
 def test_a_body_that_is_not_a_json_object_is_refused(therapist_client):  # type: ignore[no-untyped-def]
     assert _post(therapist_client, None, raw="{not json").status_code == 400
     response = _post(therapist_client, [1, 2])
