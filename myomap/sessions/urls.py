@@ -10,4 +10,7 @@ urlpatterns = [
     path(f"{S}guide/", views.guide, name="guide"),
     path(f"{S}events/", views.events, name="events"),
     path(f"{S}finish/", views.finish, name="finish"),
+    path(f"{S}checkin/", views.checkin, name="checkin"),
+    path(f"{S}status/", views.status, name="status"),
+    path(f"{S}stop/", views.stop, name="stop"),
 ]

@@ -23,13 +23,26 @@ from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
 from myomap.screening.gate import TreatmentBlocked, treatment_gate
 from myomap.sessions import selectors
-from myomap.sessions.models import SessionEvent, TreatmentSession
-from myomap.sessions.payload import bad_index, parse_events, summary_json
+from myomap.sessions.models import (
+    RESPONSES,
+    SORENESS,
+    CheckIn,
+    CheckInVia,
+    SessionEvent,
+    TreatmentSession,
+)
+from myomap.sessions.payload import bad_index, checkin_data, parse_events, summary_json
 from myomap.sessions.services import (
+    CheckInRequired,
+    SessionAlreadyOpen,
     SessionClosed,
+    SessionOnHold,
+    checkin_first_visit,
+    checkin_record,
     session_events_record,
     session_finish,
     session_start,
+    session_stop_for_safety,
 )
 from myomap_core.errors import DomainError
 from myomap_core.session import DISCOMFORT_MAX, Event, EventKind
@@ -77,6 +90,9 @@ def session_start_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     except TreatmentBlocked as exc:
         messages.error(request, str(exc))
         return redirect("patients:detail", patient.pk)
+    except SessionAlreadyOpen as exc:
+        messages.error(request, str(exc))
+        return redirect("sessions:guide", patient.pk, exc.session.pk)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("patients:detail", patient.pk)
@@ -104,7 +120,16 @@ def guide(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespons
     stage = _stage(request, len(steps), summary, session)
     current = steps[stage - 1] if 1 <= stage <= len(steps) else None
     gate = treatment_gate(session.patient)
+    hold = selectors.hold_of(session, gate)
+    visit = CheckIn.objects.filter(session=session).first()
     context = {
+        "hold": selectors.hold_json(session, hold) if hold is not None else None,
+        "visit_checkin": selectors.checkin_view(visit),
+        "needs_checkin": visit is None and session.is_open,
+        "first_visit": checkin_first_visit(session.patient, session),
+        "checkin_questions": selectors.checkin_questions(session.patient),
+        "responses": RESPONSES,
+        "soreness_choices": SORENESS,
         "patient": session.patient,
         "session": session,
         "steps": steps,
@@ -180,6 +205,16 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
             return _error(409, "finished", str(exc))
         messages.error(request, str(exc))
         return redirect("sessions:detail", session.patient_id, session.pk)
+    except SessionOnHold as exc:
+        if as_json:
+            return JsonResponse({"error": selectors.hold_json(session, exc.gate)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("sessions:guide", session.patient_id, session.pk)
+    except CheckInRequired as exc:
+        if as_json:
+            return _error(409, "checkin_required", str(exc))
+        messages.error(request, str(exc))
+        return redirect("sessions:guide", session.patient_id, session.pk)
     except DomainError as exc:
         if as_json:
             return _error(400, "invalid", str(exc), exc.field, bad_index(exc))
@@ -218,7 +253,7 @@ def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
             pain_after=value,
             origin=Origin.of(request),
         )
-    except (DomainError, ValidationError) as exc:
+    except (DomainError, ValidationError, SessionOnHold, SessionClosed) as exc:
         messages.error(request, str(exc))
         return redirect("sessions:guide", session.patient_id, session.pk)
     messages.success(request, f"Session {session.number} finished.")
@@ -239,3 +274,58 @@ def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
         "ease_off_total": summary.ease_off_count,
     }
     return render(request, "sessions/detail.html", context)
+
+
+@clinic_member(*CLINICIANS)
+def checkin(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+    """The visit's check-in on the tablet, before any step."""
+    session = _session(request, patient_id, session_id, "session check-in")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        checkin_record(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=session.patient,
+            session=session,
+            data=checkin_data(request.POST),
+            via=CheckInVia.TABLET,
+            origin=Origin.of(request),
+        )
+    except SessionClosed as exc:
+        messages.error(request, str(exc))
+        return redirect("sessions:detail", session.patient_id, session.pk)
+    except DomainError as exc:
+        messages.error(request, f"Check-in not saved: {exc}")
+        return redirect("sessions:guide", session.patient_id, session.pk)
+    return redirect("sessions:guide", session.patient_id, session.pk)
+
+
+@never_cache
+@clinic_member(*CLINICIANS)
+def status(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+    """What the open guide polls: is treatment on hold, and why."""
+    session = _session(request, patient_id, session_id, "session status")
+    return JsonResponse(selectors.status_json(session))
+
+
+@clinic_member(*CLINICIANS)
+def stop(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+    """Stop the session for safety; the note then says so."""
+    session = _session(request, patient_id, session_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        session_stop_for_safety(
+            actor=request.user,  # type: ignore[arg-type]
+            session=session,
+            note=request.POST.get("note", ""),
+            origin=Origin.of(request),
+        )
+    except SessionClosed as exc:
+        messages.error(request, str(exc))
+        return redirect("sessions:detail", session.patient_id, session.pk)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("sessions:guide", session.patient_id, session.pk)
+    messages.success(request, f"Session {session.number} stopped for safety.")
+    return redirect(after_finish_url(session))
