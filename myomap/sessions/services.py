@@ -603,13 +603,14 @@ def checkin_record(
 def _pain_before(
     session: TreatmentSession, value: int, actor: User | None, origin: Origin | None
 ) -> None:
-    last_seq = SessionEvent.objects.filter(session=session).aggregate(s=Max("seq"))["s"] or 0
+    """The check-in's "pain now" as the session's pain before treatment. It goes first in
+    the log (``seq`` 0), so a pain rating tapped later in the guide corrects it."""
     session_events_record(
         session=session,
         events=[
             Event(
                 event_id=str(uuid.uuid4()),
-                seq=last_seq + 1,
+                seq=0,
                 kind=EventKind.PAIN_BEFORE,
                 step=None,
                 value=value,

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
+from myomap.intake.models import Intake, IntakeStatus
 from myomap.plans.models import Plan, PlanStep
-from myomap.sessions.services import session_start
+from myomap.screening.models import Screening, ScreeningTrigger
+from myomap.screening.services import SECTION, screening_run
+from myomap.sessions.models import CheckIn, CheckInVia, TreatmentSession
+from myomap.sessions.services import checkin_first_visit, checkin_record, session_start
+from myomap_core.screening import AnswerType, questions
 
 STEPS = (
     # muscle, trigger point, side, hold, pressure kg, contact
@@ -43,5 +50,44 @@ def make_plan(therapist: Any, patient: Any, steps: tuple[Any, ...] = STEPS) -> P
 
 def make(therapist: Any, patient: Any) -> dict[str, object]:
     make_plan(therapist, patient)
+    screen_clear(therapist, patient)
     session = session_start(actor=therapist, patient=patient)
     return {"session_id": session.pk}
+
+
+def all_no() -> dict[str, str]:
+    """Every yes/no health check answered no: a screening that allows treatment."""
+    return {q.id: "no" for q in questions() if q.type == AnswerType.BOOLEAN}
+
+
+def screen_clear(therapist: Any, patient: Any) -> Screening:
+    """A submitted intake whose health checks are all no, and its current screening."""
+    intake = Intake.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        status=IntakeStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        answers={SECTION: all_no()},
+        created_by=therapist,
+    )
+    screening = screening_run(
+        patient=patient,
+        intake=intake,
+        answers=intake.answers[SECTION],
+        actor=therapist,
+        trigger=ScreeningTrigger.INTAKE,
+    )
+    assert screening.decision == "treat"
+    return screening
+
+
+def check_in(therapist: Any, session: TreatmentSession, **answers: object) -> CheckIn:
+    """The visit's check-in with no new warning signs (first visit: no last treatment)."""
+    data: dict[str, object] = {"pain_now": 5, "none_of_these": True}
+    if not checkin_first_visit(session.patient, session):
+        data |= {"response": "better", "soreness": "up_to_a_day"}
+    data |= answers
+    return checkin_record(
+        actor=therapist, patient=session.patient, session=session, data=data,
+        via=CheckInVia.TABLET,
+    )  # fmt: skip
