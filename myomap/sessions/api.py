@@ -257,6 +257,18 @@ def session_status(request: HttpRequest, patient_id: int, session_id: int) -> di
     return selectors.status_json(_session(request, patient_id, session_id))
 
 
+@router.get(BASE + "/{session_id}/checkin", response={405: dict[str, Any]})
+def checkin_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
+    _session(request, patient_id, session_id)
+    return _error(405, "method_not_allowed", "Send the check-in with POST.")
+
+
+@router.get(BASE + "/{session_id}/stop", response={405: dict[str, Any]})
+def stop_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
+    _session(request, patient_id, session_id)
+    return _error(405, "method_not_allowed", "Stop a session with POST.")
+
+
 @router.post(BASE + "/{session_id}/checkin", response={201: dict[str, Any], 409: dict[str, Any]})
 def post_checkin(request: HttpRequest, patient_id: int, session_id: int, payload: CheckInIn) -> Any:
     """The visit's check-in, before any step. A yes to a safety question runs the screening

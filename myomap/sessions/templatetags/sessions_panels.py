@@ -8,7 +8,7 @@ from django import template
 
 from myomap.plans.models import Plan, PlanStatus
 from myomap.screening.gate import treatment_gate
-from myomap.sessions.selectors import sessions_of
+from myomap.sessions.selectors import checkin_view, latest_checkin, sessions_of
 
 register = template.Library()
 
@@ -27,7 +27,8 @@ def sessions_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "sessions": sessions,
         "total": sessions_of(patient).count(),
-        "in_progress": next((s for s in sessions if not s.is_finished), None),
+        "in_progress": next((s for s in sessions if s.is_open), None),
+        "latest_checkin": checkin_view(latest_checkin(patient)),
         "gate": treatment_gate(patient),
         "plan": plan,
     }
