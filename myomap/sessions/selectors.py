@@ -243,6 +243,7 @@ def screening_json(screening: Screening | None) -> dict[str, Any] | None:
     return {
         "id": screening.pk,
         "date": timezone.localtime(screening.created_at).date().isoformat(),
+        "date_text": f"{timezone.localtime(screening.created_at):%-d %b %Y}",
         "decision": decision.value,
         "decision_label": decision.label,
     }

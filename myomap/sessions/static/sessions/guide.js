@@ -198,7 +198,7 @@
     if (h) {
       document.getElementById("hold-why").textContent = h.reason || h.message || "";
       document.getElementById("hold-screening").textContent = h.screening
-        ? "Screening of " + h.screening.date + ": " + h.screening.decision_label + "."
+        ? "Screening of " + h.screening.date_text + ": " + h.screening.decision_label + "."
         : "No current screening.";
       document.getElementById("hold-do").textContent = h.do_now || "";
     }
