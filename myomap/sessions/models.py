@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 from myomap.plans.models import TECHNIQUE_CHOICES
 from myomap_core.checkin import Response, Soreness
@@ -180,6 +181,48 @@ class CheckInVia(models.TextChoices):
     API = "api", "Through the API"
 
 
+class CheckInLink(models.Model):
+    """A private link on which the client answers the visit's check-in ahead of the visit.
+
+    Only the token's SHA-256 hash is stored; the link opens until it expires, is revoked or
+    has been answered once.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="checkin_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Check-in link {self.pk} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.submitted_at is not None:
+            return "completed"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "open"
+
+
 class CheckIn(models.Model):
     """The visit's check-in: pain now, response to the last treatment, what changed, and the
     per-visit safety answers (question id -> "yes" / "no", ``myomap_core.checkin``)."""
@@ -206,6 +249,9 @@ class CheckIn(models.Model):
         "screening.Screening", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     via = models.CharField(max_length=8, choices=CheckInVia.choices)
+    link = models.ForeignKey(
+        CheckInLink, on_delete=models.PROTECT, null=True, blank=True, related_name="checkins"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

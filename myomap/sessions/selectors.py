@@ -16,7 +16,7 @@ from myomap.patients.models import Patient
 from myomap.screening.gate import Gate, treatment_gate
 from myomap.screening.models import Screening
 from myomap.screening.selectors import shown_precautions
-from myomap.sessions.models import CheckIn, SessionEvent, SessionStep, TreatmentSession
+from myomap.sessions.models import CheckIn, CheckInLink, SessionEvent, SessionStep, TreatmentSession
 from myomap.sessions.services import do_now, stored_events
 from myomap.sessions.words import (
     describe_event,
@@ -301,3 +301,12 @@ def checkin_view(checkin: CheckIn | None) -> CheckInView | None:
 def checkin_questions(patient: Patient) -> tuple[core_checkin.Question, ...]:
     sex = patient.sex if patient.sex in ("female", "male", "other") else None
     return core_checkin.questions_for(sex)
+
+
+def open_checkin_links(patient: Patient) -> list[CheckInLink]:
+    """The client's check-in links that still open."""
+    links = CheckInLink.objects.filter(
+        patient=patient, revoked_at__isnull=True, submitted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )  # fmt: skip
+    return list(links.order_by("-created_at", "-id"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
+from myomap.common.links import link_by_token, token_new
 from myomap.common.models import AuditAction
 from myomap.intake.models import Intake
 from myomap.patients.models import Patient
@@ -25,6 +27,7 @@ from myomap.screening.models import Screening, ScreeningTrigger
 from myomap.screening.services import SECTION, screening_answers_edit, screening_run
 from myomap.sessions.models import (
     CheckIn,
+    CheckInLink,
     CheckInVia,
     SessionEvent,
     SessionStatus,
@@ -243,6 +246,7 @@ def _session_create(
         )
         step.full_clean(exclude=["session"])
         step.save()
+    _attach_sent_ahead(session, actor, origin)
     steps_text = (
         f"{len(plan_steps)} step{'s' if len(plan_steps) != 1 else ''} from the plan"
         if plan
@@ -516,6 +520,7 @@ def checkin_record(
     data: Mapping[str, object],
     via: CheckInVia,
     session: TreatmentSession | None = None,
+    link: CheckInLink | None = None,
     origin: Origin | None = None,
 ) -> CheckIn:
     """Store the visit's check-in, all or nothing.
@@ -575,6 +580,7 @@ def checkin_record(
             answers_changed=list(changed),
             screening=screening,
             via=via,
+            link=link,
             recorded_by=actor,
         )
         record.full_clean()
@@ -620,3 +626,96 @@ def _pain_before(
         actor=actor,
         origin=origin,
     )
+
+
+# --------------------------------------------------------------------------- sent ahead
+
+CHECKIN_LINK_DAYS = 7
+"""How long a check-in link opens: a week, the usual gap between visits [ours]."""
+SENT_AHEAD_HOURS = 72
+"""A check-in answered on the link this recently belongs to the next session started [ours]."""
+
+
+def _attach_sent_ahead(session: TreatmentSession, actor: User, origin: Origin | None) -> None:
+    """The client's check-in sent ahead on the link (recent, not yet part of a session)
+    becomes this session's check-in; "pain now" is its pain before treatment."""
+    since = timezone.now() - timedelta(hours=SENT_AHEAD_HOURS)
+    ahead = (
+        CheckIn.objects.select_for_update()
+        .filter(patient=session.patient, session__isnull=True, created_at__gte=since)
+        .first()
+    )
+    if ahead is None:
+        return
+    ahead.session = session
+    ahead.save(update_fields=["session"])
+    _audit(session, AuditAction.UPDATE, actor,
+           f"The check-in the client sent ahead became session {session.number}'s check-in",
+           origin, ahead)  # fmt: skip
+    _pain_before(session, ahead.pain_now, actor, origin)
+
+
+@transaction.atomic
+def checkin_link_create(
+    *, actor: User, patient: Patient, origin: Origin | None = None
+) -> tuple[CheckInLink, str]:
+    """A private check-in link for the client (7 days); the token is returned once and only
+    its hash is stored."""
+    if actor.clinic_id != patient.clinic_id:
+        raise Http404("No such client.")
+    if patient.is_archived:
+        raise ValidationError("Restore the client from the archive before sending a link.")
+    token, token_hash = token_new()
+    link = CheckInLink(
+        clinic=patient.clinic,
+        patient=patient,
+        token_hash=token_hash,
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=CHECKIN_LINK_DAYS),
+    )
+    link.full_clean()
+    link.save()
+    audit_record(action=AuditAction.SEND, clinic=patient.clinic, actor=actor, patient=patient,
+                 obj=link, summary="Created a private check-in link for the next visit",
+                 origin=origin)  # fmt: skip
+    return link, token
+
+
+@transaction.atomic
+def checkin_link_revoke(
+    *, actor: User, link: CheckInLink, origin: Origin | None = None
+) -> CheckInLink:
+    """Close the link now; revoking twice changes nothing."""
+    if link.revoked_at is not None:
+        return link
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    audit_record(action=AuditAction.UPDATE, clinic=link.clinic, actor=actor,
+                 patient=link.patient, obj=link, summary="Revoked a private check-in link",
+                 origin=origin)  # fmt: skip
+    return link
+
+
+def checkin_link_find(token: str) -> CheckInLink | None:
+    """The usable link for ``token``; unknown, expired, revoked and answered look alike."""
+    return link_by_token(CheckInLink.objects.select_related("clinic", "patient"), token)
+
+
+def checkin_from_link(
+    *, link: CheckInLink, data: Mapping[str, object], origin: Origin | None = None
+) -> CheckIn:
+    """The client's answers on the link, all or nothing: stored, re-screened on a yes, and
+    joined to the client's open session if it has no check-in yet. The link then closes."""
+    with transaction.atomic():
+        locked = CheckInLink.objects.select_for_update().get(pk=link.pk)
+        if not locked.is_usable:
+            raise DomainError("this link no longer opens", field="link")
+        patient = locked.patient
+        open_session = open_session_of(patient)
+        if open_session is not None and CheckIn.objects.filter(session=open_session).exists():
+            open_session = None
+        checkin = checkin_record(actor=None, patient=patient, data=data, via=CheckInVia.LINK,
+                                 session=open_session, link=locked, origin=origin)  # fmt: skip
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["submitted_at"])
+    return checkin

@@ -27,6 +27,7 @@ from myomap.sessions.models import (
     RESPONSES,
     SORENESS,
     CheckIn,
+    CheckInLink,
     CheckInVia,
     SessionEvent,
     TreatmentSession,
@@ -38,6 +39,8 @@ from myomap.sessions.services import (
     SessionClosed,
     SessionOnHold,
     checkin_first_visit,
+    checkin_link_create,
+    checkin_link_revoke,
     checkin_record,
     session_events_record,
     session_finish,
@@ -329,3 +332,37 @@ def stop(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse
         return redirect("sessions:guide", session.patient_id, session.pk)
     messages.success(request, f"Session {session.number} stopped for safety.")
     return redirect(after_finish_url(session))
+
+
+@clinic_member(*CLINICIANS)
+def checkin_link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A private link on which the client answers the check-in before the visit."""
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        link, token = checkin_link_create(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            origin=Origin.of(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("patients:detail", patient.pk)
+    url = request.build_absolute_uri(reverse("portal:checkin", args=[token]))
+    return render(
+        request, "sessions/checkin_link.html", {"patient": patient, "link": link, "url": url}
+    )
+
+
+@clinic_member(*CLINICIANS)
+def checkin_link_revoke_view(
+    request: HttpRequest, patient_id: int, checkin_link_id: int
+) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    link = get_object_or_404(CheckInLink, pk=checkin_link_id, patient=patient)
+    checkin_link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    messages.success(request, "The check-in link was revoked; it no longer opens.")
+    return redirect("patients:detail", patient.pk)

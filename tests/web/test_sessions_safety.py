@@ -19,7 +19,13 @@ from myomap.common.models import AuditEvent
 from myomap.notes.selectors import draft_for
 from myomap.screening.models import Screening, ScreeningTrigger
 from myomap.screening.services import screening_run
-from myomap.sessions.models import CheckIn, SessionEvent, SessionStatus, TreatmentSession
+from myomap.sessions.models import (
+    CheckIn,
+    CheckInLink,
+    SessionEvent,
+    SessionStatus,
+    TreatmentSession,
+)
 from myomap.sessions.services import SessionAlreadyOpen, session_start
 from myomap_core.screening import Decision
 from tests.web.scoped.screening import emergency_answers
@@ -240,7 +246,9 @@ def test_front_desk_is_refused_the_check_in_status_and_stop(client, front_desk, 
         assert post(client, session, name, {"pain_now": "2"}).status_code == 403
     status = client.get(reverse("sessions:status", args=[session.patient_id, session.pk]))
     assert status.status_code == 403
-    assert not CheckIn.objects.exists() and session.is_open
+    link = client.post(reverse("sessions:checkin_link", args=[session.patient_id]))
+    assert link.status_code == 403
+    assert not CheckIn.objects.exists() and session.is_open and not CheckInLink.objects.exists()
 
 
 # --- One open session per client ------------------------------------------------------------
@@ -295,3 +303,74 @@ def test_two_simultaneous_starts_give_one_session(therapist, patient):  # type: 
     only = TreatmentSession.objects.get(patient=patient)
     assert len(results) == 2, results
     assert all(r == only.pk or r == ("refused", only.pk) for r in results), results
+
+
+# --- The check-in sent ahead on the client's private link -----------------------------------
+
+
+def _link(therapist_client: Any, patient: Any) -> str:
+    page = therapist_client.post(reverse("sessions:checkin_link", args=[patient.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    start = html.index('id="checkin-url" type="text" readonly value="') + 46
+    return html[start : html.index('"', start)]
+
+
+def test_the_client_answers_ahead_and_the_next_session_starts_checked_in(
+    client, therapist_client, therapist, patient, screened, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    make_plan(therapist, patient)
+    url = _link(therapist_client, patient)
+    link = CheckInLink.objects.get(patient=patient)
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    assert token not in link.token_hash and len(link.token_hash) == 64
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.status_code == 200 and "saddle" in page.content.decode()
+
+    bad = client.post(url, {"pain_now": "12", "none_of_these": "1"})
+    assert bad.status_code == 400 and "pain_now" in bad.content.decode()
+    assert not CheckIn.objects.exists()
+
+    done = client.post(url, {"pain_now": "3", "changes": "Better week", "none_of_these": "1"})
+    assert done.status_code == 302
+    ahead = CheckIn.objects.get()
+    assert ahead.via == "link" and ahead.session is None and ahead.recorded_by is None
+    assert client.get(url).status_code == 404  # answered once: the link closes
+
+    session = session_start(actor=therapist, patient=patient)
+    ahead.refresh_from_db()
+    assert ahead.session == session
+    session.refresh_from_db()
+    assert session.pain_before == 3
+    guide = therapist_client.get(reverse("sessions:guide", args=[patient.pk, session.pk]))
+    assert 'id="checkin-h"' not in guide.content.decode()
+
+
+def test_a_yes_on_the_link_holds_the_open_session(
+    client, therapist_client, therapist, patient, session
+):  # type: ignore[no-untyped-def]
+    check_in(therapist, session)
+    url = _link(therapist_client, patient)
+    answers = {f"safety.{q}": "no" for q in ("bladder_change", "bowel_change", "new_weakness",
+               "both_legs_weak", "fever", "minor_fall", "serious_injury", "blood_thinner",
+               "steroids", "cancer_diagnosis", "pregnant")}  # fmt: skip
+    response = client.post(url, {"pain_now": "5", "response": "worse", "soreness": "none",
+                                 "safety.saddle_numbness": "yes", **answers})  # fmt: skip
+    assert response.status_code == 302
+    latest = Screening.objects.filter(patient=patient).first()
+    assert latest.trigger == "checkin" and latest.decision == Decision.EMERGENCY
+    assert latest.created_by is None
+    status = therapist_client.get(reverse("sessions:status", args=[patient.pk, session.pk]))
+    assert status.json()["on_hold"]
+
+
+def test_a_revoked_link_no_longer_opens(client, therapist_client, patient, screened):  # type: ignore[no-untyped-def]
+    url = _link(therapist_client, patient)
+    link = CheckInLink.objects.get(patient=patient)
+    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert reverse("sessions:checkin_link_revoke", args=[patient.pk, link.pk]) in card
+    therapist_client.post(reverse("sessions:checkin_link_revoke", args=[patient.pk, link.pk]))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"pain_now": "3", "none_of_these": "1"}).status_code == 404
+    assert not CheckIn.objects.exists()

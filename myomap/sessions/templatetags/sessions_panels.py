@@ -8,7 +8,12 @@ from django import template
 
 from myomap.plans.models import Plan, PlanStatus
 from myomap.screening.gate import treatment_gate
-from myomap.sessions.selectors import checkin_view, latest_checkin, sessions_of
+from myomap.sessions.selectors import (
+    checkin_view,
+    latest_checkin,
+    open_checkin_links,
+    sessions_of,
+)
 
 register = template.Library()
 
@@ -29,6 +34,7 @@ def sessions_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "total": sessions_of(patient).count(),
         "in_progress": next((s for s in sessions if s.is_open), None),
         "latest_checkin": checkin_view(latest_checkin(patient)),
+        "checkin_links": open_checkin_links(patient),
         "gate": treatment_gate(patient),
         "plan": plan,
     }

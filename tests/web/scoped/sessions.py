@@ -11,7 +11,12 @@ from myomap.plans.models import Plan, PlanStep
 from myomap.screening.models import Screening, ScreeningTrigger
 from myomap.screening.services import SECTION, screening_run
 from myomap.sessions.models import CheckIn, CheckInVia, TreatmentSession
-from myomap.sessions.services import checkin_first_visit, checkin_record, session_start
+from myomap.sessions.services import (
+    checkin_first_visit,
+    checkin_link_create,
+    checkin_record,
+    session_start,
+)
 from myomap_core.screening import AnswerType, questions
 
 STEPS = (
@@ -52,7 +57,8 @@ def make(therapist: Any, patient: Any) -> dict[str, object]:
     make_plan(therapist, patient)
     screen_clear(therapist, patient)
     session = session_start(actor=therapist, patient=patient)
-    return {"session_id": session.pk}
+    link, _ = checkin_link_create(actor=therapist, patient=patient)
+    return {"session_id": session.pk, "checkin_link_id": link.pk}
 
 
 def all_no() -> dict[str, str]:
