@@ -1,6 +1,6 @@
-"""Safety changes while a session is open on the tablet: a second screen (the therapist's
-health checks) reports saddle numbness; the open guide learns of it within seconds, covers
-the screen, refuses taps, and offers only "Stop session for safety"; the note says so."""
+"""Safety changes while a session is open on the tablet: the client's private check-in link
+reports saddle numbness; the open guide learns of it within seconds, covers the screen,
+refuses taps, and offers only "Stop session for safety"; the note says so."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def test_an_open_session_stops_when_a_new_screening_says_emergency(  # type: ign
     base = live_server.url
     shot = Shots(artifacts, "safety-hold")
     make_plan(therapist, patient)
-    intake = screen_clear(therapist, patient).intake
+    screen_clear(therapist, patient)
     context = browser.new_context(**TABLET)
     context.set_default_timeout(10_000)
     tablet = context.new_page()
@@ -38,14 +38,27 @@ def test_an_open_session_stops_when_a_new_screening_says_emergency(  # type: ign
     stage(tablet).locator(".discomfort-row button[data-value='3']").tap()
     tablet.locator("#guide-saved:has-text('All saved')").wait_for()
 
-    # In another tab, the health checks now say saddle numbness: the screening runs again.
+    # In another tab, the therapist makes a check-in link; the client answers it on a phone
+    # (no account) and reports saddle numbness: the screening runs again at once.
     desk = context.new_page()
-    desk.goto(f"{base}/clients/{patient.pk}/screening/intakes/{intake.pk}/health-checks/")
-    desk.locator("input[name='saddle_numbness'][value='yes']").check()
-    with desk.expect_navigation():
-        desk.click("button:has-text('Save and re-screen')")
+    desk.goto(f"{base}/clients/{patient.pk}/")
+    desk.click("button:has-text('Check-in link for the next visit')")
+    url = desk.locator("#checkin-url").input_value()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    client_page = phone.new_page()
+    client_page.goto(url)
+    client_page.locator("label.scale-choice:has(input[value='6'])").tap()
+    client_page.locator("label.choice:has(input[name='response'][value='worse'])").tap()
+    client_page.locator("label.choice:has(input[name='soreness'][value='none'])").tap()
+    for row in client_page.locator("table.checkin-questions tr").all():
+        answer = "yes" if row.locator("input[name='safety.saddle_numbness']").count() else "no"
+        row.locator(f"label.choice:has(input[value='{answer}'])").tap()
+    shot(client_page, "client-link")
+    client_page.click("button:has-text('Send my answers')")
+    client_page.locator("h1:has-text('Thank you')").wait_for()
+    phone.close()
     latest = Screening.objects.filter(patient=patient).first()
-    assert latest is not None and latest.decision == "emergency"
+    assert latest is not None and latest.decision == "emergency" and latest.trigger == "checkin"
 
     # The guide asks every few seconds: the hold covers the screen.
     tablet.clock.run_for(5_000)
