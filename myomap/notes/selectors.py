@@ -187,7 +187,7 @@ def _stopped(session: TreatmentSession) -> soap.Stopped | None:
     by = session.stopped_by
     return soap.Stopped(
         at=timezone.localtime(session.stopped_at),
-        by=(by.get_full_name() or by.username) if by is not None else "",
+        by=by.display_name if by is not None else "",
         reason=session.stop_reason or "stopped for safety",
         advice=session.stop_advice,
     )

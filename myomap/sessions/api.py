@@ -58,6 +58,10 @@ def _hold(session: TreatmentSession, exc: SessionOnHold) -> Status:
     return Status(409, {"error": selectors.hold_json(session, exc.gate)})
 
 
+def _visit_checkin(session: TreatmentSession) -> CheckIn | None:
+    return CheckIn.objects.filter(session=session).select_related("screening").first()
+
+
 def checkin_json(checkin: CheckIn) -> dict[str, Any]:
     return {
         "id": checkin.pk,
@@ -110,6 +114,7 @@ def session_json(session: TreatmentSession) -> dict[str, Any]:
         "stopped_at": session.stopped_at.isoformat() if session.stopped_at else None,
         "stop_reason": session.stop_reason or None,
         "stop_advice": session.stop_advice or None,
+        "checkin": checkin_json(visit) if (visit := _visit_checkin(session)) else None,
         "steps": [
             {
                 "order": v.step.order,

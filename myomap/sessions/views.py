@@ -275,6 +275,7 @@ def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
         "summary": summary,
         "log": selectors.log_in_words(session),
         "ease_off_total": summary.ease_off_count,
+        "visit_checkin": selectors.checkin_view(CheckIn.objects.filter(session=session).first()),
     }
     return render(request, "sessions/detail.html", context)
 

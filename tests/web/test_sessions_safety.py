@@ -217,6 +217,12 @@ def test_a_blocking_screening_holds_an_open_session_until_it_is_stopped(
         == 409
     )
 
+    detail = therapist_client.get(reverse("sessions:detail", args=[patient.pk, session.pk]))
+    assert 'id="stopped-banner"' in detail.content.decode()
+    api_session = therapist_client.get(f"/api/v1/clients/{patient.pk}/sessions/{session.pk}")
+    assert api_session.json()["status"] == "stopped_for_safety"
+    assert api_session.json()["checkin"]["pain_now"] == 5
+
     draft = draft_for(session)
     assert "Session stopped for safety at" in draft.objective
     assert "Treatment was stopped for safety" in draft.plan
