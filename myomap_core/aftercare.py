@@ -29,7 +29,7 @@ from myomap_core.errors import DomainError
 from myomap_core.knowledge import load_knowledge_base
 from myomap_core.knowledge.records import Muscle
 from myomap_core.planning import DISCOMFORT_MAX, PRESSURE_MIN_LB, Technique
-from myomap_core.screening import Precautions
+from myomap_core.screening import Decision, Precautions
 
 OURS: Final = "ours_aftercare"
 LIFTING_PAUSE_HOURS: Final = 24
@@ -271,8 +271,15 @@ class AftercareInput:
     """Blood thinners or a bleeding disorder (the screening's bleeding-risk finding)."""
     pressure_work: bool | None = None
     """Pressure was applied; None = judge from the techniques."""
+    stopped_for_safety: bool = False
+    """The session was stopped for safety: the sheet says what to do instead of self-care."""
+    stopped_decision: Decision | None = None
+    """The screening decision that stopped it (None: no current screening)."""
 
     def __post_init__(self) -> None:
+        if self.stopped_decision is not None and not self.stopped_for_safety:
+            raise DomainError("only for a session stopped for safety", field="stopped_decision",
+                              value=self.stopped_decision)  # fmt: skip
         seen: set[str] = set()
         for i, muscle in enumerate(self.muscles):
             if not isinstance(muscle, TreatedMuscle):
@@ -478,8 +485,53 @@ COMPRESSION_LIMITS: Final = (
 )
 
 
+STOPPED_ADVICE: Final[Mapping[Decision | None, str]] = {
+    Decision.EMERGENCY: (
+        "Go to a hospital emergency department now; call an ambulance if you cannot travel "
+        "safely. Tell them about the symptoms you reported today."
+    ),
+    Decision.URGENT_REFERRAL: (
+        "See a doctor urgently, within the next few days, and show them this sheet."
+    ),
+    Decision.SAME_DAY_REFERRAL: (
+        "See a doctor today: a same-day appointment with your GP or an urgent care centre."
+    ),
+    Decision.REFER_BEFORE_TREATMENT: (
+        "See your doctor before your next treatment: your therapist needs their clearance first."
+    ),
+    Decision.TREAT_WITH_PRECAUTIONS: (
+        "Your therapist will talk with you before the next treatment about what you reported today."
+    ),
+    Decision.TREAT: (
+        "Your therapist will talk with you before the next treatment about what you reported today."
+    ),
+    None: "Answer the health questions with your therapist before your next treatment.",
+}
+"""What the client is told to do after a session stopped for safety, by the screening's
+decision: the decision's instruction in the client's words (screening.py, ``Decision``)."""
+
+
+def stopped_sheet(decision: Decision | None) -> AftercareSheet:
+    """The sheet of a session stopped for safety: what to do now and the warning signs; no
+    self-care or home program, and nothing about the course of treatment."""
+    now = Instruction(
+        "stopped_for_safety",
+        "Your treatment was stopped today for your safety. " + STOPPED_ADVICE[decision],
+        "ours_screening",
+    )
+    return AftercareSheet(
+        general=(now,),
+        warning_signs=tuple(sorted(WARNING_SIGNS, key=lambda w: tuple(Urgency).index(w.urgency))),
+        self_care=(),
+        posture=(),
+        home_program=(),
+    )
+
+
 def aftercare(data: AftercareInput) -> AftercareSheet:
     """The aftercare sheet and home program for one session."""
+    if data.stopped_for_safety:
+        return stopped_sheet(data.stopped_decision)
     kb = load_knowledge_base()
     precautions = data.precautions or Precautions()
     no_pressure = _pressure_ruled_out(precautions, data.bleeding_risk)

@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Final, TypeVar
 
@@ -88,15 +88,48 @@ class Subjective:
     complaint: str = ""
     goals: str = ""
     checkin: str = ""
+    """What changed since the last visit, in the client's words."""
     pain_before: int | None = None
     pain_after: int | None = None
+    response: str = ""
+    """Response to the last treatment as said at the check-in: "better", "the same", "worse"."""
+    soreness: str = ""
+    """Soreness after the last treatment, as a phrase ("no soreness after the last treatment")."""
+    safety_asked: bool = False
+    """The per-visit safety questions were asked at this visit's check-in."""
+    safety_yes: tuple[str, ...] = ()
+    """The per-visit safety questions answered yes, in a few words each."""
 
     def __post_init__(self) -> None:
-        for name in ("complaint", "goals", "checkin"):
+        for name in ("complaint", "goals", "checkin", "response", "soreness"):
             if not isinstance(getattr(self, name), str):
                 raise DomainError("must be text", field=name, value=getattr(self, name))
         _score("pain_before", self.pain_before, NPRS_RANGE)
         _score("pain_after", self.pain_after, NPRS_RANGE)
+        _texts("safety_yes", self.safety_yes)
+        if self.safety_yes and not self.safety_asked:
+            raise DomainError("yes answers need the questions asked", field="safety_yes",
+                              value=self.safety_yes)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    """The session was stopped for safety: when, by whom, why, and what the client was told."""
+
+    at: datetime
+    by: str
+    reason: str
+    advice: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.at, datetime):
+            raise DomainError("must be a date and time", field="stopped.at", value=self.at)
+        for name in ("by", "reason", "advice"):
+            if not isinstance(getattr(self, name), str):
+                raise DomainError("must be text", field=f"stopped.{name}",
+                                  value=getattr(self, name))  # fmt: skip
+        if not self.reason.strip():
+            raise DomainError("say why the session was stopped", field="stopped.reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +293,7 @@ class NoteInput:
     assessment: AssessmentSummary | None = None
     outcomes: OutcomeSummary | None = None
     plan: PlanSummary | None = None
+    stopped: Stopped | None = None
 
     def __post_init__(self) -> None:
         if (
@@ -430,10 +464,21 @@ def _subjective(data: NoteInput) -> str:
         parts.append(f"Main complaint at intake: {_quote(s.complaint)}.")
     if s.goals.strip():
         parts.append(f"The client's goals: {_quote(s.goals)}.")
+    if s.response:
+        felt = f"At this visit's check-in, the client reports feeling {s.response}"
+        felt += " since the last treatment"
+        parts.append(felt + (f", with {s.soreness}." if s.soreness else "."))
     if s.checkin.strip():
         parts.append(f"Since the last visit, the client reports: {_quote(s.checkin)}.")
-    elif data.session_number > 1:
+    elif data.session_number > 1 and not s.safety_asked:
         parts.append("No check-in since the last visit was recorded.")
+    if s.safety_yes:
+        parts.append(
+            f"Safety questions at check-in: the client reports {_series(list(s.safety_yes))}; "
+            "the safety screening was run again."
+        )
+    elif s.safety_asked:
+        parts.append("Safety questions at check-in: the client answered no to each.")
     pain = []
     if s.pain_before is not None:
         pain.append(f"Pain before treatment {s.pain_before}/10 (NPRS)")
@@ -444,8 +489,15 @@ def _subjective(data: NoteInput) -> str:
     return " ".join(parts)
 
 
+def _stopped_line(stop: Stopped) -> str:
+    by = f" by {stop.by}" if stop.by.strip() else ""
+    return f"Session stopped for safety at {stop.at:%H:%M}{by}. {_sentence(stop.reason)}"
+
+
 def _objective(data: NoteInput) -> str:
     lines = []
+    if data.stopped is not None:
+        lines.append(_stopped_line(data.stopped))
     head = f"Session {data.session_number} on {data.session_date:%-d %B %Y}"
     if data.minutes:
         head += f", {data.minutes} minutes"
@@ -550,7 +602,19 @@ def _assessment(data: NoteInput) -> str:
     return " ".join(parts)
 
 
+def _plan_stopped(stop: Stopped) -> str:
+    parts = [
+        "Treatment was stopped for safety: no further treatment until a current safety "
+        "screening allows it or a physician's clearance is recorded."
+    ]
+    if stop.advice.strip():
+        parts.append(f"The client was told: {_sentence(stop.advice)}")
+    return " ".join(parts)
+
+
 def _plan(data: NoteInput) -> str:
+    if data.stopped is not None:
+        return _plan_stopped(data.stopped)
     p = data.plan
     parts = []
     carry = [s for s in data.steps if s.status is not StepStatus.DONE]

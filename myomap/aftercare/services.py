@@ -20,10 +20,11 @@ from myomap.common.models import AuditAction
 from myomap.intake.models import Intake
 from myomap.screening.gate import treatment_gate
 from myomap.screening.models import Screening
-from myomap.sessions.models import SessionStatus, SessionStep, StepStatus, TreatmentSession
+from myomap.sessions.models import SessionStep, StepStatus, TreatmentSession
 from myomap_core import aftercare as core
 from myomap_core.errors import DomainError
 from myomap_core.planning import Technique
+from myomap_core.screening import Decision
 
 LINK_DAYS = 42
 """How long a home program link opens: six weeks, a typical first course of care [ours]."""
@@ -84,11 +85,14 @@ def treated_muscles(steps: list[SessionStep]) -> tuple[core.TreatedMuscle, ...]:
 def sheet_input(session: TreatmentSession) -> core.AftercareInput:
     """What the core needs, read from the session, the intake and the latest screening."""
     gate = treatment_gate(session.patient)
+    stopped_by = session.stop_screening if session.is_stopped else None
     return core.AftercareInput(
         muscles=treated_muscles(list(session.steps.all())),
         work=core.WorkPosture.from_answers(_work_answers(session)),
         precautions=gate.precautions,
         bleeding_risk=bleeding_risk(gate.screening),
+        stopped_for_safety=session.is_stopped,
+        stopped_decision=Decision(stopped_by.decision) if stopped_by is not None else None,
     )
 
 
@@ -100,7 +104,7 @@ def aftercare_for_session(
     existing = AftercareSheet.objects.filter(session=session).first()
     if existing is not None:
         return existing
-    if session.status != SessionStatus.FINISHED:
+    if not session.is_finished:
         raise DomainError("finish the session before making its aftercare sheet", field="session")
     sheet = core.aftercare(sheet_input(session))
     record = AftercareSheet(

@@ -15,8 +15,10 @@ from myomap.intake.models import Intake
 from myomap.notes.models import SECTIONS, NoteAmendment, NoteStatus, SoapNote
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan
-from myomap.sessions.models import SessionEvent, TreatmentSession
+from myomap.sessions.models import CheckIn, SessionEvent, TreatmentSession
+from myomap_core import checkin as core_checkin
 from myomap_core import soap
+from myomap_core.checkin import Response, Soreness
 from myomap_core.elements import Element
 from myomap_core.errors import DomainError
 from myomap_core.planning import Technique
@@ -179,6 +181,33 @@ def _plan(session: TreatmentSession, steps: tuple[soap.StepRecord, ...]) -> soap
     )
 
 
+def _stopped(session: TreatmentSession) -> soap.Stopped | None:
+    if not session.is_stopped or session.stopped_at is None:
+        return None
+    by = session.stopped_by
+    return soap.Stopped(
+        at=timezone.localtime(session.stopped_at),
+        by=by.display_name if by is not None else "",
+        reason=session.stop_reason or "stopped for safety",
+        advice=session.stop_advice,
+    )
+
+
+def _checkin_words(session: TreatmentSession) -> dict[str, object]:
+    """The Subjective's check-in fields: this visit's check-in, or the older text field."""
+    visit = CheckIn.objects.filter(session=session).first()
+    if visit is None:
+        return {"checkin": session.checkin}
+    shorts = {q.id: q.short for q in core_checkin.questions()}
+    return {
+        "checkin": visit.changes or session.checkin,
+        "response": Response(visit.response).label.lower() if visit.response else "",
+        "soreness": Soreness(visit.soreness).words if visit.soreness else "",
+        "safety_asked": True,
+        "safety_yes": tuple(shorts.get(k, k) for k in visit.said_yes),
+    }
+
+
 def note_input(session: TreatmentSession) -> soap.NoteInput:
     """Everything the draft of ``session``'s note is made from."""
     answers = _intake_answers(session.patient)
@@ -192,9 +221,9 @@ def note_input(session: TreatmentSession) -> soap.NoteInput:
         subjective=soap.Subjective(
             complaint=_answer(answers, "complaint", "main_complaint"),
             goals=_answer(answers, "goals", "goals"),
-            checkin=session.checkin,
             pain_before=session.pain_before,
             pain_after=session.pain_after,
+            **_checkin_words(session),  # type: ignore[arg-type]
         ),
         steps=steps,
         minutes=minutes,
@@ -202,6 +231,7 @@ def note_input(session: TreatmentSession) -> soap.NoteInput:
         assessment=_assessment(session),
         outcomes=_outcomes(session),
         plan=_plan(session, steps),
+        stopped=_stopped(session),
     )
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from myomap.portal import views
+from myomap.portal import checkin, views
 
 app_name = "portal"
 urlpatterns = [
     path("i/<str:token>/", views.intake_start, name="intake"),
     path("i/<str:token>/done/", views.intake_done, name="done"),
+    path("c/done/", checkin.checkin_done, name="checkin_done"),
+    path("c/<str:token>/", checkin.checkin, name="checkin"),
     path("i/<str:token>/<slug:slug>/", views.intake_section, name="section"),
 ]

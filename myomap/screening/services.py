@@ -140,13 +140,14 @@ def screening_for_intake(
 @transaction.atomic
 def screening_answers_edit(
     *,
-    actor: User,
+    actor: User | None,
     intake: Intake,
     data: Mapping[str, Any],
     origin: Origin | None = None,
     trigger: ScreeningTrigger | None = None,
 ) -> Screening:
     """The therapist corrects or completes the health checks of an intake, then re-screens.
+    ``actor`` is None when the client's own check-in link brings the answers.
 
     The intake's other answers stay as the client gave them. ``trigger`` names why the
     screening ran (a visit's check-in, say); by default, an edit or a re-screen.
@@ -190,7 +191,7 @@ def screening_answers_edit(
 @transaction.atomic
 def screening_answers_save(
     *,
-    actor: User,
+    actor: User | None,
     patient: Patient,
     data: Mapping[str, Any],
     origin: Origin | None = None,

@@ -7,19 +7,26 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from myomap.common.audit import Origin
 from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
 from myomap.sessions import selectors
-from myomap.sessions.models import TreatmentSession
+from myomap.sessions.models import CheckIn, CheckInVia, TreatmentSession
 from myomap.sessions.payload import parse_events, summary_json
 from myomap.sessions.services import (
+    CheckInRequired,
+    SessionAlreadyOpen,
     SessionClosed,
+    SessionOnHold,
+    checkin_record,
+    open_session_of,
     session_events_record,
     session_finish,
     session_start,
+    session_stop_for_safety,
 )
 
 router = Router(tags=["sessions"])
@@ -32,6 +39,44 @@ class StartIn(Schema):
 
 class EventsIn(Schema):
     events: list[dict[str, Any]]
+
+
+class CheckInIn(Schema):
+    pain_now: Any = None
+    response: str | None = None
+    soreness: str | None = None
+    changes: str = ""
+    safety: dict[str, str] = {}
+    none_of_these: bool = False
+
+
+class StopIn(Schema):
+    note: str = ""
+
+
+def _hold(session: TreatmentSession, exc: SessionOnHold) -> Status:
+    return Status(409, {"error": selectors.hold_json(session, exc.gate)})
+
+
+def _visit_checkin(session: TreatmentSession) -> CheckIn | None:
+    return CheckIn.objects.filter(session=session).select_related("screening").first()
+
+
+def checkin_json(checkin: CheckIn) -> dict[str, Any]:
+    return {
+        "id": checkin.pk,
+        "patient_id": checkin.patient_id,
+        "session_id": checkin.session_id,
+        "pain_now": checkin.pain_now,
+        "response": checkin.response or None,
+        "soreness": checkin.soreness or None,
+        "changes": checkin.changes,
+        "safety": checkin.safety,
+        "answers_changed": checkin.answers_changed,
+        "screening": selectors.screening_json(checkin.screening),
+        "via": checkin.via,
+        "created_at": checkin.created_at.isoformat(),
+    }
 
 
 def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -66,6 +111,10 @@ def session_json(session: TreatmentSession) -> dict[str, Any]:
         "finished_at": session.finished_at.isoformat() if session.finished_at else None,
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
+        "stopped_at": session.stopped_at.isoformat() if session.stopped_at else None,
+        "stop_reason": session.stop_reason or None,
+        "stop_advice": session.stop_advice or None,
+        "checkin": checkin_json(visit) if (visit := _visit_checkin(session)) else None,
         "steps": [
             {
                 "order": v.step.order,
@@ -111,21 +160,37 @@ def list_sessions(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]
     ]
 
 
-@router.post(BASE, response={201: dict[str, Any]})
+@router.post(BASE, response={200: dict[str, Any], 201: dict[str, Any], 409: dict[str, Any]})
 def start_session(request: HttpRequest, patient_id: int, payload: StartIn | None = None) -> Status:
     """Start the client's next session from the plan (the active plan if none is named).
-    403 with the reason when the safety screening holds treatment."""
+    403 with the reason when the safety screening holds treatment. Starting again while a
+    session is open returns it (200); another plan while one is open is refused (409, with
+    the open session)."""
     patient = _patient(request, patient_id)
     plan = None
     if payload is not None and payload.plan_id is not None:
         plan = get_object_or_404(Plan, pk=payload.plan_id, patient=patient)
-    session = session_start(
-        actor=request.user,  # type: ignore[arg-type]
-        patient=patient,
-        plan=plan,
-        origin=Origin.of(request),
-    )
-    return Status(201, session_json(session))
+    was_open = open_session_of(patient)
+    try:
+        session = session_start(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            plan=plan,
+            origin=Origin.of(request),
+        )
+    except SessionAlreadyOpen as exc:
+        return Status(
+            409,
+            {
+                "error": {"code": "session_open", "message": str(exc), "field": None},
+                "open_session": {
+                    "id": exc.session.pk,
+                    "number": exc.session.number,
+                    "url": reverse("sessions:guide", args=[patient.pk, exc.session.pk]),
+                },
+            },
+        )
+    return Status(200 if was_open is not None else 201, session_json(session))
 
 
 @router.get(BASE + "/{session_id}", response=dict[str, Any])
@@ -156,6 +221,10 @@ def post_events(request: HttpRequest, patient_id: int, session_id: int, payload:
         )
     except SessionClosed as exc:
         return _error(409, "finished", str(exc))
+    except SessionOnHold as exc:
+        return _hold(session, exc)
+    except CheckInRequired as exc:
+        return _error(409, "checkin_required", str(exc))
     return {
         "accepted": list(recorded.accepted),
         "duplicates": list(recorded.duplicates),
@@ -169,13 +238,74 @@ def finish_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
     return _error(405, "method_not_allowed", "Finish a session with POST.")
 
 
-@router.post(BASE + "/{session_id}/finish", response=dict[str, Any])
-def finish_session(request: HttpRequest, patient_id: int, session_id: int) -> dict[str, Any]:
-    """Close the session; its log takes no more taps. Finishing twice changes nothing."""
+@router.post(BASE + "/{session_id}/finish", response={200: dict[str, Any], 409: dict[str, Any]})
+def finish_session(request: HttpRequest, patient_id: int, session_id: int) -> Any:
+    """Close the session; its log takes no more taps. Finishing twice changes nothing.
+    409 while treatment is on hold (stop it instead) or once it was stopped."""
     session = _session(request, patient_id, session_id)
-    session = session_finish(
-        actor=request.user,  # type: ignore[arg-type]
-        session=session,
-        origin=Origin.of(request),
-    )
+    try:
+        session = session_finish(
+            actor=request.user,  # type: ignore[arg-type]
+            session=session,
+            origin=Origin.of(request),
+        )
+    except SessionOnHold as exc:
+        return _hold(session, exc)
+    except SessionClosed as exc:
+        return _error(409, "stopped", str(exc))
+    return session_json(session)
+
+
+@router.get(BASE + "/{session_id}/status", response=dict[str, Any])
+def session_status(request: HttpRequest, patient_id: int, session_id: int) -> dict[str, Any]:
+    """Whether treatment is on hold now, why, and what to do (the guide polls this)."""
+    return selectors.status_json(_session(request, patient_id, session_id))
+
+
+@router.get(BASE + "/{session_id}/checkin", response={405: dict[str, Any]})
+def checkin_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
+    _session(request, patient_id, session_id)
+    return _error(405, "method_not_allowed", "Send the check-in with POST.")
+
+
+@router.get(BASE + "/{session_id}/stop", response={405: dict[str, Any]})
+def stop_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
+    _session(request, patient_id, session_id)
+    return _error(405, "method_not_allowed", "Stop a session with POST.")
+
+
+@router.post(BASE + "/{session_id}/checkin", response={201: dict[str, Any], 409: dict[str, Any]})
+def post_checkin(request: HttpRequest, patient_id: int, session_id: int, payload: CheckInIn) -> Any:
+    """The visit's check-in, before any step. A yes to a safety question runs the screening
+    again; 400 names the field of an unknown, contradictory or out-of-range answer."""
+    session = _session(request, patient_id, session_id)
+    try:
+        checkin = checkin_record(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=session.patient,
+            session=session,
+            data=payload.dict(),
+            via=CheckInVia.API,
+            origin=Origin.of(request),
+        )
+    except SessionClosed as exc:
+        return _error(409, "finished", str(exc))
+    return Status(201, checkin_json(checkin))
+
+
+@router.post(BASE + "/{session_id}/stop", response={200: dict[str, Any], 409: dict[str, Any]})
+def stop_session(
+    request: HttpRequest, patient_id: int, session_id: int, payload: StopIn | None = None
+) -> Any:
+    """Stop the session for safety: the reason, the time and who stopped it are recorded."""
+    session = _session(request, patient_id, session_id)
+    try:
+        session = session_stop_for_safety(
+            actor=request.user,  # type: ignore[arg-type]
+            session=session,
+            note=payload.note if payload is not None else "",
+            origin=Origin.of(request),
+        )
+    except SessionClosed as exc:
+        return _error(409, "finished", str(exc))
     return session_json(session)

@@ -17,8 +17,13 @@ from myomap.common.audit import Origin
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan, PlanStatus
 from myomap.screening.gate import TreatmentBlocked
-from myomap.sessions.models import TreatmentSession
-from myomap.sessions.services import session_events_record, session_finish, session_start
+from myomap.sessions.models import CheckIn, CheckInVia, TreatmentSession
+from myomap.sessions.services import (
+    checkin_record,
+    session_events_record,
+    session_finish,
+    session_start,
+)
 from myomap_core.session import Event, EventKind
 
 ORIGIN = Origin(path="(demo loader)")
@@ -68,6 +73,29 @@ def _events(
     return out
 
 
+CHANGES = (
+    "",
+    "Sat at the desk all week with a deadline; the neck was stiff by Friday.",
+    "Started the stretches every morning; headaches less often.",
+    "",
+    "Long drive at the weekend, otherwise a good week.",
+    "",
+)
+
+
+def _checkin(visit: int, pain_now: int) -> dict[str, object]:
+    """The visit's check-in: no new warning signs; the response follows the pain ratings."""
+    data: dict[str, object] = {
+        "pain_now": pain_now,
+        "changes": CHANGES[visit % len(CHANGES)],
+        "none_of_these": True,
+    }
+    if visit > 0:
+        data["response"] = "better" if visit != 1 else "same"
+        data["soreness"] = "up_to_a_day" if visit < 3 else "none"
+    return data
+
+
 def load_demo(clinic: Clinic) -> bool:
     maria = Patient.objects.filter(clinic=clinic, first_name="Maria", last_name="Lopez").first()
     if maria is None or TreatmentSession.objects.filter(patient=maria).exists():
@@ -80,9 +108,17 @@ def load_demo(clinic: Clinic) -> bool:
         therapist = User.objects.filter(clinic=clinic, role=Role.THERAPIST).first() or therapist
     try:
         with transaction.atomic():
-            for days_ago, before, after, shape in VISITS:
+            for visit, (days_ago, before, after, shape) in enumerate(VISITS):
                 session = session_start(actor=therapist, patient=maria, plan=plan, origin=ORIGIN)
                 start = timezone.now() - timedelta(days=days_ago, hours=2)
+                checkin_record(
+                    actor=therapist,
+                    patient=maria,
+                    session=session,
+                    data=_checkin(visit, before),
+                    via=CheckInVia.TABLET,
+                    origin=ORIGIN,
+                )
                 count = session.steps.count()
                 events = _events(before, after, count, shape, start)
                 session_events_record(
@@ -92,6 +128,7 @@ def load_demo(clinic: Clinic) -> bool:
                 TreatmentSession.objects.filter(pk=session.pk).update(
                     started_at=start, finished_at=start + timedelta(minutes=60)
                 )
+                CheckIn.objects.filter(session=session).update(created_at=start)
     except TreatmentBlocked:
         return False
     return True

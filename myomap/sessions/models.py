@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 from myomap.plans.models import TECHNIQUE_CHOICES
+from myomap_core.checkin import Response, Soreness
 from myomap_core.session import EventKind
+
+RESPONSES = [(r.value, r.label) for r in Response]
+SORENESS = [(s.value, s.label) for s in Soreness]
 
 
 class SessionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     FINISHED = "finished", "Finished"
+    STOPPED_FOR_SAFETY = "stopped_for_safety", "Stopped for safety"
 
 
 class TreatmentSession(models.Model):
@@ -26,7 +33,7 @@ class TreatmentSession(models.Model):
     )
     number = models.PositiveSmallIntegerField()
     status = models.CharField(
-        max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -37,11 +44,37 @@ class TreatmentSession(models.Model):
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Stopped for safety: when, by whom, why, and what the client was told to do.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stop_reason = models.TextField(blank=True, max_length=2000)
+    stop_advice = models.TextField(blank=True, max_length=2000)
+    """What the client was told to do (the screening decision's instruction)."""
+    stop_screening = models.ForeignKey(
+        "screening.Screening", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["patient", "number"], name="session_number_unique")
+            models.UniqueConstraint(fields=["patient", "number"], name="session_number_unique"),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="in_progress"),
+                name="one_open_session_per_client",
+                violation_error_message=(
+                    "This client already has a session in progress: open it, or finish or "
+                    "stop it, before starting another."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="stopped_for_safety", stopped_at__isnull=False)
+                | ~models.Q(status="stopped_for_safety"),
+                name="stopped_session_has_time",
+                violation_error_message="A session stopped for safety records when it stopped.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -49,7 +82,16 @@ class TreatmentSession(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status == SessionStatus.FINISHED
+        """Closed: finished, or stopped for safety. Its log takes no more taps."""
+        return self.status != SessionStatus.IN_PROGRESS
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SessionStatus.IN_PROGRESS
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.status == SessionStatus.STOPPED_FOR_SAFETY
 
     @property
     def ease_off_count(self) -> int:
@@ -131,3 +173,96 @@ class SessionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.seq} in session {self.session_id}"
+
+
+class CheckInVia(models.TextChoices):
+    TABLET = "tablet", "On the tablet"
+    LINK = "link", "On the client's private link"
+    API = "api", "Through the API"
+
+
+class CheckInLink(models.Model):
+    """A private link on which the client answers the visit's check-in ahead of the visit.
+
+    Only the token's SHA-256 hash is stored; the link opens until it expires, is revoked or
+    has been answered once.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="checkin_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Check-in link {self.pk} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.submitted_at is not None:
+            return "completed"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "open"
+
+
+class CheckIn(models.Model):
+    """The visit's check-in: pain now, response to the last treatment, what changed, and the
+    per-visit safety answers (question id -> "yes" / "no", ``myomap_core.checkin``)."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="checkins"
+    )
+    session = models.OneToOneField(
+        TreatmentSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visit_checkin",
+    )
+    pain_now = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    response = models.CharField(max_length=8, blank=True, choices=RESPONSES)
+    soreness = models.CharField(max_length=20, blank=True, choices=SORENESS)
+    changes = models.TextField(blank=True, max_length=2000)
+    safety = models.JSONField(default=dict)
+    answers_changed = models.JSONField(default=list, blank=True)
+    """Screening question ids this check-in turned to yes."""
+    screening = models.ForeignKey(
+        "screening.Screening", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=8, choices=CheckInVia.choices)
+    link = models.ForeignKey(
+        CheckInLink, on_delete=models.PROTECT, null=True, blank=True, related_name="checkins"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.pk} of patient {self.patient_id}"
+
+    @property
+    def said_yes(self) -> list[str]:
+        return [k for k, v in self.safety.items() if v == "yes"]

@@ -83,3 +83,16 @@ def summary_json(summary: SessionSummary) -> dict[str, Any]:
             for s in summary.steps
         ],
     }
+
+
+def checkin_data(post: Mapping[str, Any]) -> dict[str, object]:
+    """The check-in form's fields as ``parse_checkin`` reads them: ``safety.<id>`` inputs
+    become one ``safety`` mapping; the CSRF token and anything else is left out."""
+    data: dict[str, object] = {
+        name: post.get(name, "")
+        for name in ("pain_now", "response", "soreness", "changes", "none_of_these")
+    }
+    data["safety"] = {
+        key.removeprefix("safety."): post.get(key, "") for key in post if key.startswith("safety.")
+    }
+    return data

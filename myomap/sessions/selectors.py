@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from myomap.intake import bodymap
 from myomap.patients.models import Patient
-from myomap.screening.gate import Gate
+from myomap.screening.gate import Gate, treatment_gate
+from myomap.screening.models import Screening
 from myomap.screening.selectors import shown_precautions
-from myomap.sessions.models import SessionEvent, SessionStep, TreatmentSession
-from myomap.sessions.services import stored_events
+from myomap.sessions.models import CheckIn, CheckInLink, SessionEvent, SessionStep, TreatmentSession
+from myomap.sessions.services import do_now, stored_events
 from myomap.sessions.words import (
     describe_event,
     muscle_name,
@@ -24,10 +27,13 @@ from myomap.sessions.words import (
     technique_label,
 )
 from myomap_core import atlas
+from myomap_core import checkin as core_checkin
+from myomap_core.checkin import Response, Soreness
 from myomap_core.errors import DomainError
 from myomap_core.knowledge import load_knowledge_base
 from myomap_core.knowledge.records import SideRelation
 from myomap_core.planning import HOLD_MAX_S, HOLD_MIN_S, Technique
+from myomap_core.screening import Decision
 from myomap_core.session import SessionSummary, ease_off, ordered, summarise
 
 DEFAULT_HOLD_S = 60
@@ -220,3 +226,87 @@ def guide_state(session: TreatmentSession, steps: list[StepView]) -> dict[str, A
 
 def chart_for(view: StepView | None) -> Any:
     return bodymap.chart(pattern=view.pattern if view else None)
+
+
+def hold_of(session: TreatmentSession, gate: Gate | None = None) -> Gate | None:
+    """The gate that holds an open session (treatment not allowed now), or None."""
+    if not session.is_open:
+        return None
+    gate = gate if gate is not None else treatment_gate(session.patient)
+    return None if gate.allowed else gate
+
+
+def screening_json(screening: Screening | None) -> dict[str, Any] | None:
+    if screening is None:
+        return None
+    decision = Decision(screening.decision)
+    return {
+        "id": screening.pk,
+        "date": timezone.localtime(screening.created_at).date().isoformat(),
+        "date_text": f"{timezone.localtime(screening.created_at):%-d %b %Y}",
+        "decision": decision.value,
+        "decision_label": decision.label,
+    }
+
+
+def hold_json(session: TreatmentSession, gate: Gate) -> dict[str, Any]:
+    """What the guide shows when treatment is on hold: why, the screening, what to do now."""
+    return {
+        "code": "on_hold",
+        "message": f"Treatment on hold: {gate.reason}",
+        "reason": gate.reason,
+        "screening": screening_json(gate.screening),
+        "do_now": do_now(gate),
+        "stop_url": reverse("sessions:stop", args=[session.patient_id, session.pk]),
+    }
+
+
+def status_json(session: TreatmentSession) -> dict[str, Any]:
+    """The session's state as the open guide polls it."""
+    hold = hold_of(session)
+    return {
+        "status": session.status,
+        "checked_in": CheckIn.objects.filter(session=session).exists(),
+        "on_hold": hold is not None,
+        "hold": hold_json(session, hold) if hold is not None else None,
+    }
+
+
+def latest_checkin(patient: Patient) -> CheckIn | None:
+    return CheckIn.objects.filter(patient=patient).select_related("session").first()
+
+
+@dataclass(frozen=True)
+class CheckInView:
+    """A stored check-in in words, for the client page and the session summary."""
+
+    checkin: CheckIn
+    response: str
+    soreness: str
+    said_yes: tuple[str, ...]
+
+
+def checkin_view(checkin: CheckIn | None) -> CheckInView | None:
+    if checkin is None:
+        return None
+    shorts = {q.id: q.short for q in core_checkin.questions()}
+    return CheckInView(
+        checkin=checkin,
+        response=Response(checkin.response).label if checkin.response else "",
+        soreness=Soreness(checkin.soreness).label if checkin.soreness else "",
+        said_yes=tuple(shorts.get(k, k) for k in checkin.said_yes),
+    )
+
+
+def checkin_questions(patient: Patient) -> tuple[core_checkin.Question, ...]:
+    sex = patient.sex if patient.sex in ("female", "male", "other") else None
+    return core_checkin.questions_for(sex)
+
+
+def open_checkin_links(patient: Patient) -> list[CheckInLink]:
+    """The client's check-in links that still open."""
+    links = CheckInLink.objects.filter(
+        patient=patient, revoked_at__isnull=True, submitted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )  # fmt: skip
+    return list(links.order_by("-created_at", "-id"))

@@ -1,25 +1,38 @@
-"""Writes for treatment sessions: start (after the safety gate), record the guide's taps,
-finish. Each writes a readable audit row in its transaction."""
+"""Writes for treatment sessions: start (after the safety gate, one open session per client),
+the visit's check-in, record the guide's taps (each batch asks the gate first), finish, and
+stop for safety. Each writes a readable audit row in its transaction."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
+from myomap.common.links import link_by_token, token_new
 from myomap.common.models import AuditAction
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan, PlanStatus, PlanStep
-from myomap.screening.gate import require_treatment_allowed
+from myomap.screening.gate import (
+    Gate,
+    health_checks_of,
+    require_treatment_allowed,
+    treatment_gate,
+)
+from myomap.screening.models import ScreeningTrigger
+from myomap.screening.services import screening_answers_save
 from myomap.sessions.models import (
+    CheckIn,
+    CheckInLink,
+    CheckInVia,
     SessionEvent,
     SessionStatus,
     SessionStep,
@@ -27,20 +40,83 @@ from myomap.sessions.models import (
     TreatmentSession,
 )
 from myomap.sessions.words import describe_event, step_title
+from myomap_core import checkin as core_checkin
 from myomap_core.errors import DomainError
 from myomap_core.session import Event, EventKind, Merge, SessionSummary, merge, summarise
 
+TREATMENT_KINDS = frozenset(
+    {
+        EventKind.STEP_STARTED,
+        EventKind.TIMER_STARTED,
+        EventKind.TIMER_DONE,
+        EventKind.DISCOMFORT,
+        EventKind.RELEASED,
+        EventKind.TWITCH,
+        EventKind.REFERRAL_REPRODUCED,
+        EventKind.SKIPPED,
+        EventKind.STEP_DONE,
+    }
+)
+"""Taps that are hands-on treatment: refused while the session is on hold or before the
+visit's check-in. Pain ratings, notes, stopping a timer and easing off stay open."""
+
 
 class SessionClosed(Exception):
-    """The session is finished: its log takes no more taps (HTTP 409)."""
+    """The session is finished or stopped: its log takes no more taps (HTTP 409)."""
 
     def __init__(self, session: TreatmentSession) -> None:
         self.session = session
-        when = timezone.localtime(session.finished_at) if session.finished_at else None
+        stopped = session.is_stopped
+        moment = session.stopped_at if stopped else session.finished_at
+        when = timezone.localtime(moment) if moment else None
         super().__init__(
-            f"Session {session.number} was finished"
+            f"Session {session.number} was {'stopped for safety' if stopped else 'finished'}"
             + (f" at {when:%H:%M on %-d %b %Y}" if when else "")
             + ": it takes no more entries. Add anything else to the session note."
+        )
+
+
+def _day(moment: object) -> str:
+    return f"{timezone.localtime(moment):%-d %b %Y}"  # type: ignore[arg-type]
+
+
+def do_now(gate: Gate) -> str:
+    """What to do now, from the decision that holds treatment."""
+    if gate.decision is not None:
+        return gate.decision.instruction
+    return "Do not treat. Ask the health checks now (Screen now on the client page)."
+
+
+class SessionOnHold(Exception):
+    """Treatment is not allowed now: the session takes no treatment taps and cannot be
+    finished, only stopped for safety (HTTP 409). ``gate`` names the screening."""
+
+    def __init__(self, session: TreatmentSession, gate: Gate) -> None:
+        self.session = session
+        self.gate = gate
+        super().__init__(f"Treatment on hold: {gate.reason}")
+
+
+class CheckInRequired(Exception):
+    """The visit's check-in comes before any hands-on step (HTTP 409)."""
+
+    def __init__(self, session: TreatmentSession) -> None:
+        self.session = session
+        super().__init__(
+            f"Check in first: session {session.number} starts with the visit's check-in "
+            "(pain now, the last treatment, and the safety questions)."
+        )
+
+
+class SessionAlreadyOpen(Exception):
+    """Another session of the client is open; it must be continued, finished or stopped."""
+
+    def __init__(self, session: TreatmentSession) -> None:
+        self.session = session
+        super().__init__(
+            f"Session {session.number} of {session.patient.full_name} is already open "
+            f"(started {timezone.localtime(session.started_at):%H:%M on %-d %b %Y}): open "
+            "it, or finish or stop it, before starting another."
         )
 
 
@@ -98,15 +174,48 @@ def session_start(
 ) -> TreatmentSession:
     """Start the client's next session, copying the plan's steps (the active plan if none is
     given; a session without a plan has no steps). The safety gate is asked first and raises
-    ``TreatmentBlocked`` with its reason."""
+    ``TreatmentBlocked`` with its reason.
+
+    One session per client is open at a time: starting again returns the open session (a
+    second click is harmless); asking for another plan while one is open, or a start that
+    loses a race with another, raises ``SessionAlreadyOpen`` naming the open one. The
+    database enforces it too (``one_open_session_per_client``).
+    """
     require_treatment_allowed(patient)
     if patient.is_archived:
         raise ValidationError("Restore the client from the archive before starting a session.")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    if plan is not None and plan.patient_id != patient.pk:
+        raise ValidationError({"plan": "This plan belongs to another client."})
+    open_session = open_session_of(patient)
+    if open_session is not None:
+        if plan is not None and open_session.plan_id != plan.pk:
+            raise SessionAlreadyOpen(open_session)
+        return open_session
+    try:
+        with transaction.atomic():
+            return _session_create(actor=actor, patient=patient, plan=plan, origin=origin)
+    except IntegrityError:
+        racing = open_session_of(patient)
+        if racing is None:
+            raise
+        raise SessionAlreadyOpen(racing) from None
+
+
+def open_session_of(patient: Patient) -> TreatmentSession | None:
+    """The client's session in progress, if any (at most one)."""
+    return (
+        TreatmentSession.objects.filter(patient=patient, status=SessionStatus.IN_PROGRESS)
+        .select_related("patient")
+        .first()
+    )
+
+
+def _session_create(
+    *, actor: User, patient: Patient, plan: Plan | None, origin: Origin | None
+) -> TreatmentSession:
     if plan is None:
         plan = _active_plan(patient)
-    elif plan.patient_id != patient.pk:
-        raise ValidationError({"plan": "This plan belongs to another client."})
     last = TreatmentSession.objects.filter(patient=patient).aggregate(n=Max("number"))["n"]
     session = TreatmentSession(
         clinic=patient.clinic,
@@ -116,7 +225,9 @@ def session_start(
         started_at=timezone.now(),
         therapist=actor,
     )
-    session.full_clean()
+    # The open-session constraint is left to the database: a concurrent start fails on it
+    # (IntegrityError) rather than passing a check that the other start has not written yet.
+    session.full_clean(validate_constraints=False)
     session.save()
     plan_steps = list(PlanStep.objects.filter(plan=plan).order_by("order", "id")) if plan else []
     for order, ps in enumerate(plan_steps, start=1):
@@ -139,6 +250,7 @@ def session_start(
         )
         step.full_clean(exclude=["session"])
         step.save()
+    _attach_sent_ahead(session, actor, origin)
     steps_text = (
         f"{len(plan_steps)} step{'s' if len(plan_steps) != 1 else ''} from the plan"
         if plan
@@ -198,9 +310,19 @@ def session_events_record(
     if actor is not None and actor.clinic_id != session.clinic_id:
         raise Http404("No such session.")
     with transaction.atomic():
-        locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-        if locked.status == SessionStatus.FINISHED:
+        locked = (
+            TreatmentSession.objects.select_for_update()
+            .select_related("patient")
+            .get(pk=session.pk)
+        )
+        if not locked.is_open:
             raise SessionClosed(locked)
+        if any(e.kind in TREATMENT_KINDS for e in events):
+            gate = treatment_gate(locked.patient)
+            if not gate.allowed:
+                raise SessionOnHold(locked, gate)
+            if not CheckIn.objects.filter(session=locked).exists():
+                raise CheckInRequired(locked)
         steps = list(SessionStep.objects.filter(session=locked).order_by("order"))
         by_order = {s.order: s for s in steps}
         for i, e in enumerate(events):
@@ -262,10 +384,18 @@ def session_finish(
     origin: Origin | None = None,
 ) -> TreatmentSession:
     """Close the session. An optional ``pain_after`` is recorded first, as a tap would be.
-    Finishing twice changes nothing."""
-    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    Finishing twice changes nothing. A session on hold cannot be finished, only stopped for
+    safety (``SessionOnHold``); a stopped one raises ``SessionClosed``."""
+    locked = (
+        TreatmentSession.objects.select_for_update().select_related("patient").get(pk=session.pk)
+    )
     if locked.status == SessionStatus.FINISHED:
         return locked
+    if locked.is_stopped:
+        raise SessionClosed(locked)
+    gate = treatment_gate(locked.patient)
+    if not gate.allowed:
+        raise SessionOnHold(locked, gate)
     if pain_after is not None:
         last_seq = SessionEvent.objects.filter(session=locked).aggregate(s=Max("seq"))["s"] or 0
         session_events_record(
@@ -307,3 +437,270 @@ def session_finish(
     session.status, session.finished_at = locked.status, locked.finished_at
     session.pain_before, session.pain_after = locked.pain_before, locked.pain_after
     return locked
+
+
+@transaction.atomic
+def session_stop_for_safety(
+    *, actor: User, session: TreatmentSession, note: str = "", origin: Origin | None = None
+) -> TreatmentSession:
+    """Stop the session because treatment is not safe now. The reason is the gate's (the
+    screening that holds treatment) with the therapist's ``note``; the advice is the
+    decision's instruction. Without a hold, ``note`` must say why. Stopping twice changes
+    nothing; a finished session cannot be stopped."""
+    locked = (
+        TreatmentSession.objects.select_for_update().select_related("patient").get(pk=session.pk)
+    )
+    if locked.is_stopped:
+        return locked
+    if not locked.is_open:
+        raise SessionClosed(locked)
+    note = note.strip()
+    if len(note) > 1000:
+        raise ValidationError({"note": "At most 1000 characters."})
+    gate = treatment_gate(locked.patient)
+    if gate.allowed and not note:
+        raise ValidationError(
+            {"note": "Say why the session is stopped: the screening allows treatment now."}
+        )
+    reasons = [gate.reason] if not gate.allowed else []
+    if note:
+        reasons.append(f"Therapist: {note}")
+    locked.status = SessionStatus.STOPPED_FOR_SAFETY
+    locked.stopped_at = timezone.now()
+    locked.stopped_by = actor
+    locked.stop_reason = " ".join(reasons)
+    locked.stop_advice = do_now(gate) if not gate.allowed else ""
+    locked.stop_screening = gate.screening if not gate.allowed else None
+    locked.full_clean(validate_constraints=False)
+    locked.save(
+        update_fields=[
+            "status", "stopped_at", "stopped_by", "stop_reason", "stop_advice", "stop_screening",
+        ]
+    )  # fmt: skip
+    decision = f" ({gate.decision.label})" if gate.decision is not None and not gate.allowed else ""
+    _audit(
+        locked,
+        AuditAction.UPDATE,
+        actor,
+        f"Stopped treatment session {locked.number} of {locked.patient.full_name} for "
+        f"safety{decision}",
+        origin,
+    )
+    session.status, session.stopped_at = locked.status, locked.stopped_at
+    return locked
+
+
+# --------------------------------------------------------------------------- the check-in
+
+
+def _sex(patient: Patient) -> str | None:
+    return patient.sex if patient.sex in ("female", "male", "other") else None
+
+
+def checkin_first_visit(patient: Patient, session: TreatmentSession | None) -> bool:
+    """No earlier treatment to ask about."""
+    earlier = TreatmentSession.objects.filter(patient=patient)
+    if session is not None:
+        earlier = earlier.filter(number__lt=session.number)
+    return not earlier.exists()
+
+
+def checkin_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    data: Mapping[str, object],
+    via: CheckInVia,
+    session: TreatmentSession | None = None,
+    link: CheckInLink | None = None,
+    origin: Origin | None = None,
+) -> CheckIn:
+    """Store the visit's check-in, all or nothing.
+
+    Answers are checked by ``myomap_core.checkin.parse_checkin`` (``DomainError`` names the
+    field). A yes is merged into the client's health-check answers and the screening runs
+    again at once (trigger ``checkin``); a blocking result puts every open session of the
+    client on hold. With ``session`` (open, not yet checked in), the check-in belongs to it
+    and "pain now" is its pain before treatment.
+    """
+    if actor is not None and actor.clinic_id != patient.clinic_id:
+        raise Http404("No such client.")
+    with transaction.atomic():
+        if session is not None:
+            session = (
+                TreatmentSession.objects.select_for_update()
+                .select_related("patient")
+                .get(pk=session.pk)
+            )
+            if session.patient_id != patient.pk:
+                raise Http404("No such session.")
+            if not session.is_open:
+                raise SessionClosed(session)
+            if CheckIn.objects.filter(session=session).exists():
+                raise DomainError(
+                    f"session {session.number} is checked in already", field="session",
+                    value=session.number,
+                )  # fmt: skip
+        parsed = core_checkin.parse_checkin(
+            data, sex=_sex(patient), first_visit=checkin_first_visit(patient, session)
+        )
+        screening = None
+        changed: tuple[str, ...] = ()
+        if parsed.yes:
+            _, existing = health_checks_of(patient)
+            merged, changed = core_checkin.merge_into(existing, parsed)
+            screening = screening_answers_save(
+                actor=actor, patient=patient, data=merged, trigger=ScreeningTrigger.CHECKIN,
+                origin=origin,
+            )  # fmt: skip
+        record = CheckIn(
+            clinic=patient.clinic,
+            patient=patient,
+            session=session,
+            pain_now=parsed.pain_now,
+            response=parsed.response.value if parsed.response else "",
+            soreness=parsed.soreness.value if parsed.soreness else "",
+            changes=parsed.changes,
+            safety={k: "yes" if v else "no" for k, v in parsed.safety.items()},
+            answers_changed=list(changed),
+            screening=screening,
+            via=via,
+            link=link,
+            recorded_by=actor,
+        )
+        record.full_clean()
+        record.save()
+        where = f" for session {session.number}" if session is not None else ""
+        said = (
+            f"; {len(parsed.yes)} safety answer{'s' if len(parsed.yes) != 1 else ''} yes, "
+            "screening run again"
+            if parsed.yes
+            else "; no new warning signs"
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            clinic=patient.clinic,
+            actor=actor,
+            patient=patient,
+            obj=record,
+            summary=f"Visit check-in{where} ({CheckInVia(via).label.lower()}){said}",
+            origin=origin,
+        )
+        if session is not None:
+            _pain_before(session, parsed.pain_now, actor, origin)
+    return record
+
+
+def _pain_before(
+    session: TreatmentSession, value: int, actor: User | None, origin: Origin | None
+) -> None:
+    """The check-in's "pain now" as the session's pain before treatment. It goes first in
+    the log (``seq`` 0), so a pain rating tapped later in the guide corrects it."""
+    session_events_record(
+        session=session,
+        events=[
+            Event(
+                event_id=str(uuid.uuid4()),
+                seq=0,
+                kind=EventKind.PAIN_BEFORE,
+                step=None,
+                value=value,
+                at=timezone.now(),
+            )
+        ],
+        actor=actor,
+        origin=origin,
+    )
+
+
+# --------------------------------------------------------------------------- sent ahead
+
+CHECKIN_LINK_DAYS = 7
+"""How long a check-in link opens: a week, the usual gap between visits [ours]."""
+SENT_AHEAD_HOURS = 72
+"""A check-in answered on the link this recently belongs to the next session started [ours]."""
+
+
+def _attach_sent_ahead(session: TreatmentSession, actor: User, origin: Origin | None) -> None:
+    """The client's check-in sent ahead on the link (recent, not yet part of a session)
+    becomes this session's check-in; "pain now" is its pain before treatment."""
+    since = timezone.now() - timedelta(hours=SENT_AHEAD_HOURS)
+    ahead = (
+        CheckIn.objects.select_for_update()
+        .filter(patient=session.patient, session__isnull=True, created_at__gte=since)
+        .first()
+    )
+    if ahead is None:
+        return
+    ahead.session = session
+    ahead.save(update_fields=["session"])
+    _audit(session, AuditAction.UPDATE, actor,
+           f"The check-in the client sent ahead became session {session.number}'s check-in",
+           origin, ahead)  # fmt: skip
+    _pain_before(session, ahead.pain_now, actor, origin)
+
+
+@transaction.atomic
+def checkin_link_create(
+    *, actor: User, patient: Patient, origin: Origin | None = None
+) -> tuple[CheckInLink, str]:
+    """A private check-in link for the client (7 days); the token is returned once and only
+    its hash is stored."""
+    if actor.clinic_id != patient.clinic_id:
+        raise Http404("No such client.")
+    if patient.is_archived:
+        raise ValidationError("Restore the client from the archive before sending a link.")
+    token, token_hash = token_new()
+    link = CheckInLink(
+        clinic=patient.clinic,
+        patient=patient,
+        token_hash=token_hash,
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=CHECKIN_LINK_DAYS),
+    )
+    link.full_clean()
+    link.save()
+    audit_record(action=AuditAction.SEND, clinic=patient.clinic, actor=actor, patient=patient,
+                 obj=link, summary="Created a private check-in link for the next visit",
+                 origin=origin)  # fmt: skip
+    return link, token
+
+
+@transaction.atomic
+def checkin_link_revoke(
+    *, actor: User, link: CheckInLink, origin: Origin | None = None
+) -> CheckInLink:
+    """Close the link now; revoking twice changes nothing."""
+    if link.revoked_at is not None:
+        return link
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    audit_record(action=AuditAction.UPDATE, clinic=link.clinic, actor=actor,
+                 patient=link.patient, obj=link, summary="Revoked a private check-in link",
+                 origin=origin)  # fmt: skip
+    return link
+
+
+def checkin_link_find(token: str) -> CheckInLink | None:
+    """The usable link for ``token``; unknown, expired, revoked and answered look alike."""
+    return link_by_token(CheckInLink.objects.select_related("clinic", "patient"), token)
+
+
+def checkin_from_link(
+    *, link: CheckInLink, data: Mapping[str, object], origin: Origin | None = None
+) -> CheckIn:
+    """The client's answers on the link, all or nothing: stored, re-screened on a yes, and
+    joined to the client's open session if it has no check-in yet. The link then closes."""
+    with transaction.atomic():
+        locked = CheckInLink.objects.select_for_update().get(pk=link.pk)
+        if not locked.is_usable:
+            raise DomainError("this link no longer opens", field="link")
+        patient = locked.patient
+        open_session = open_session_of(patient)
+        if open_session is not None and CheckIn.objects.filter(session=open_session).exists():
+            open_session = None
+        checkin = checkin_record(actor=None, patient=patient, data=data, via=CheckInVia.LINK,
+                                 session=open_session, link=locked, origin=origin)  # fmt: skip
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["submitted_at"])
+    return checkin

@@ -23,13 +23,29 @@ from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
 from myomap.screening.gate import treatment_gate
 from myomap.sessions import selectors
-from myomap.sessions.models import SessionEvent, TreatmentSession
-from myomap.sessions.payload import bad_index, parse_events, summary_json
+from myomap.sessions.models import (
+    RESPONSES,
+    SORENESS,
+    CheckIn,
+    CheckInLink,
+    CheckInVia,
+    SessionEvent,
+    TreatmentSession,
+)
+from myomap.sessions.payload import bad_index, checkin_data, parse_events, summary_json
 from myomap.sessions.services import (
+    CheckInRequired,
+    SessionAlreadyOpen,
     SessionClosed,
+    SessionOnHold,
+    checkin_first_visit,
+    checkin_link_create,
+    checkin_link_revoke,
+    checkin_record,
     session_events_record,
     session_finish,
     session_start,
+    session_stop_for_safety,
 )
 from myomap_core.errors import DomainError
 from myomap_core.session import DISCOMFORT_MAX, Event, EventKind
@@ -74,6 +90,9 @@ def session_start_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             plan=plan,
             origin=Origin.of(request),
         )
+    except SessionAlreadyOpen as exc:
+        messages.error(request, str(exc))
+        return redirect("sessions:guide", patient.pk, exc.session.pk)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("patients:detail", patient.pk)
@@ -101,7 +120,16 @@ def guide(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespons
     stage = _stage(request, len(steps), summary, session)
     current = steps[stage - 1] if 1 <= stage <= len(steps) else None
     gate = treatment_gate(session.patient)
+    hold = selectors.hold_of(session, gate)
+    visit = CheckIn.objects.filter(session=session).first()
     context = {
+        "hold": selectors.hold_json(session, hold) if hold is not None else None,
+        "visit_checkin": selectors.checkin_view(visit),
+        "needs_checkin": visit is None and session.is_open,
+        "first_visit": checkin_first_visit(session.patient, session),
+        "checkin_questions": selectors.checkin_questions(session.patient),
+        "responses": RESPONSES,
+        "soreness_choices": SORENESS,
         "patient": session.patient,
         "session": session,
         "steps": steps,
@@ -177,6 +205,16 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
             return _error(409, "finished", str(exc))
         messages.error(request, str(exc))
         return redirect("sessions:detail", session.patient_id, session.pk)
+    except SessionOnHold as exc:
+        if as_json:
+            return JsonResponse({"error": selectors.hold_json(session, exc.gate)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("sessions:guide", session.patient_id, session.pk)
+    except CheckInRequired as exc:
+        if as_json:
+            return _error(409, "checkin_required", str(exc))
+        messages.error(request, str(exc))
+        return redirect("sessions:guide", session.patient_id, session.pk)
     except DomainError as exc:
         if as_json:
             return _error(400, "invalid", str(exc), exc.field, bad_index(exc))
@@ -215,7 +253,7 @@ def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
             pain_after=value,
             origin=Origin.of(request),
         )
-    except (DomainError, ValidationError) as exc:
+    except (DomainError, ValidationError, SessionOnHold, SessionClosed) as exc:
         messages.error(request, str(exc))
         return redirect("sessions:guide", session.patient_id, session.pk)
     messages.success(request, f"Session {session.number} finished.")
@@ -234,5 +272,95 @@ def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
         "summary": summary,
         "log": selectors.log_in_words(session),
         "ease_off_total": summary.ease_off_count,
+        "visit_checkin": selectors.checkin_view(CheckIn.objects.filter(session=session).first()),
     }
     return render(request, "sessions/detail.html", context)
+
+
+@clinic_member(*CLINICIANS)
+def checkin(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+    """The visit's check-in on the tablet, before any step."""
+    session = _session(request, patient_id, session_id, "session check-in")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        checkin_record(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=session.patient,
+            session=session,
+            data=checkin_data(request.POST),
+            via=CheckInVia.TABLET,
+            origin=Origin.of(request),
+        )
+    except SessionClosed as exc:
+        messages.error(request, str(exc))
+        return redirect("sessions:detail", session.patient_id, session.pk)
+    except DomainError as exc:
+        messages.error(request, f"Check-in not saved: {exc}")
+        return redirect("sessions:guide", session.patient_id, session.pk)
+    return redirect("sessions:guide", session.patient_id, session.pk)
+
+
+@never_cache
+@clinic_member(*CLINICIANS)
+def status(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+    """What the open guide polls: is treatment on hold, and why."""
+    session = _session(request, patient_id, session_id, "session status")
+    return JsonResponse(selectors.status_json(session))
+
+
+@clinic_member(*CLINICIANS)
+def stop(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+    """Stop the session for safety; the note then says so."""
+    session = _session(request, patient_id, session_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        session_stop_for_safety(
+            actor=request.user,  # type: ignore[arg-type]
+            session=session,
+            note=request.POST.get("note", ""),
+            origin=Origin.of(request),
+        )
+    except SessionClosed as exc:
+        messages.error(request, str(exc))
+        return redirect("sessions:detail", session.patient_id, session.pk)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("sessions:guide", session.patient_id, session.pk)
+    messages.success(request, f"Session {session.number} stopped for safety.")
+    return redirect(after_finish_url(session))
+
+
+@clinic_member(*CLINICIANS)
+def checkin_link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A private link on which the client answers the check-in before the visit."""
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        link, token = checkin_link_create(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            origin=Origin.of(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("patients:detail", patient.pk)
+    url = request.build_absolute_uri(reverse("portal:checkin", args=[token]))
+    return render(
+        request, "sessions/checkin_link.html", {"patient": patient, "link": link, "url": url}
+    )
+
+
+@clinic_member(*CLINICIANS)
+def checkin_link_revoke_view(
+    request: HttpRequest, patient_id: int, checkin_link_id: int
+) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    link = get_object_or_404(CheckInLink, pk=checkin_link_id, patient=patient)
+    checkin_link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    messages.success(request, "The check-in link was revoked; it no longer opens.")
+    return redirect("patients:detail", patient.pk)

@@ -31,6 +31,15 @@ def stage(page: Any) -> Any:
     return page.locator(".g-stage:not([hidden])")
 
 
+def check_in(page: Any, pain: int) -> None:
+    """The visit's check-in on the tablet: pain now, then "no" to every safety question in
+    one tap (a first visit has no last treatment to ask about)."""
+    page.locator("#checkin-h").wait_for()
+    page.locator(f"label.scale-choice:has(input[value='{pain}'])").tap()
+    page.locator("button:has-text('No to all safety questions: save')").tap()
+    page.locator("#guide").wait_for()
+
+
 def test_a_session_beside_the_table(browser, live_server, therapist, patient, artifacts):  # type: ignore[no-untyped-def]
     base = live_server.url
     shot = Shots(artifacts, "session-guide")
@@ -43,13 +52,14 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     page.clock.install()
     log_in(page, base, "therapist")
 
-    # Start from the client page: the guide opens on the pain rating.
+    # Start from the client page: the guide opens on the visit's check-in.
     page.goto(f"{base}/clients/{patient.pk}/")
     page.click("#sessions-card button:has-text('Start session')")
     page.wait_for_url("**/guide/")
     session = TreatmentSession.objects.get(patient=patient)
     assert page.locator("#guide-precautions").is_visible()
-    stage(page).locator("button[data-value='6']").tap()
+    shot(page, "check-in")
+    check_in(page, 6)
 
     # Step 1: the muscle, its pressure in kg and lb, and its trigger point on the chart.
     step = stage(page)

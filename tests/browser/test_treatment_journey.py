@@ -28,6 +28,7 @@ from myomap.sessions.models import TreatmentSession
 from myomap_core.screening import Decision
 from tests.browser.interactions import count_interactions, interactions, reset_interactions
 from tests.browser.test_intake_journey import Shots, log_in
+from tests.browser.test_session_guide import check_in
 from tests.pdftext import pdf_text
 from tests.web.scoped.screening import answers_with, screen_client
 
@@ -124,8 +125,8 @@ def test_a_follow_up_session_of_six_trigger_points(  # type: ignore[no-untyped-d
     page.wait_for_url("**/guide/")
     session = TreatmentSession.objects.get(patient=patient)
     assert page.locator("#guide-precautions").is_visible()
-    _stage(page).locator("button[data-value='6']").tap()  # pain before
-    mark("start the session and rate the pain before")
+    check_in(page, 6)  # pain now, and no to every safety question
+    mark("start the session and check in (pain before, safety questions)")
 
     for number in range(1, len(FOUND) + 1):
         step = _stage(page)

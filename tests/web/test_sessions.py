@@ -17,7 +17,7 @@ from myomap.sessions.models import SessionEvent, SessionStep, TreatmentSession
 from myomap.sessions.services import session_finish, session_start
 from myomap_core.screening import Decision
 from tests.web.scoped.screening import answers_with, referral_answers, screen_client
-from tests.web.scoped.sessions import make_plan
+from tests.web.scoped.sessions import check_in, make_plan, screen_clear
 
 pytestmark = pytest.mark.usefixtures("screened")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -35,12 +35,23 @@ def tap(seq: int, kind: str, step: int | None = None, value: float | None = None
     }
 
 
+def taps_of(session: TreatmentSession) -> Any:
+    """The guide's taps, without the check-in's pain rating (``seq`` 0)."""
+    return SessionEvent.objects.filter(session=session, seq__gt=0)
+
+
 def post_events(client: Any, session: TreatmentSession, events: list[dict[str, Any]]) -> Any:
     return client.post(
         reverse("sessions:events", args=[session.patient_id, session.pk]),
         data=json.dumps({"events": events}),
         content_type="application/json",
     )
+
+
+@pytest.fixture(autouse=True)
+def screened(therapist, patient):  # type: ignore[no-untyped-def]
+    """Every client treated here has a current screening that allows treatment."""
+    return screen_clear(therapist, patient)
 
 
 @pytest.fixture
@@ -50,7 +61,10 @@ def plan(therapist, patient):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def session(therapist, patient, plan):  # type: ignore[no-untyped-def]
-    return session_start(actor=therapist, patient=patient)
+    started = session_start(actor=therapist, patient=patient)
+    check_in(therapist, started)
+    started.refresh_from_db()
+    return started
 
 
 # --- Starting ----------------------------------------------------------------------------
@@ -73,6 +87,10 @@ def test_start_copies_the_plan_steps_in_order_and_numbers_sessions(therapist_cli
     summaries = [e.summary for e in patient_timeline(patient=patient)]
     assert "Started treatment session 1 for Maria Lopez (3 steps from the plan)" in summaries
 
+    again = therapist_client.post(reverse("sessions:start", args=[patient.pk]))
+    assert again.url == response.url  # a second click opens the same session
+    assert list(TreatmentSession.objects.values_list("number", flat=True)) == [1]
+    session_finish(actor=session.therapist, session=session)
     therapist_client.post(reverse("sessions:start", args=[patient.pk]))
     assert sorted(TreatmentSession.objects.values_list("number", flat=True)) == [1, 2]
 
@@ -101,6 +119,7 @@ def test_a_referral_without_clearance_blocks_the_start_with_its_reason(
 def test_a_session_without_a_plan_still_records_pain(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
     session = session_start(actor=therapist, patient=patient)
     assert session.steps.count() == 0
+    check_in(therapist, session)
     assert (
         post_events(therapist_client, session, [tap(1, "pain_before", value=6)]).status_code == 200
     )
@@ -129,7 +148,7 @@ def test_repeated_sends_store_each_tap_once(therapist_client, session):  # type:
     assert again.status_code == 200
     assert sorted(again.json()["accepted"]) == sorted(e["event_id"] for e in batch[3:])
     assert sorted(again.json()["duplicates"]) == sorted(e["event_id"] for e in batch)
-    assert SessionEvent.objects.filter(session=session).count() == 5
+    assert taps_of(session).count() == 5
     step = session.steps.get(order=1)
     assert (step.status, step.released, step.hold_s_total, step.discomfort_max) == (
         "done", True, 60, 4,
@@ -153,7 +172,7 @@ def test_bad_taps_are_refused_naming_the_event(therapist_client, session):  # ty
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["field"] == "events[1].value" and error["index"] == 1
-    assert not SessionEvent.objects.filter(session=session).exists()
+    assert not taps_of(session).exists()
     beyond = post_events(therapist_client, session, [tap(1, "twitch", 4)])
     assert beyond.json()["error"]["field"] == "events[0].step"
 
@@ -212,7 +231,7 @@ def test_a_finished_session_refuses_taps(therapist_client, therapist, session): 
     response = post_events(therapist_client, session, [tap(1, "discomfort", 1, 3)])
     assert response.status_code == 409
     assert "was finished" in response.json()["error"]["message"]
-    assert not SessionEvent.objects.filter(session=session).exists()
+    assert not taps_of(session).exists()
     form = therapist_client.post(
         reverse("sessions:events", args=[session.patient_id, session.pk]),
         {"kind": "discomfort", "step": "1", "value": "3"}, follow=True,
@@ -248,7 +267,7 @@ def test_a_foreign_session_is_not_found(
     client.force_login(outsider)
     response = post_events(client, session, [tap(1, "twitch", 1)])
     assert response.status_code == 404
-    assert not SessionEvent.objects.exists()
+    assert not SessionEvent.objects.filter(seq__gt=0).exists()
 
 
 # --- Pages -------------------------------------------------------------------------------
@@ -334,6 +353,16 @@ def test_the_api_starts_records_and_finishes_a_session(therapist_client, patient
     sid = started.json()["id"]
     assert [s["muscle_id"] for s in started.json()["steps"]][:1] == ["upper_trapezius"]
     batch = [tap(1, "discomfort", 1, 7), tap(2, "released", 1)]
+    early = therapist_client.post(
+        f"{base}/{sid}/events", data=json.dumps({"events": batch}), content_type="application/json"
+    )
+    assert early.status_code == 409 and early.json()["error"]["code"] == "checkin_required"
+    checked = therapist_client.post(
+        f"{base}/{sid}/checkin",
+        data={"pain_now": 4, "none_of_these": True},
+        content_type="application/json",
+    )
+    assert checked.status_code == 201 and checked.json()["safety"]["saddle_numbness"] == "no"
     for _ in range(2):
         sent = therapist_client.post(
             f"{base}/{sid}/events",
@@ -345,7 +374,9 @@ def test_the_api_starts_records_and_finishes_a_session(therapist_client, patient
     got = therapist_client.get(f"{base}/{sid}").json()
     assert got["steps"][0]["ease_off_count"] == 1 and got["steps"][0]["status"] == "done"
     assert got["summary"]["ease_off_warnings"] == [[1, 7]]
-    assert len(therapist_client.get(f"{base}/{sid}/events").json()) == 2
+    assert (
+        len(therapist_client.get(f"{base}/{sid}/events").json()) == 3
+    )  # the check-in's pain rating and the two taps
     assert therapist_client.get(f"{base}/{sid}/finish").status_code == 405
     finished = therapist_client.post(f"{base}/{sid}/finish")
     assert finished.status_code == 200 and finished.json()["status"] == "finished"
@@ -364,7 +395,7 @@ def test_a_bad_tap_refuses_the_whole_batch_and_names_it(therapist_client, sessio
     response = post_events(therapist_client, session, events)
     assert response.status_code == 400
     assert response.json()["error"]["field"].startswith(field)
-    assert not SessionEvent.objects.filter(session=session).exists()
+    assert not taps_of(session).exists()
     assert not session.steps.filter(released=True).exists()
 
 
@@ -376,4 +407,4 @@ def test_a_body_that_is_not_json_is_refused(therapist_client, session):  # type:
     )
     assert response.status_code == 400
     assert "not JSON" in response.json()["error"]["message"]
-    assert not SessionEvent.objects.filter(session=session).exists()
+    assert not taps_of(session).exists()

@@ -8,7 +8,12 @@ from django import template
 
 from myomap.plans.models import Plan, PlanStatus
 from myomap.screening.gate import page_gate
-from myomap.sessions.selectors import sessions_of
+from myomap.sessions.selectors import (
+    checkin_view,
+    latest_checkin,
+    open_checkin_links,
+    sessions_of,
+)
 
 register = template.Library()
 
@@ -27,7 +32,9 @@ def sessions_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "sessions": sessions,
         "total": sessions_of(patient).count(),
-        "in_progress": next((s for s in sessions if not s.is_finished), None),
+        "in_progress": next((s for s in sessions if s.is_open), None),
+        "latest_checkin": checkin_view(latest_checkin(patient)),
+        "checkin_links": open_checkin_links(patient),
         "gate": page_gate(patient),
         "plan": plan,
     }

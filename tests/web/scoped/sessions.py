@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from myomap.plans.models import Plan, PlanStep
-from myomap.sessions.services import session_start
+from myomap.screening.models import Screening
+from myomap.sessions.models import CheckIn, CheckInVia, TreatmentSession
+from myomap.sessions.services import (
+    checkin_first_visit,
+    checkin_link_create,
+    checkin_record,
+    session_start,
+)
+from tests.web.scoped.screening import screen_client
 
 STEPS = (
     # muscle, trigger point, side, hold, pressure kg, contact
@@ -43,5 +51,26 @@ def make_plan(therapist: Any, patient: Any, steps: tuple[Any, ...] = STEPS) -> P
 
 def make(therapist: Any, patient: Any) -> dict[str, object]:
     make_plan(therapist, patient)
+    screen_clear(therapist, patient)
     session = session_start(actor=therapist, patient=patient)
-    return {"session_id": session.pk}
+    link, _ = checkin_link_create(actor=therapist, patient=patient)
+    return {"session_id": session.pk, "checkin_link_id": link.pk}
+
+
+def screen_clear(therapist: Any, patient: Any) -> Screening:
+    """Every health check answered no: a current screening that allows treatment."""
+    screening: Screening = screen_client(therapist, patient)
+    assert screening.decision == "treat"
+    return screening
+
+
+def check_in(therapist: Any, session: TreatmentSession, **answers: object) -> CheckIn:
+    """The visit's check-in with no new warning signs (first visit: no last treatment)."""
+    data: dict[str, object] = {"pain_now": 5, "none_of_these": True}
+    if not checkin_first_visit(session.patient, session):
+        data |= {"response": "better", "soreness": "up_to_a_day"}
+    data |= answers
+    return checkin_record(
+        actor=therapist, patient=session.patient, session=session, data=data,
+        via=CheckInVia.TABLET,
+    )  # fmt: skip

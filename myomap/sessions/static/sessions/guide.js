@@ -3,6 +3,9 @@
 // the background. Sends that fail stay queued and are retried (when the connection returns,
 // every few seconds, and when the page loads), so a reload, a crash or a lost connection
 // loses nothing. The same forms work without this script: each tap is then a plain POST.
+// While the guide is open it asks the server every few seconds whether treatment is still
+// allowed; when a new screening holds it (or a tap is refused with 409 "on hold"), the whole
+// screen says why and what to do now, and only "Stop session for safety" remains.
 (function () {
   "use strict";
   const root = document.getElementById("guide");
@@ -19,7 +22,12 @@
   const alertBox = document.getElementById("ease-off");
   const errorBox = document.getElementById("guide-error");
   const MOVES = ["released", "step_done", "skipped"];
+  const TREATMENT = ["step_started", "timer_started", "timer_done", "discomfort", "released",
+    "twitch", "referral_reproduced", "skipped", "step_done"];
   const RETRY_MS = 5000;
+  const STATUS_MS = 4000;
+  const holdBox = document.getElementById("guide-hold");
+  let held = !!holdBox && !holdBox.hidden;
 
   let finished = root.dataset.finished === "1";
   let stage = parseInt(root.dataset.stage, 10);
@@ -53,6 +61,7 @@
   }
   function record(kind, step, value, text) {
     if (finished) return null;
+    if (held && TREATMENT.indexOf(kind) >= 0) { showHold(null); return null; }
     const e = {
       event_id: uuid(), seq: ++seq, kind: kind,
       step: step == null ? null : step, value: value == null ? null : value,
@@ -156,10 +165,22 @@
         again = queue.length > 0;
       } else if (r.status === 409) {
         const data = await r.json().catch(function () { return {}; });
-        finished = true;
-        queue = [];
-        saveQueue();
-        showError((data.error && data.error.message) || "This session is finished.");
+        const err = data.error || {};
+        if (err.code === "on_hold" || err.code === "checkin_required") {
+          // Treatment taps are refused, not kept: they did not happen on a client on hold.
+          queue.filter(function (e) { return TREATMENT.indexOf(e.kind) >= 0; })
+            .forEach(function (e) { known.delete(e.event_id); });
+          queue = queue.filter(function (e) { return TREATMENT.indexOf(e.kind) < 0; });
+          saveQueue();
+          again = queue.length > 0;
+          if (err.code === "on_hold") showHold(err);
+          else showError(err.message || "Check in first.");
+        } else {
+          finished = true;
+          queue = [];
+          saveQueue();
+          showError(err.message || "This session is finished.");
+        }
       } else if (r.status === 403 || r.status === 302) {
         showError("Not saved: log in again in another tab; the entries wait on this tablet.");
       }
@@ -170,6 +191,35 @@
     render();
     return again;
   }
+  // --- Safety hold -----------------------------------------------------------------------
+  function showHold(h) {
+    held = true;
+    if (!holdBox) return;
+    if (h) {
+      document.getElementById("hold-why").textContent = h.reason || h.message || "";
+      document.getElementById("hold-screening").textContent = h.screening
+        ? "Screening of " + h.screening.date_text + ": " + h.screening.decision_label + "."
+        : "No current screening.";
+      document.getElementById("hold-do").textContent = h.do_now || "";
+    }
+    if (timer) stopTimer(false);
+    holdBox.hidden = false;
+    const button = holdBox.querySelector(".btn-stop");
+    if (button) button.focus({ preventScroll: true });
+  }
+  async function checkStatus() {
+    if (finished || !holdBox) return;
+    try {
+      const r = await fetch(holdBox.dataset.statusUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } });
+      if (!r.ok) return;
+      const data = await r.json();
+      if (data.on_hold) showHold(data.hold);
+      else if (data.status !== "in_progress") { finished = true; render(); }
+      else if (held) { held = false; holdBox.hidden = true; }
+    } catch (e) { /* offline: asked again shortly */ }
+  }
+  setInterval(checkStatus, STATUS_MS);
+
   window.addEventListener("online", send);
   window.addEventListener("offline", indicator);
   setInterval(send, RETRY_MS);
@@ -339,6 +389,7 @@
   });
   async function finish(form) {
     const wait = form.querySelector(".finish-wait");
+    if (held) { showHold(null); return; }
     if (timer) stopTimer(false);
     await send();
     if (queue.length) {
