@@ -5,6 +5,7 @@ recorded clearance; only the last is let through, and a refusal writes nothing."
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 from typing import Any
 
@@ -18,9 +19,11 @@ from myomap.screening.forms import HEALTH_CHECKS
 from myomap.screening.models import Screening
 from myomap.screening.services import clearance_record
 from myomap.sessions.models import SessionEvent, TreatmentSession
+from myomap.sessions.services import session_start
 from tests.web.scoped.assessments import make as make_assessment
 from tests.web.scoped.plans import make as make_plan
 from tests.web.scoped.screening import referral_answers, screen_client
+from tests.web.scoped.sessions import check_in
 
 STATES = ("no_screening", "stale", "referral", "cleared")
 
@@ -48,8 +51,13 @@ NOT_HANDS_ON = {
     "plans:step_move",
     "sessions:detail",
     "sessions:guide",
-    "sessions:events",  # tried below, per event kind
+    "sessions:events",  # tried below with a treatment tap
     "sessions:finish",
+    "sessions:stop",  # stopping for safety must always work
+    "sessions:status",
+    "sessions:checkin",  # talk, no touch; a yes screens again
+    "sessions:checkin_link",
+    "sessions:checkin_link_revoke",
 }
 HANDS_ON_API: tuple[tuple[str, str, dict[str, Any] | None], ...] = (
     ("post", "/api/v1/clients/{p}/plans", {"session_minutes": 60}),
@@ -81,6 +89,9 @@ def world(request, therapist, patient):  # type: ignore[no-untyped-def]
     """What a client has after a first visit (built while allowed), then put in ``state``."""
     screen_client(therapist, patient)
     ids = {**make_assessment(therapist, patient), **make_plan(therapist, patient)}
+    session = session_start(actor=therapist, patient=patient)
+    check_in(therapist, session)
+    ids["session_id"] = session.pk
     state = request.param
     if state == "no_screening":  # as a client planned before screening was required
         Plan.objects.filter(patient=patient).update(screening=None)
@@ -156,6 +167,28 @@ def test_hands_on_api_routes_follow_the_gate(therapist_client, world, method, pa
         error = response.json()["error"]
         assert error["code"] == "treatment_on_hold"
         assert error["hold"] == {"no_screening": "not_screened"}.get(state, state)
+        assert _counts() == before
+
+
+def test_treatment_taps_follow_the_gate(therapist_client, world):  # type: ignore[no-untyped-def]
+    state, ids = world
+    url = reverse("sessions:events", args=[ids["patient_id"], ids["session_id"]])
+    tap = {
+        "event_id": str(uuid.uuid4()),
+        "seq": 100,
+        "kind": "discomfort",
+        "step": 1,
+        "value": 3,
+        "at": "2026-03-02T09:00:00+00:00",
+        "text": "",
+    }
+    before = _counts()
+    response = therapist_client.post(url, json.dumps({"events": [tap]}), "application/json")
+    if state == "cleared":
+        assert response.status_code == 200, response.content
+    else:
+        assert response.status_code == 409, (state, response.status_code)
+        assert response.json()["error"]["code"] == "on_hold"
         assert _counts() == before
 
 
