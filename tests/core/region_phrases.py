@@ -310,7 +310,7 @@ ANKLE_FOOT: Final[list[Row]] = [
     ("sole of the left foot", ("sole",), "left"),
     ("bottom of the foot", ("sole",), "both"),
     ("arch of the right foot", ("sole",), "right"),
-    ("instep", ("sole",), "both"),
+    ("instep", ("dorsum_foot", "sole"), "both"),
     ("plantar fascia left", ("sole",), "left"),
     ("ball of the foot", ("sole",), "both"),
     ("right heel", ("heel",), "right"),

@@ -127,5 +127,5 @@ def test_unknown_skull_landmark_suggests_head_areas_not_distant_ones() -> None:
     assert set(labels) <= head
 
 
-def test_instep_is_the_arch_of_the_foot() -> None:
-    assert atlas.resolve_region("left instep") == ("sole_left",)
+def test_instep_marks_both_the_arch_and_the_top_of_the_foot() -> None:
+    assert atlas.resolve_region("left instep") == ("dorsum_foot_left", "sole_left")
