@@ -5,8 +5,9 @@ module reads a phrase as a set of meaningful words: it takes out side words wher
 stand, drops noise words ("region", "area", "of the", "around", "pain"), reduces plurals to
 the singular and folds equivalent qualifiers together ("inner" = "inside" = "medial").
 Word order then no longer matters. A phrase that names no area exactly is read by the longest
-names wholly contained in it ("upper lateral arm" contains "upper arm"); when the longest such
-names belong to different areas the phrase is ambiguous and the choices are reported.
+names wholly contained in it ("upper lateral arm" contains "upper arm"), provided every word
+left out is a qualifier; when the longest such names belong to different areas the phrase is
+ambiguous and the choices are reported. A word the atlas does not know is never ignored.
 
 Source: the word lists are Myomap's own (ours), written from standard anatomical terms of
 position (anterior/posterior, medial/lateral, superior/inferior, palmar/dorsal, plantar).
@@ -75,6 +76,23 @@ QUALIFIERS: Final[Mapping[str, str]] = {
     "mid": "middle",
     "middle": "middle",
 }
+
+DROPPABLE: Final = frozenset(
+    {
+        *QUALIFIERS.values(),
+        "deep",
+        "superficial",
+        "plantar",
+        "dorsal",
+        "tip",
+        "edge",
+        "border",
+        "side",
+        "fossa",
+        "ridge",
+    }
+)
+"""Words a partial reading may leave out: qualifiers that narrow an area the atlas has whole."""
 
 _KEEP_ENDINGS: Final = ("ss", "us", "is")
 _IRREGULAR: Final[Mapping[str, str]] = {"feet": "foot", "teeth": "tooth"}
@@ -171,7 +189,11 @@ class WordIndex:
         if not contained:
             return frozenset()
         longest = max(len(ws) for ws in contained)
-        return frozenset(t for ws in contained if len(ws) == longest for t in self.exact[ws])
+        chosen = [ws for ws in contained if len(ws) == longest]
+        left_over = words.difference(*chosen)
+        if not left_over <= DROPPABLE:
+            return frozenset()  # a word the atlas does not know is never silently ignored
+        return frozenset(t for ws in chosen for t in self.exact[ws])
 
     def sharing(self, words: Iterable[str]) -> dict[str, float]:
         """Targets of names sharing words with the phrase, weighted by the shared words rarity."""
