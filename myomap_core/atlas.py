@@ -18,6 +18,7 @@ from enum import StrEnum
 from importlib import resources
 from typing import Final
 
+from myomap_core import region_language
 from myomap_core.codes import Coding, snomed
 from myomap_core.errors import DomainError, KnowledgeBaseError
 
@@ -35,6 +36,7 @@ __all__ = [
     "region_ids_for_area",
     "regions",
     "resolve_region",
+    "suggest_regions",
 ]
 
 DATA_FILE: Final = "regions.toml"
@@ -513,17 +515,14 @@ def region_ids_for_area(area_id: str) -> tuple[str, ...]:
 _SIDE_WORDS: Final[tuple[tuple[str, frozenset[Side]], ...]] = (
     ("left and right", frozenset({Side.LEFT, Side.RIGHT})),
     ("right and left", frozenset({Side.LEFT, Side.RIGHT})),
-    ("both sides", frozenset({Side.LEFT, Side.RIGHT})),
     ("bilaterally", frozenset({Side.LEFT, Side.RIGHT})),
     ("bilateral", frozenset({Side.LEFT, Side.RIGHT})),
     ("both", frozenset({Side.LEFT, Side.RIGHT})),
     ("left sided", frozenset({Side.LEFT})),
-    ("left side", frozenset({Side.LEFT})),
     ("left", frozenset({Side.LEFT})),
     ("lt", frozenset({Side.LEFT})),
     ("l", frozenset({Side.LEFT})),
     ("right sided", frozenset({Side.RIGHT})),
-    ("right side", frozenset({Side.RIGHT})),
     ("right", frozenset({Side.RIGHT})),
     ("rt", frozenset({Side.RIGHT})),
     ("r", frozenset({Side.RIGHT})),
@@ -573,23 +572,39 @@ def _closest_names(names: Mapping[str, str], key: str) -> list[str]:
 
 
 def resolve_region(text: str) -> tuple[str, ...]:
-    """Region ids named by free text, e.g. "left SI joint" -> ("sacroiliac_left",).
+    """Region ids named by free text, e.g. "inside of the right ankle" -> ("medial_ankle_right",).
 
-    Accepts ids, labels and synonyms in any case and spacing, with an optional side word
-    ("left", "R", "lt", "both", "bilateral", "left-sided"...) before or after. Without a side,
-    a sided area gives both regions; a side word on a midline area is ignored. An umbrella
-    word ("buttock", "knee") gives the regions of every area it covers.
+    Accepts ids, labels and synonyms in any case, spacing and word order, with side words
+    anywhere ("left", "R", "lt", "both", "bilateral", "left-sided"), noise words ("region",
+    "area", "of the", "around"), plurals and equivalent qualifiers ("inner" = "medial").
+    Without a side, a sided area gives both regions; a side word on a midline area is ignored.
+    An umbrella word ("buttock", "knee") gives the regions of every area it covers. A phrase
+    naming two areas equally well is refused with the choices; an unknown one with the
+    anatomically closest areas as suggestions.
     """
     atlas = _atlas()
     key = normalise(text)
     found = _read(atlas.names, key, frozenset(), depth=2) if key else None
     if found is None:
-        readings = _side_readings(key)
-        rest = max((r for _, r in readings), key=len) if readings else key
-        suggestions = [atlas.display[c] for c in _closest_names(atlas.names, rest or key)]
-        raise DomainError(
-            f"unknown body region {text!r}", field="region", value=text, suggestions=suggestions
-        )
+        reading = region_language.read(key)
+        targets = _most_specific(_word_index().match(reading.words))
+        if len(targets) > 1:
+            choices = sorted(_target_label(t) for t in targets)
+            raise DomainError(
+                f"ambiguous body region {text!r}: it could be {' or '.join(choices)}",
+                field="region",
+                value=text,
+                suggestions=choices,
+            )
+        if not targets:
+            raise DomainError(
+                f"unknown body region {text!r}",
+                field="region",
+                value=text,
+                suggestions=suggest_regions(text),
+            )
+        sides = frozenset(Side(s.value) for s in reading.sides)
+        found = (next(iter(targets)), sides)
     target, sides = found
     chosen = sides or frozenset({Side.LEFT, Side.RIGHT})
     ids: list[str] = []
@@ -600,3 +615,51 @@ def resolve_region(text: str) -> tuple[str, ...]:
         else:
             ids.extend(f"{a.id}_{s}" for s in (Side.LEFT, Side.RIGHT) if s in chosen)
     return tuple(ids)
+
+
+def _most_specific(targets: frozenset[str]) -> frozenset[str]:
+    """Drop umbrella groups that cover another target: "plantar foot" is the sole, not the foot."""
+    groups = _atlas().groups
+    areas = {t for t in targets if t not in groups}
+    covering = {g for g in targets if g in groups and areas & set(groups[g])}
+    return targets - covering if areas else targets
+
+
+@functools.cache
+def _word_index() -> region_language.WordIndex:
+    atlas = _atlas()
+    ids = frozenset(normalise(a.id) for a in atlas.areas)
+    return region_language.WordIndex.build(atlas.names, weak=ids)
+
+
+def _target_label(target: str) -> str:
+    atlas = _atlas()
+    if target.startswith(GROUP_PREFIX):
+        return atlas.display[target.removeprefix(GROUP_PREFIX)]
+    return atlas.by_area[target].label
+
+
+def suggest_regions(text: str, limit: int = 3) -> list[str]:
+    """Area names closest to an unknown phrase: areas sharing its words, then their neighbours.
+
+    Misspelt words are first corrected to the closest word the atlas knows, so suggestions stay
+    in the part of the body the phrase was about rather than anywhere with similar letters.
+    """
+    atlas = _atlas()
+    index = _word_index()
+    words = set(region_language.read(normalise(text)).words)
+    vocabulary = index.vocabulary()
+    for w in list(words):
+        if w not in index.by_word:
+            words.update(difflib.get_close_matches(w, vocabulary, n=2, cutoff=0.75))
+    shared = index.sharing(words)
+    ranked = sorted(shared, key=lambda t: (-shared[t], t))
+    areas_first: list[str] = []
+    for t in ranked:
+        areas_first.extend(atlas.groups.get(t, (t,)) if t.startswith(GROUP_PREFIX) else (t,))
+    near = [n for a in areas_first[:2] for n in atlas.by_area[a].neighbours]
+    ordered = list(dict.fromkeys([*areas_first, *near]))
+    if not ordered:
+        key = normalise(text)
+        return [atlas.display[c] for c in _closest_names(atlas.names, key)]
+    return [atlas.by_area[a].label for a in ordered[:limit]]
