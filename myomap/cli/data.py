@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 PASSPHRASE_ENV = "MYOMAP_BACKUP_PASSPHRASE"
+PASSPHRASE_FILE_ENV = "MYOMAP_BACKUP_PASSPHRASE_FILE"
 
 
 def _django() -> None:
@@ -25,7 +26,9 @@ def _fail(message: str) -> int:
 
 
 def read_passphrase(path: str | None, *, confirm: bool) -> str | None:
-    """From ``--passphrase-file``, then ``MYOMAP_BACKUP_PASSPHRASE``, then a prompt."""
+    """From ``--passphrase-file``, ``MYOMAP_BACKUP_PASSPHRASE_FILE``,
+    ``MYOMAP_BACKUP_PASSPHRASE``, then a prompt."""
+    path = path or os.environ.get(PASSPHRASE_FILE_ENV)
     if path:
         text = Path(path).read_text("utf-8").rstrip("\r\n")
         return text or None
@@ -51,8 +54,9 @@ def backup(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args, confirm=not args.verify)
     if passphrase is None:
         return _fail(
-            "a passphrase is needed: --passphrase-file FILE, the MYOMAP_BACKUP_PASSPHRASE "
-            "variable, or type it at the prompt (backups are never written unencrypted)"
+            "a passphrase is needed: --passphrase-file FILE, MYOMAP_BACKUP_PASSPHRASE_FILE, "
+            "MYOMAP_BACKUP_PASSPHRASE, or type it at the prompt (backups are never written "
+            "unencrypted)"
         )
     _django()
     from myomap.interop.crypto import ArchiveError

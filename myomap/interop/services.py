@@ -170,7 +170,7 @@ def backup_restore(
         snapshot.migrate_to(targets if older else None, using)
         try:
             with transaction.atomic(using=using):
-                snapshot.load(found.database, using)
+                snapshot.load(found.database, using, targets if older else None)
                 _check_loaded(manifest, using)
         finally:
             if older:

@@ -17,12 +17,17 @@ from typing import Any
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import Deserializer as JsonDeserializer
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.json import Serializer as JsonSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
+from django.db.utils import load_backend
 
 from myomap.notes.selectors import chain_rows
 
@@ -103,6 +108,18 @@ def engine(using: str) -> str:
 
 
 @contextmanager
+def extra_database(alias: str, settings_dict: dict[str, Any]) -> Iterator[str]:
+    """A connection under ``alias`` to another database, for the length of the block."""
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+    connections[alias] = wrapper
+    try:
+        yield alias
+    finally:
+        wrapper.close()
+        del connections[alias]
+
+
+@contextmanager
 def consistent_source(workdir: Path, using: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
     """A database alias holding one consistent state of ``using`` for the length of the block."""
     connection = connections[using]
@@ -116,13 +133,10 @@ def consistent_source(workdir: Path, using: str = DEFAULT_DB_ALIAS) -> Iterator[
             target.close()
         settings = dict(connection.settings_dict)
         settings.update({"NAME": str(copy), "OPTIONS": {}, "CONN_MAX_AGE": 0})
-        connections.settings[SNAPSHOT_ALIAS] = settings
         try:
-            yield SNAPSHOT_ALIAS
+            with extra_database(SNAPSHOT_ALIAS, settings) as alias:
+                yield alias
         finally:
-            connections[SNAPSHOT_ALIAS].close()
-            del connections[SNAPSHOT_ALIAS]
-            del connections.settings[SNAPSHOT_ALIAS]
             copy.unlink(missing_ok=True)
         return
     if connection.in_atomic_block:
@@ -146,26 +160,77 @@ class ExactEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+REBUILT = ("auth.permission", "contenttypes.contenttype")
+"""Rows ``migrate`` recreates with other ids: referred to by natural key."""
+
+
+class _Serializer(JsonSerializer):
+    """Primary keys everywhere, except natural keys for the rows ``migrate`` recreates."""
+
+    def _natural(self, field: Any) -> bool:
+        return str(field.remote_field.model._meta.label_lower) in REBUILT
+
+    def handle_fk_field(self, obj: Model, field: Any) -> None:
+        self.use_natural_foreign_keys = self._natural(field)
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj: Model, field: Any) -> None:
+        self.use_natural_foreign_keys = self._natural(field)
+        super().handle_m2m_field(obj, field)
+
+
 def _rows(using: str) -> Iterator[Model]:
+    """Rows model by model, each model after the models whose natural keys it refers to."""
+    by_app: dict[Any, list[type[Model]]] = {}
     for model in kept_models():
+        by_app.setdefault(model._meta.app_config, []).append(model)
+    for model in serializers.sort_dependencies(by_app.items(), allow_cycles=True):
         yield from model._base_manager.using(using).order_by("pk").iterator(chunk_size=2000)
 
 
 def dump(path: Path, using: str) -> None:
-    """Every kept row of ``using`` as Django JSON, foreign keys to rebuilt tables by natural key."""
+    """Every kept row of ``using`` as Django JSON, times to the microsecond."""
     with path.open("w", encoding="utf-8") as out:
-        serializers.serialize(
-            "json",
-            _rows(using),
-            stream=out,
-            cls=ExactEncoder,
-            use_natural_foreign_keys=True,
-        )
+        _Serializer().serialize(_rows(using), stream=out, cls=ExactEncoder)
 
 
-def load(path: Path, using: str) -> None:
-    """Load a dump in one transaction (``loaddata`` checks constraints and resets sequences)."""
-    call_command("loaddata", str(path), database=using, verbosity=0)
+class _Loader(JsonDeserializer):
+    """Django's JSON deserializer, building rows with the models of a given schema state."""
+
+    registry: Any = apps
+
+    def _get_model_from_node(self, model_identifier: str) -> Any:  # type: ignore[override]
+        try:
+            return self.registry.get_model(model_identifier)
+        except (LookupError, TypeError) as exc:
+            raise DeserializationError(f"Invalid model identifier: {model_identifier}") from exc
+
+
+def load(path: Path, using: str, targets: list[tuple[str, str]] | None = None) -> None:
+    """Load a dump into ``using`` (call inside a transaction): constraints checked at the end,
+    primary-key sequences reset. ``targets``: the migration state the dump was written at, so
+    an older archive's rows are built with the models of its own schema.
+    """
+    connection = connections[using]
+    loader = _Loader(path.read_text("utf-8"), using=using, handle_forward_references=True)
+    if targets is not None:
+        loader.registry = MigrationLoader(connection).project_state(targets).apps
+    models: set[Any] = set()
+    deferred = []
+    with connection.constraint_checks_disabled():
+        for found in loader:
+            found.save(using=using)
+            models.add(type(found.object))
+            if found.deferred_fields:
+                deferred.append(found)
+        for found in deferred:
+            found.save_deferred_fields(using=using)
+    connection.check_constraints(table_names=[m._meta.db_table for m in models])
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 # --------------------------------------------------------------------------- migrations
