@@ -388,3 +388,26 @@ def test_nightly_backup_prunes_and_status_warns_when_stale(demo, tmp_path):  # t
     assert not backup_status(now=now, folder=folder).overdue
     later = backup_status(now=now + timedelta(days=2, hours=1), folder=folder)
     assert later.overdue and "2 days old" in later.message
+
+
+# --------------------------------------------------------------------------- the owner's warning
+
+
+def test_owner_dashboard_warns_until_a_backup_is_made(
+    client, owner, therapist, settings, tmp_path, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
+    client.force_login(owner)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("outcomes:dashboard"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Back up this clinic." in text and "No backup of this clinic has been made yet" in text
+    client.force_login(therapist)
+    assert "data-backup-warning" not in client.get(reverse("outcomes:dashboard")).content.decode()
+    backup_create(passphrase=PASSPHRASE)
+    client.force_login(owner)
+    assert "data-backup-warning" not in client.get(reverse("outcomes:dashboard")).content.decode()
