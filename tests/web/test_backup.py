@@ -411,3 +411,27 @@ def test_owner_dashboard_warns_until_a_backup_is_made(
     backup_create(passphrase=PASSPHRASE)
     client.force_login(owner)
     assert "data-backup-warning" not in client.get(reverse("outcomes:dashboard")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_while_the_application_runs_reads_one_consistent_snapshot(
+    settings, tmp_path, fresh_sqlite
+):  # type: ignore[no-untyped-def]
+    """Outside a transaction (as from the command line) the dump reads a snapshot copy."""
+    from myomap.patients.models import Patient
+
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
+    clinic = Clinic.objects.create(name="Snapshot Clinic", slug="snap", timezone="UTC")
+    Patient.objects.create(
+        clinic=clinic, first_name="Ada", last_name="Byron", date_of_birth="1980-12-10"
+    )
+    assert not connections["default"].in_atomic_block
+    result = backup_create(passphrase=PASSPHRASE, to=tmp_path)
+    assert result.manifest["engine"] == connections["default"].vendor
+    assert result.manifest["counts"]["patients.patient"] == 1
+    backup_restore(
+        archive=result.path, passphrase=PASSPHRASE, using=fresh_sqlite, files_root=tmp_path / "f"
+    )
+    restored = Patient.objects.using(fresh_sqlite).get()
+    assert (restored.first_name, restored.clinic_id) == ("Ada", clinic.pk)
