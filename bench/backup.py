@@ -82,12 +82,15 @@ def run() -> str:
         restore_s = _run(
             [*myomap, "restore", str(archive), "--passphrase-file", str(phrase)], target, env
         )
+        load = os.getloadavg()[0]
         database_mb = (source / "myomap.sqlite3").stat().st_size / 1e6
         archive_mb = archive.stat().st_size / 1e6
     return (
         f"The demo clinic plus {CLIENTS:,} synthetic clients (SQLite, {database_mb:.1f} MB "
         "database file), each step a fresh `myomap` process (Django start-up and the scrypt "
-        "key derivation included).\n\n"
+        "key derivation included). Load average of the machine at the end of the run: "
+        f"{load:.1f} (other work shared the {os.cpu_count()} cores; on an idle machine the "
+        "times are lower).\n\n"
         "| Measure | Result |\n|---|---|\n"
         f"| `myomap backup` (snapshot, dump, compress, encrypt) | {backup_s:.1f} s |\n"
         f"| Archive size | {archive_mb:.1f} MB |\n"

@@ -204,6 +204,10 @@ def _check_loaded(manifest: dict[str, Any], using: str) -> None:
     for label, n in sorted(manifest["counts"].items()):
         if counts.get(label, 0) != n:
             raise ArchiveError(f"after loading, {label} has {counts.get(label, 0)} rows, not {n}")
+    links = snapshot.row_counts(using, links=True)
+    for label, n in sorted(manifest.get("link_counts", {}).items()):
+        if links.get(label, 0) != n:
+            raise ArchiveError(f"after loading, {label} has {links.get(label, 0)} links, not {n}")
     heads = snapshot.chain_heads(using)
     if heads != manifest["note_chains"]:
         raise ArchiveError("after loading, the signed-note chains differ from the manifest")
