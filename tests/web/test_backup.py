@@ -50,11 +50,18 @@ def _files(root: Path) -> dict[str, str]:
 
 
 def _tables(using: str) -> dict[str, list[dict[str, Any]]]:
-    """Every kept table's rows, with many-to-many links, in primary-key order."""
+    """Every kept table's rows in primary-key order; many-to-many links without their own id
+    (the serializer keeps the link, not the link row's number)."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for model in snapshot.kept_models(with_links=True):
         manager = model._base_manager.using(using)
-        tables[model._meta.label_lower] = list(manager.order_by("pk").values())
+        if model._meta.auto_created:
+            fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+            tables[model._meta.label_lower] = sorted(
+                manager.values(*fields), key=lambda row: tuple(row.values())
+            )
+        else:
+            tables[model._meta.label_lower] = list(manager.order_by("pk").values())
     return tables
 
 
