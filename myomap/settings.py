@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "myomap.notes",
     "myomap.aftercare",
     "myomap.reports",
+    "myomap.interop",
 ]
 
 MIDDLEWARE = [

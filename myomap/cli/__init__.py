@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "myomap.cli.posture",
     "myomap.cli.score",
     "myomap.cli.notes",
+    "myomap.cli.data",
 )
 """Modules that register subcommands, in the order their commands are listed."""
 

@@ -50,11 +50,12 @@ def audit_record(
     patient: Patient | None = None,
     origin: Origin | None = None,
     actor_label: str = "",
+    using: str = "default",
 ) -> AuditEvent:
     """Append one audit row. ``actor=None`` means the client through a private link."""
     origin = origin or Origin()
     label = actor_label or (actor.display_name if actor is not None else "client (private link)")
-    return AuditEvent.objects.create(
+    return AuditEvent.objects.using(using).create(
         clinic=clinic,
         patient=patient,
         actor=actor,

@@ -282,11 +282,13 @@ class ChainRow:
     when: datetime | None
 
 
-def chain_rows(patient_id: int) -> list[ChainRow]:
-    """The client's signed notes and amendments in chain order."""
+def chain_rows(patient_id: int, using: str = "default") -> list[ChainRow]:
+    """The client's signed notes and amendments in chain order (from database ``using``)."""
     rows: list[tuple[int, ChainRow]] = []
-    notes = SoapNote.objects.filter(patient_id=patient_id, status=NoteStatus.SIGNED).select_related(
-        "session"
+    notes = (
+        SoapNote.objects.using(using)
+        .filter(patient_id=patient_id, status=NoteStatus.SIGNED)
+        .select_related("session")
     )
     for note in notes:
         entry = soap.ChainEntry(
@@ -297,8 +299,10 @@ def chain_rows(patient_id: int) -> list[ChainRow]:
             stored_hash=note.content_hash,
         )
         rows.append((note.chain_position or 0, ChainRow(entry, note, note.signed_at)))
-    amendments = NoteAmendment.objects.filter(note__patient_id=patient_id).select_related(
-        "note__session"
+    amendments = (
+        NoteAmendment.objects.using(using)
+        .filter(note__patient_id=patient_id)
+        .select_related("note__session")
     )
     for a in amendments:
         entry = soap.ChainEntry(

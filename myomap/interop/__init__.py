@@ -1,0 +1,1 @@
+"""Data in and out: backup and restore of the whole clinic."""
