@@ -133,8 +133,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed-login lockout: this many failures for one username within the window lock it.
+# Failed-login lockout: this many failures for one username (in its normal form) within the
+# window lock it; the per-address limit is higher, since a clinic's staff share one address.
 LOGIN_MAX_FAILURES = int(os.environ.get("MYOMAP_LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("MYOMAP_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MYOMAP_LOGIN_LOCKOUT_MINUTES", "15"))
 
 # Sessions end after 30 minutes without activity.

@@ -26,7 +26,7 @@ from myomap.aftercare.services import (
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin, audit_record
-from myomap.common.links import link_opened
+from myomap.common.links import link_opened, link_visitor
 from myomap.common.models import AuditAction
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
@@ -192,6 +192,7 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
     link = home_link_find(token)
     if link is None:
         return _unavailable(request)
+    actor = link_visitor(request, link)
     sheet = link.sheet
     error = ""
     if request.method == "POST":
@@ -203,18 +204,23 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
             day, done = parsed
             if done:
                 home_mark_done(
-                    sheet=sheet, item_id=item_id, day=day, link=link, origin=Origin.of(request)
+                    sheet=sheet,
+                    item_id=item_id,
+                    day=day,
+                    link=link,
+                    actor=actor,
+                    origin=Origin.of(request),
                 )
             else:
-                home_mark_undo(sheet=sheet, item_id=item_id, day=day, origin=Origin.of(request))
+                home_mark_undo(
+                    sheet=sheet, item_id=item_id, day=day, actor=actor, origin=Origin.of(request)
+                )
         except DomainError as exc:
             error = exc.message[:1].upper() + exc.message[1:] + "."
         else:
             return redirect(reverse("aftercare:home", args=[token]) + f"#item-{item_id}")
     else:
-        link_opened(
-            link, request=request, obj=link, summary="The client opened the home program link"
-        )
+        link_opened(link, request=request, obj=link, what="the home program link", actor=actor)
     context = {
         "link": link,
         "clinic": link.clinic,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from myomap.clinics.usernames import username_normalise
 from myomap.common.models import TimeStamped
 
 
@@ -38,14 +39,31 @@ class Role(models.TextChoices):
     FRONT_DESK = "front_desk", "Front desk"
 
 
+class NormalisedUserManager(UserManager["User"]):
+    """Finds a user by the normal form of the username typed, so a variant is the same account."""
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(username=username_normalise(username or ""))
+
+
 class User(AbstractUser):
-    """A person who logs in. Belongs to one clinic with one role."""
+    """A person who logs in. Belongs to one clinic with one role.
+
+    Usernames are stored in their normal form (``username_normalise``): ``Sam``, ``sam `` and
+    a full-width ``ｓａｍ`` are one account, at creation and at login.
+    """
+
+    objects = NormalisedUserManager()  # type: ignore[misc]
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="users", null=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
     credentials = models.CharField(
         max_length=120, blank=True, help_text="Qualifications shown on letters, e.g. LMT, CNMT."
     )
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        return username_normalise(username or "")
 
     @property
     def display_name(self) -> str:
@@ -62,10 +80,13 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """One failed login, kept to lock a username after repeated failures."""
+    """One failed login, kept to lock a username, and an address, after repeated failures.
+
+    ``username`` is the normal form of what was typed, whether or not such an account exists.
+    """
 
     username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

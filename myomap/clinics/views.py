@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -18,9 +19,14 @@ from myomap.clinics.services import login_failure_record, login_is_locked, login
 from myomap.common.audit import Origin
 
 LOCKED_MESSAGE = (
-    "Too many failed attempts for this username. The account is locked for a while; "
-    "try again later or ask the clinic owner."
+    "Too many failed attempts. Logging in with this username, or from this address, is paused "
+    "for {minutes} minutes; try again later or ask the clinic owner."
 )
+
+
+def locked_message() -> str:
+    """The same words whether or not the account exists."""
+    return LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -29,22 +35,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
         username = request.POST.get("username", "")
-        if login_is_locked(username=username):
+        origin = Origin.of(request)
+        if login_is_locked(username=username, ip_address=origin.ip_address):
             form.errors.clear()
-            form.add_error(None, LOCKED_MESSAGE)
+            form.add_error(None, locked_message())
             return render(request, "clinics/login.html", {"form": form}, status=429)
         if form.is_valid():
             user = form.get_user()
             login(request, user)
-            login_success_record(user=user, origin=Origin.of(request))
+            login_success_record(user=user, origin=origin)
             next_url = request.POST.get("next") or request.GET.get("next") or ""
             if next_url.startswith("/") and not next_url.startswith("//"):
                 return redirect(next_url)
             return redirect("patients:list")
-        login_failure_record(username=username, origin=Origin.of(request))
-        status = 429 if login_is_locked(username=username) else 400
+        login_failure_record(username=username, origin=origin)
+        status = 429 if login_is_locked(username=username, ip_address=origin.ip_address) else 400
         if status == 429:
-            form.add_error(None, LOCKED_MESSAGE)
+            form.errors.clear()
+            form.add_error(None, locked_message())
         return render(request, "clinics/login.html", {"form": form}, status=status)
     return render(request, "clinics/login.html", {"form": form})
 

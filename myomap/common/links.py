@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -17,6 +18,15 @@ from django.utils import timezone
 
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
+
+if TYPE_CHECKING:
+    from myomap.clinics.models import User
+
+STAFF_REFUSED = (
+    "This private link belongs to the client and shows clinical answers, which your role "
+    "does not open. Send the link to the client; a therapist of the clinic may open it with "
+    "them, and what they write is recorded as theirs."
+)
 
 
 class PrivateLink(Protocol):
@@ -53,17 +63,36 @@ def link_by_token(links: QuerySet[L], token: str) -> L | None:
     return link
 
 
+def link_visitor(request: HttpRequest, link: PrivateLink) -> User | None:
+    """Who is at a private link: ``None`` for the client, or the logged-in clinician.
+
+    Whatever is written through the link is attributed to the returned person. A logged-in
+    member of staff without clinical rights (the front desk), or of another clinic, is
+    refused: the link's pages hold clinical answers, and their edits must never pass as the
+    client's.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if getattr(user, "clinic_id", None) == link.clinic.pk and getattr(user, "is_clinician", False):
+        return user  # type: ignore[return-value]
+    raise PermissionDenied(STAFF_REFUSED)
+
+
 @transaction.atomic
-def link_opened(link: PrivateLink, *, request: HttpRequest, obj: object, summary: str) -> None:
-    """Note when the client opened the link, in the audit log too."""
+def link_opened(
+    link: PrivateLink, *, request: HttpRequest, obj: object, what: str, actor: User | None
+) -> None:
+    """Note when the link was opened, and by whom (the client or ``actor``), in the audit log."""
     link.last_opened_at = timezone.now()
     link.save(update_fields=["last_opened_at"])
+    who = "The client" if actor is None else actor.display_name
     audit_record(
         action=AuditAction.VIEW,
         clinic=link.clinic,
-        actor=None,
+        actor=actor,
         patient=link.patient,
         obj=obj,
-        summary=summary,
+        summary=f"{who} opened {what}",
         origin=Origin.of(request),
     )

@@ -300,8 +300,12 @@ def link_save_answers(
 
 
 @transaction.atomic
-def link_submit(*, link: QuestionnaireLink, origin: Origin | None = None) -> list[OutcomeResponse]:
+def link_submit(
+    *, link: QuestionnaireLink, actor: User | None = None, origin: Origin | None = None
+) -> list[OutcomeResponse]:
     """Score every questionnaire of the link, store them and close the link.
+
+    ``actor`` is None when the client filled it in, or the clinician who did with them.
 
     If any cannot be scored (e.g. an ODI with more than 2 sections skipped), nothing is
     stored and LinkIncomplete names each problem.
@@ -320,7 +324,7 @@ def link_submit(*, link: QuestionnaireLink, origin: Origin | None = None) -> lis
     now = timezone.now()
     responses = [
         response_record(
-            actor=None,
+            actor=actor,
             patient=link.patient,
             instrument=instrument,
             answers=link.draft.get(instrument, {}),
@@ -333,13 +337,14 @@ def link_submit(*, link: QuestionnaireLink, origin: Origin | None = None) -> lis
     ]
     link.submitted_at = now
     link.save(update_fields=["submitted_at"])
+    who = "The client" if actor is None else actor.display_name
     audit_record(
         action=AuditAction.SUBMIT,
         clinic=link.clinic,
-        actor=None,
+        actor=actor,
         patient=link.patient,
         obj=link,
-        summary="The client completed the questionnaires: "
+        summary=f"{who} completed the questionnaires: "
         + ", ".join(score_summary(r.instrument, r.score_display, r.band) for r in responses),
         origin=origin,
     )

@@ -21,9 +21,9 @@ from django.views.decorators.cache import never_cache
 
 from myomap.assessments.page import ppt_unit
 from myomap.clinics.access import clinic_member
-from myomap.clinics.models import Role
+from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin, audit_record
-from myomap.common.links import link_opened
+from myomap.common.links import link_opened, link_visitor
 from myomap.common.models import AuditAction
 from myomap.outcomes import report, selectors
 from myomap.outcomes.findings import findings_of
@@ -337,9 +337,8 @@ def q_start(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token)
     if link is None:
         return _unavailable(request)
-    link_opened(
-        link, request=request, obj=link, summary="The client opened the private questionnaire link"
-    )
+    actor = link_visitor(request, link)
+    link_opened(link, request=request, obj=link, what="the private questionnaire link", actor=actor)
     context = {
         "link": link,
         "clinic": link.clinic,
@@ -359,8 +358,9 @@ def q_screen(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         if slug == "done":
             return _q_done(request, token)
         return _unavailable(request)
+    actor = link_visitor(request, link)
     if slug == "review":
-        return _q_review(request, link, token)
+        return _q_review(request, link, token, actor)
     all_screens = _link_screens(link)
     index = next((n for n, s in enumerate(all_screens) if s.slug == slug), None)
     if index is None:
@@ -406,7 +406,9 @@ def q_screen(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     return redirect("outcomes:q_screen", token, following)
 
 
-def _q_review(request: HttpRequest, link: QuestionnaireLink, token: str) -> HttpResponse:
+def _q_review(
+    request: HttpRequest, link: QuestionnaireLink, token: str, actor: User | None
+) -> HttpResponse:
     all_screens = _link_screens(link)
     parts = []
     for instrument in link.instruments:
@@ -441,7 +443,7 @@ def _q_review(request: HttpRequest, link: QuestionnaireLink, token: str) -> Http
     if request.method != "POST":
         return render(request, "outcomes/q_review.html", context)
     try:
-        link_submit(link=link, origin=Origin.of(request))
+        link_submit(link=link, actor=actor, origin=Origin.of(request))
     except LinkClosed:
         return _unavailable(request)
     except LinkIncomplete as exc:

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from myomap.common.links import hash_token, link_opened
+from myomap.clinics.models import User
+from myomap.common.links import hash_token, link_opened, link_visitor
 from myomap.intake.flow import Flow, first_open_section, section_page
 from myomap.intake.models import IntakeLink
 from myomap.intake.services import intake_link_find
@@ -18,10 +19,10 @@ def _unavailable(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/unavailable.html", status=404)
 
 
-def _flow(link: IntakeLink, token: str) -> Flow:
+def _flow(link: IntakeLink, token: str, actor: User | None) -> Flow:
     return Flow(
         intake=link.intake,
-        actor=None,
+        actor=actor,
         section_url=lambda slug: reverse("portal:section", args=[token, slug]),
         done_url=reverse("portal:done", args=[token]),
         frame="portal/base.html",
@@ -34,9 +35,8 @@ def intake_start(request: HttpRequest, token: str) -> HttpResponse:
     link = intake_link_find(token)
     if link is None:
         return _unavailable(request)
-    link_opened(
-        link, request=request, obj=link.intake, summary="The client opened the private intake link"
-    )
+    actor = link_visitor(request, link)
+    link_opened(link, request=request, obj=link.intake, what="the private intake link", actor=actor)
     resume = first_open_section(link.intake)
     context = {
         "link": link,
@@ -53,7 +53,7 @@ def intake_section(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     link = intake_link_find(token)
     if link is None:
         return _unavailable(request)
-    return section_page(request, _flow(link, token), slug)
+    return section_page(request, _flow(link, token, link_visitor(request, link)), slug)
 
 
 @never_cache
@@ -65,4 +65,5 @@ def intake_done(request: HttpRequest, token: str) -> HttpResponse:
     )
     if link is None or not link.intake.is_submitted:
         return _unavailable(request)
+    link_visitor(request, link)
     return render(request, "portal/done.html", {"clinic": link.clinic})

@@ -34,7 +34,7 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, the
         client.post(reverse("login"), {"username": "therapist", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "therapist", "password": PASSWORD})
     assert response.status_code == 429
-    assert b"locked" in response.content
+    assert b"paused" in response.content
     assert client.get(reverse("patients:list")).status_code == 302
     assert AuditEvent.objects.filter(action="login_failed").count() == settings.LOGIN_MAX_FAILURES
 

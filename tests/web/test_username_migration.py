@@ -1,0 +1,56 @@
+"""The migration that normalises existing usernames, and refuses to merge accounts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("clinics", "0002_login_failure_address_index")]
+AFTER = [("clinics", "0003_normalise_usernames")]
+
+
+def _migrate(targets):  # type: ignore[no-untyped-def]
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_usernames_are_normalised():  # type: ignore[no-untyped-def]
+    apps = _migrate(BEFORE)
+    User = apps.get_model("clinics", "User")
+    LoginFailure = apps.get_model("clinics", "LoginFailure")
+    User.objects.create(username="Sam ", password="!")
+    User.objects.create(username="ｒｉｖｅｒ", password="!")
+    User.objects.create(username="alex", password="!")
+    LoginFailure.objects.create(username="SAM")
+    try:
+        apps = _migrate(AFTER)
+        names = set(apps.get_model("clinics", "User").objects.values_list("username", flat=True))
+        assert names == {"sam", "river", "alex"}
+        failures = apps.get_model("clinics", "LoginFailure").objects.values_list(
+            "username", flat=True
+        )
+        assert list(failures) == ["sam"]
+    finally:
+        _migrate([("clinics", "0003_normalise_usernames")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_accounts_that_would_become_one_stop_the_migration():  # type: ignore[no-untyped-def]
+    apps = _migrate(BEFORE)
+    User = apps.get_model("clinics", "User")
+    User.objects.create(username="Sam", password="!")
+    User.objects.create(username="sam", password="!")
+    with pytest.raises(RuntimeError, match=r"'sam': 'Sam' \(id \d+\), 'sam' \(id \d+\)"):
+        _migrate(AFTER)
+    names = set(User.objects.values_list("username", flat=True))
+    assert names == {"Sam", "sam"}  # nothing changed
+    User.objects.filter(username="Sam").update(username="sam.elder")
+    apps = _migrate(AFTER)
+    assert set(apps.get_model("clinics", "User").objects.values_list("username", flat=True)) == {
+        "sam.elder",
+        "sam",
+    }
