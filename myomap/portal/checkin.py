@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from myomap.common.audit import Origin
-from myomap.common.links import link_opened
+from myomap.common.links import link_opened, link_visitor
 from myomap.sessions.models import RESPONSES, SORENESS
 from myomap.sessions.payload import checkin_data
 from myomap.sessions.selectors import checkin_questions
@@ -25,17 +25,20 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     link = checkin_link_find(token)
     if link is None:
         return _unavailable(request)
+    actor = link_visitor(request, link)
     patient = link.patient
     error = None
     if request.method == "POST":
         try:
-            checkin_from_link(link=link, data=checkin_data(request.POST), origin=Origin.of(request))
+            checkin_from_link(
+                link=link, data=checkin_data(request.POST), actor=actor, origin=Origin.of(request)
+            )
         except DomainError as exc:
             error = exc
         else:
             return redirect("portal:checkin_done")
     else:
-        link_opened(link, request=request, obj=link, summary="The client opened the check-in link")
+        link_opened(link, request=request, obj=link, what="the check-in link", actor=actor)
     context = {
         "clinic": link.clinic,
         "patient": patient,

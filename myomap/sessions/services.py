@@ -687,10 +687,15 @@ def checkin_link_find(token: str) -> CheckInLink | None:
 
 
 def checkin_from_link(
-    *, link: CheckInLink, data: Mapping[str, object], origin: Origin | None = None
+    *,
+    link: CheckInLink,
+    data: Mapping[str, object],
+    actor: User | None = None,
+    origin: Origin | None = None,
 ) -> CheckIn:
-    """The client's answers on the link, all or nothing: stored, re-screened on a yes, and
-    joined to the client's open session if it has no check-in yet. The link then closes."""
+    """The client's answers on the link (or a clinician's with the client: ``actor``), all or
+    nothing: stored, re-screened on a yes, and joined to the client's open session if it has
+    no check-in yet. The link then closes."""
     with transaction.atomic():
         locked = CheckInLink.objects.select_for_update().get(pk=link.pk)
         if not locked.is_usable:
@@ -699,7 +704,7 @@ def checkin_from_link(
         open_session = open_session_of(patient)
         if open_session is not None and CheckIn.objects.filter(session=open_session).exists():
             open_session = None
-        checkin = checkin_record(actor=None, patient=patient, data=data, via=CheckInVia.LINK,
+        checkin = checkin_record(actor=actor, patient=patient, data=data, via=CheckInVia.LINK,
                                  session=open_session, link=locked, origin=origin)  # fmt: skip
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["submitted_at"])

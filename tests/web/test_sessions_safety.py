@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from myomap.aftercare.services import aftercare_for_session
@@ -327,6 +328,7 @@ def test_the_client_answers_ahead_and_the_next_session_starts_checked_in(
 ):  # type: ignore[no-untyped-def]
     make_plan(therapist, patient)
     url = _link(therapist_client, patient)
+    client = Client()  # the client's phone: nobody logged in
     link = CheckInLink.objects.get(patient=patient)
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert token not in link.token_hash and len(link.token_hash) == 64
@@ -358,6 +360,7 @@ def test_a_yes_on_the_link_holds_the_open_session(
 ):  # type: ignore[no-untyped-def]
     check_in(therapist, session)
     url = _link(therapist_client, patient)
+    client = Client()  # the client's phone: nobody logged in
     answers = {f"safety.{q}": "no" for q in ("bladder_change", "bowel_change", "new_weakness",
                "both_legs_weak", "fever", "minor_fall", "serious_injury", "blood_thinner",
                "steroids", "cancer_diagnosis", "pregnant")}  # fmt: skip
@@ -379,4 +382,15 @@ def test_a_revoked_link_no_longer_opens(client, therapist_client, patient, scree
     therapist_client.post(reverse("sessions:checkin_link_revoke", args=[patient.pk, link.pk]))
     assert client.get(url).status_code == 404
     assert client.post(url, {"pain_now": "3", "none_of_these": "1"}).status_code == 404
+    assert not CheckIn.objects.exists()
+
+
+def test_the_front_desk_is_refused_on_the_check_in_link(
+    client, therapist_client, front_desk, patient, screened
+):  # type: ignore[no-untyped-def]
+    url = _link(therapist_client, patient)
+    desk = Client()
+    desk.force_login(front_desk)
+    assert desk.get(url).status_code == 403
+    assert desk.post(url, {"pain_now": "3", "none_of_these": "1"}).status_code == 403
     assert not CheckIn.objects.exists()
