@@ -165,3 +165,22 @@ def test_the_api_reads_the_current_health_checks(therapist_client, therapist, pa
     screen_client(therapist, patient, emergency_answers())
     read = therapist_client.get(f"/api/v1/clients/{patient.pk}/health-checks").json()
     assert read["answers"]["saddle_numbness"] == "yes" and read["intake_id"] is not None
+
+
+def test_the_safety_routes_have_query_ceilings(
+    therapist_client, therapist, patient, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    screen_client(therapist, patient, referral_answers())
+    with django_assert_max_num_queries(16):
+        assert therapist_client.get(f"/api/v1/clients/{patient.pk}/safety").status_code == 200
+    with django_assert_max_num_queries(12):
+        read = therapist_client.get(f"/api/v1/clients/{patient.pk}/health-checks")
+    assert read.status_code == 200
+    data = {k: v == "yes" for k, v in answered_no_but({}, "female").items()}
+    with django_assert_max_num_queries(40):
+        put = therapist_client.put(
+            f"/api/v1/clients/{patient.pk}/health-checks",
+            json.dumps({"answers": data}),
+            "application/json",
+        )
+    assert put.status_code == 200 and put.json()["allowed"]
