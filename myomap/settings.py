@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "myomap.common",
     "myomap.clinics",
     "myomap.patients",
@@ -111,6 +113,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # connection locks whole tables and others fail at once, where a file in WAL mode lets
     # the browser tests' server and the test itself read and write side by side.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-myomap.sqlite3")}
+
+# Background work (the nightly check of signed notes) runs through Django's tasks framework
+# on a database-backed queue: ``myomap worker`` runs it, ``myomap serve`` starts one beside
+# the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# When the nightly tasks run, in hours:minutes of the server's clock (UTC).
+NIGHTLY_AT = os.environ.get("MYOMAP_NIGHTLY_AT", "02:30")
 
 AUTH_USER_MODEL = "clinics.User"
 LOGIN_URL = "login"
@@ -192,6 +201,9 @@ INTAKE_LINK_DAYS = 7
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_links": {"()": "myomap.common.redact.RedactLinksFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_links"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

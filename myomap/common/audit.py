@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 from myomap.common.models import AuditAction, AuditEvent
+from myomap.common.redact import redact_private_link
 
 if TYPE_CHECKING:
     from myomap.clinics.models import Clinic, User
@@ -28,11 +29,7 @@ class Origin:
             return cls(path="(command line)")
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
-        path = request.get_full_path()
-        token = getattr(request.resolver_match, "kwargs", {}).get("token")
-        if token:
-            # A private link's token is a secret: the log keeps the page, not the key.
-            path = path.replace(token, "<link>")
+        path = redact_private_link(request.get_full_path())
         return cls(
             ip_address=ip,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
