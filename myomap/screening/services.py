@@ -204,7 +204,6 @@ def screening_rerun(*, actor: User, patient: Patient, origin: Origin | None = No
     )
 
 
-@transaction.atomic
 def clearance_record(
     *,
     actor: User,
@@ -215,7 +214,11 @@ def clearance_record(
     document: UploadedFile | None = None,
     origin: Origin | None = None,
 ) -> Clearance:
-    """Record that a physician cleared the client for treatment after ``screening``."""
+    """Record that a physician cleared the client for treatment after ``screening``.
+
+    The document (up to 10 MB) is copied to private storage before the transaction, which
+    then only inserts the row and its audit entry; a refused clearance leaves no file.
+    """
     if not Decision(screening.decision).requires_clearance:
         raise ScreeningError("This screening did not ask for a referral; nothing to clear.")
     clearance = Clearance(
@@ -233,20 +236,26 @@ def clearance_record(
     clearance.full_clean(exclude=["document"])
     if document is not None:
         clearance.document.save(document.name or "document", document, save=False)
-    clearance.save()
     with_document = " with the physician's document" if document is not None else ""
-    audit_record(
-        action=AuditAction.CREATE,
-        clinic=screening.clinic,
-        actor=actor,
-        patient=screening.patient,
-        obj=clearance,
-        summary=(
-            f"Recorded a clearance for treatment by {clearance.cleared_by} on "
-            f"{cleared_on:%-d %b %Y}{with_document}, after the screening of "
-            f"{timezone.localtime(screening.created_at):%-d %b %Y} "
-            f"({Decision(screening.decision).label})"
-        ),
-        origin=origin,
-    )
+    try:
+        with transaction.atomic():
+            clearance.save()
+            audit_record(
+                action=AuditAction.CREATE,
+                clinic=screening.clinic,
+                actor=actor,
+                patient=screening.patient,
+                obj=clearance,
+                summary=(
+                    f"Recorded a clearance for treatment by {clearance.cleared_by} on "
+                    f"{cleared_on:%-d %b %Y}{with_document}, after the screening of "
+                    f"{timezone.localtime(screening.created_at):%-d %b %Y} "
+                    f"({Decision(screening.decision).label})"
+                ),
+                origin=origin,
+            )
+    except Exception:
+        if document is not None:
+            clearance.document.delete(save=False)
+        raise
     return clearance
