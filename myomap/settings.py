@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -36,6 +37,13 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("MYOMAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
     if h.strip()
 ]
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed:
+# the audit log and the login lockout record the client's address from it only for these.
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("MYOMAP_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, naming the value
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("MYOMAP_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
