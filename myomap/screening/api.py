@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from myomap.common.bad_input import checked_json
 from myomap_core import screening
 from myomap_core.screening import ScreeningInputError
 
@@ -71,7 +72,7 @@ def screen(request: HttpRequest) -> Any:
     gives 400.
     """
     try:
-        data = json.loads(request.body or b"null")
+        data = checked_json(request)  # too large, too deep: BadInput, answered as 413/422
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         return _error(400, f"request: invalid JSON ({error})", None)
     if not isinstance(data, dict):
