@@ -16,7 +16,9 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MYOMAP_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Health data lives here (the database, photos, the outbox): only the owner may enter.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "myomap.common.headers.SecurityHeadersMiddleware",
     "myomap.common.bad_input.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +101,10 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "myomap" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "myomap.common.templatetags.myomap_filters",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -177,6 +184,11 @@ if os.environ.get("MYOMAP_HTTPS") == "1":
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Entering the browsers' HSTS preload list binds the whole domain and takes months to
+    # undo: that is the domain owner's decision (MYOMAP_HSTS_PRELOAD=1), not a default.
+    SECURE_HSTS_PRELOAD = os.environ.get("MYOMAP_HSTS_PRELOAD") == "1"
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -194,12 +206,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "myomap.common.static_storage.StaticFilesStorage"},
 }
 if DEBUG or os.environ.get("MYOMAP_PLAIN_STATIC") == "1":
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads are readable by the owner only, in folders only the owner may enter.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Size limits for anything a person can type or upload.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

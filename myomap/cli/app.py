@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -22,10 +23,21 @@ def _prepare(load_demo: bool) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    _owner_only(settings.VAR_DIR)
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)
     if load_demo:
         _demo()
+
+
+def _owner_only(var_dir: Path) -> None:
+    """Health data in ``var/`` (the database, photos, the outbox) readable by the owner only:
+    folders 0700, files 0600. Static files stay as they are: they are public anyway."""
+    static = var_dir / "static"
+    for path in [var_dir, *var_dir.rglob("*")]:
+        if path == static or static in path.parents:
+            continue
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _demo() -> None:

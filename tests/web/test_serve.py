@@ -73,6 +73,12 @@ def test_serve_runs_gunicorn_with_the_worker_and_stops_gracefully(tmp_path: Path
             assert _get(f"{base}/static/myomap/myomap.css")[0] == 200  # WhiteNoise
             assert _get(f"{base}/i/{TOKEN}/")[0] == 404
             database = tmp_path / "var" / "myomap.sqlite3"
+            assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
+            assert database.stat().st_mode & 0o777 == 0o600
+            assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
+            headers = _get(f"{base}/login/")[1]
+            assert "script-src 'self'" in headers["Content-Security-Policy"]
+            assert "no-store" in headers["Cache-Control"]
             _wait_for(
                 lambda: "myomap.notes.tasks.verify_note_chains" in _booked_tasks(database),
                 60,
