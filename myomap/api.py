@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from myomap.aftercare.api import router as aftercare_router
 from myomap.assessments.api import router as assessments_router
+from myomap.common.bad_input import BadInput, CheckedJSONParser
 from myomap.knowledge.api import router as knowledge_router
 from myomap.notes.api import router as notes_router
 from myomap.outcomes.api import router as outcomes_router
@@ -23,11 +26,67 @@ from myomap.screening.gate import TreatmentBlocked
 from myomap.sessions.api import router as sessions_router
 from myomap_core.errors import DomainError
 
-api = NinjaAPI(
+ERROR_RESPONSES: dict[str, str] = {
+    "400": "Refused by a clinical rule, or a query parameter holds a control character; "
+    "the message says why.",
+    "401": "Not logged in.",
+    "403": "Logged in, but this account may not do this (a role without clinical rights, or "
+    "a missing CSRF token on a cookie session).",
+    "404": "No such record in your clinic (another clinic's records look missing too).",
+    "409": "The record changed or was locked (for example a signed note) meanwhile.",
+    "413": "The request body is larger than the limit.",
+    "422": "A field is missing or has a bad value; `error.field` names it.",
+}
+"""The error statuses any operation can answer, all in the one error shape."""
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+            },
+        }
+    },
+}
+
+
+class MyomapAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists, for every operation, each error status it can
+    answer, with the shared error shape."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = MyomapAPI(
     title="Myomap API",
     version="1",
     urls_namespace="api",
     auth=django_auth,
+    parser=CheckedJSONParser(),
     description=(
         "Clients, intake, pain maps, safety screening, assessments, outcome measures and the "
         "clinical knowledge queries of Myomap."
@@ -87,6 +146,20 @@ def on_treatment_blocked(request: HttpRequest, exc: TreatmentBlocked) -> HttpRes
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error(request, 403, "forbidden", str(exc) or "Not allowed.")
+
+
+@api.exception_handler(BadInput)
+def on_bad_input(request: HttpRequest, exc: BadInput) -> HttpResponse:
+    code = "too_large" if exc.status == 413 else "invalid"
+    return error(request, exc.status, code, f"{exc.field}: {exc.message}", exc.field)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BadInput):  # ninja wraps what its body parser raises
+        return on_bad_input(request, exc.__cause__)
+    codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large"}
+    return error(request, exc.status_code, codes.get(exc.status_code, "invalid"), str(exc))
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -15,7 +16,9 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MYOMAP_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Health data lives here (the database, photos, the outbox): only the owner may enter.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -36,6 +39,13 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("MYOMAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
     if h.strip()
 ]
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed:
+# the audit log and the login lockout record the client's address from it only for these.
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("MYOMAP_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, naming the value
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("MYOMAP_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -47,7 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "myomap.common",
     "myomap.clinics",
     "myomap.patients",
@@ -68,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "myomap.common.headers.SecurityHeadersMiddleware",
+    "myomap.common.bad_input.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,7 +103,10 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "myomap" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "myomap.common.templatetags.myomap_filters",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -104,15 +122,29 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and one writer work side by side; synchronous=FULL syncs the log at
+    # every commit, so an acknowledged write survives a power cut. Writes take the lock when
+    # their transaction begins (IMMEDIATE), never half-way through, and wait up to 20 s for it
+    # instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;"
+        ),
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests get a database file too, not SQLite's shared in-memory database: there one
     # connection locks whole tables and others fail at once, where a file in WAL mode lets
     # the browser tests' server and the test itself read and write side by side.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-myomap.sqlite3")}
+
+# Background work (the nightly check of signed notes) runs through Django's tasks framework
+# on a database-backed queue: ``myomap worker`` runs it, ``myomap serve`` starts one beside
+# the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# When the nightly tasks run, in hours:minutes of the server's clock (UTC).
+NIGHTLY_AT = os.environ.get("MYOMAP_NIGHTLY_AT", "02:30")
 
 AUTH_USER_MODEL = "clinics.User"
 LOGIN_URL = "login"
@@ -156,6 +188,11 @@ if os.environ.get("MYOMAP_HTTPS") == "1":
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Entering the browsers' HSTS preload list binds the whole domain and takes months to
+    # undo: that is the domain owner's decision (MYOMAP_HSTS_PRELOAD=1), not a default.
+    SECURE_HSTS_PRELOAD = os.environ.get("MYOMAP_HSTS_PRELOAD") == "1"
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -173,12 +210,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/no-public-url/"},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "myomap.common.static_storage.StaticFilesStorage"},
 }
 if DEBUG or os.environ.get("MYOMAP_PLAIN_STATIC") == "1":
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads are readable by the owner only, in folders only the owner may enter.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Size limits for anything a person can type or upload.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -196,6 +237,9 @@ INTAKE_LINK_DAYS = 7
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_links": {"()": "myomap.common.redact.RedactLinksFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_links"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

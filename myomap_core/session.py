@@ -108,6 +108,10 @@ def _rating(kind: EventKind, value: float | None) -> None:
         )
 
 
+MAX_SEQ = 2_147_483_647
+"""The largest ``seq`` a database integer column holds everywhere (PostgreSQL's ``integer``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One tap in the guide. ``step`` is the step's order (from 1); ``seq`` the guide's
@@ -127,8 +131,14 @@ class Event:
         except ValueError:
             raise DomainError("must be a UUID", field="event_id", value=self.event_id) from None
         object.__setattr__(self, "event_id", canonical)
-        if isinstance(self.seq, bool) or not isinstance(self.seq, int) or self.seq < 0:
-            raise DomainError("must be a whole number, 0 or more", field="seq", value=self.seq)
+        if (
+            isinstance(self.seq, bool)
+            or not isinstance(self.seq, int)
+            or not 0 <= self.seq <= MAX_SEQ
+        ):
+            raise DomainError(
+                f"must be a whole number from 0 to {MAX_SEQ}", field="seq", value=self.seq
+            )
         try:
             object.__setattr__(self, "kind", EventKind(self.kind))
         except ValueError:

@@ -24,7 +24,10 @@ except ImportError:  # pragma: no cover
     HEIC = False
 
 MAX_BYTES = 15 * 1024 * 1024
-MAX_PIXELS = 50_000_000  # far above any phone camera; stops decompression bombs
+MAX_PIXELS = 40_000_000
+"""40 megapixels: above any phone camera (a 200-megapixel sensor saves 12.5 MP by default),
+far below what a decompression bomb needs. Checked from the header, before any pixel is
+decoded; at most 160 MB of memory for the decoded image."""
 LONG_EDGE = 4000  # larger photos are scaled down; landmarks need no more
 ACCEPTED = {"JPEG": "jpg", "PNG": "png", "HEIF": "jpg", "HEIC": "jpg", "MPO": "jpg"}
 
@@ -81,8 +84,17 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                 raise PhotoRejected(
                     f"{kind or 'This'} files are not accepted: upload a JPEG, PNG or HEIC photo."
                 )
-            if image.width * image.height > MAX_PIXELS:
-                raise PhotoRejected("The photo has too many pixels to be a camera photo.")
+            pixels = image.width * image.height
+            if pixels > MAX_PIXELS:
+                raise PhotoRejected(
+                    f"The photo is {image.width} × {image.height} pixels "
+                    f"({pixels / 1_000_000:.1f} megapixels); the limit is "
+                    f"{MAX_PIXELS // 1_000_000} megapixels. Export it at a smaller size."
+                )
+            if kind in ("JPEG", "MPO") and max(image.size) > LONG_EDGE:
+                # JPEG decodes at 1/2, 1/4 or 1/8 scale directly: less memory and time
+                # for a photo that would be scaled down anyway.
+                image.draft("RGB", (LONG_EDGE, LONG_EDGE))
             _load_whole(image)
     except PhotoRejected:
         raise

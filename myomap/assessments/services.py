@@ -98,7 +98,6 @@ def assessment_start(*, actor: User, patient: Patient, origin: Origin | None = N
 # --- Posture photos ----------------------------------------------------------------------
 
 
-@transaction.atomic
 def photo_add(
     *,
     actor: User,
@@ -107,7 +106,12 @@ def photo_add(
     upload: UploadedFile,
     origin: Origin | None = None,
 ) -> PosturePhoto:
-    """Store a posture photo re-encoded without metadata. ``PhotoRejected`` stores nothing."""
+    """Store a posture photo re-encoded without metadata. ``PhotoRejected`` stores nothing.
+
+    Decoding and re-encoding take seconds for a large photo, and the file is written to disk:
+    both happen before the transaction, which then only inserts the row and its audit entry,
+    so other users' writes never wait for an upload.
+    """
     clean = clean_photo(upload)
     photo = PosturePhoto(
         assessment=assessment,
@@ -121,16 +125,17 @@ def photo_add(
         f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content), save=False
     )
     try:
-        photo.save()
-        _audit(
-            assessment,
-            AuditAction.CREATE,
-            actor,
-            f"Added a {photo.get_view_display().lower()} posture photo to the assessment of "
-            f"{_when(assessment)}",
-            origin,
-            photo,
-        )
+        with transaction.atomic():
+            photo.save()
+            _audit(
+                assessment,
+                AuditAction.CREATE,
+                actor,
+                f"Added a {photo.get_view_display().lower()} posture photo to the assessment "
+                f"of {_when(assessment)}",
+                origin,
+                photo,
+            )
     except Exception:
         photo.image.delete(save=False)
         raise

@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed login"
     LOGOUT = "logout", "Logged out"
     EXPORT = "export", "Exported"
+    VERIFY = "verify", "Verified"
 
 
 class AuditEvent(models.Model):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,7 +99,18 @@ def link_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             request, "Restore the client from the archive before sending an intake link."
         )
         return redirect("patients:detail", patient.pk)
-    send_to = request.POST.get("email", "").strip()[:200] if request.POST.get("send") else ""
+    send_to = request.POST.get("email", "").strip() if request.POST.get("send") else ""
+    if send_to:
+        try:
+            validate_email(send_to)
+        except ValidationError:
+            # Checked before the link exists: a refused address leaves nothing behind.
+            return render(
+                request,
+                "intake/link_refused.html",
+                {"patient": patient, "field": "email", "value": send_to},
+                status=400,
+            )
     link, token = intake_link_create(
         actor=request.user,
         patient=patient,

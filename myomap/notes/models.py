@@ -123,3 +123,21 @@ class NoteAmendment(models.Model):
     def sections(self) -> list[tuple[str, str]]:
         """(label, new text) of the sections this amendment changes."""
         return [(SECTION_LABELS[s], getattr(self, s)) for s in SECTIONS if getattr(self, s)]
+
+
+class NoteChainCheck(models.Model):
+    """The result of one check of a clinic's signed-note chains (the nightly task, or a run of
+    the check on demand). The owner's audit page warns while the latest one failed."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ok = models.BooleanField()
+    clients = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'problems'}"

@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from myomap.clinics.models import User
+from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.notes.models import (
     SECTION_LABELS,
     SECTIONS,
     NoteAmendment,
+    NoteChainCheck,
     NoteLocked,
     NoteStatus,
     SoapNote,
@@ -29,6 +30,7 @@ from myomap.notes.selectors import (
     draft_for,
     note_content,
 )
+from myomap.notes.verification import ChainReport
 from myomap.patients.models import Patient
 from myomap.sessions.models import TreatmentSession
 from myomap_core import soap
@@ -272,3 +274,44 @@ def note_amend(
         origin=origin,
     )
     return amendment
+
+
+def note_chain_check_record(*, report: ChainReport) -> list[NoteChainCheck]:
+    """Record a check of the signed-note chains: one result and one audit row per clinic, so
+    each owner sees their own clinic's outcome (and only its clients' names)."""
+
+    checks: list[NoteChainCheck] = []
+    with transaction.atomic():
+        for clinic in Clinic.objects.order_by("pk"):
+            problems = [p.as_dict() for p in report.problems if p.clinic_id == clinic.pk]
+            check = NoteChainCheck(
+                clinic=clinic,
+                ok=not problems,
+                clients=report.clients_by_clinic.get(clinic.pk, 0),
+                entries=report.entries_by_clinic.get(clinic.pk, 0),
+                problems=problems,
+            )
+            check.full_clean()
+            check.save()
+            if problems:
+                named = "; ".join(f"{p['client']}: {p['what']} ({p['differs']})" for p in problems)
+                summary = (
+                    f"Nightly check of signed notes FAILED: {len(problems)} of {check.entries} "
+                    f"signed entries no longer match their hashes: {named}"
+                )
+            else:
+                summary = (
+                    f"Nightly check of signed notes: all {check.entries} signed entries of "
+                    f"{check.clients} clients match their hashes."
+                )
+            audit_record(
+                action=AuditAction.VERIFY,
+                clinic=clinic,
+                actor=None,
+                actor_label="nightly check",
+                summary=summary,
+                obj=check,
+                origin=Origin(path="(nightly task)"),
+            )
+            checks.append(check)
+    return checks

@@ -45,3 +45,31 @@ def access_patient(
             origin=Origin.of(request),
         )
     return patient
+
+
+def access_patient_list(
+    user: User,
+    patients: list[Patient],
+    *,
+    request: HttpRequest | None = None,
+    q: str = "",
+    offset: int = 0,
+) -> list[Patient]:
+    """Record that ``user`` read the identities of ``patients`` (a page of a client list
+    through the API) and return them. An empty page is not a read of anyone."""
+    if patients:
+        names = ", ".join(p.full_name for p in patients[:5])
+        more = f" and {len(patients) - 5} more" if len(patients) > 5 else ""
+        search = f" matching “{q}”" if q else ""
+        with transaction.atomic():
+            audit_record(
+                action=AuditAction.VIEW,
+                clinic=user.clinic,
+                actor=user,
+                summary=(
+                    f"Listed {len(patients)} clients{search} through the API "
+                    f"(from #{offset + 1}): {names}{more}"
+                ),
+                origin=Origin.of(request),
+            )
+    return patients

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from myomap.common.audit import Origin
 from myomap.intake import bodymap
 from myomap.intake.models import PainMap
-from myomap.patients.access import access_patient
+from myomap.patients.access import access_patient, access_patient_list
 from myomap.patients.models import Patient
 from myomap.patients.schemas import PainMapOut, PatientIn, PatientOut
 from myomap.patients.selectors import patient_likely_duplicates, patient_list_for_clinic
 from myomap.patients.services import patient_create
 
 router = Router(tags=["clients"])
+
+MAX_OFFSET = 1_000_000
+"""Far beyond any clinic's list; larger numbers are refused rather than sent to the database."""
 
 
 def _clinic_user(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -27,15 +30,17 @@ def _clinic_user(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get("", response=list[PatientOut])
 def list_clients(
-    request: HttpRequest, q: str = "", archived: bool = False, limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    q: str = Query("", max_length=100),
+    archived: bool = False,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[Patient]:
+    """A page of the clinic's clients; the read is recorded in the audit log."""
     user = _clinic_user(request)
-    limit = max(1, min(limit, 200))
-    return list(
-        patient_list_for_clinic(clinic=user.clinic, q=q[:100], archived=archived)[
-            offset : offset + limit
-        ]
-    )
+    patients = patient_list_for_clinic(clinic=user.clinic, q=q, archived=archived)
+    page = list(patients[offset : offset + limit])
+    return access_patient_list(user, page, request=request, q=q, offset=offset)
 
 
 @router.post("", response={201: PatientOut})

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from myomap.common.models import TimeStamped
@@ -19,6 +22,21 @@ class Sex(models.TextChoices):
 
 def digits_only(value: str) -> str:
     return re.sub(r"\D", "", value or "")
+
+
+EARLIEST_BIRTH_YEAR = 1900
+JOINERS = "\u200c\u200d\u00ad"
+"""Invisible characters that belong in some names (zero-width (non-)joiner, soft hyphen)."""
+
+
+def single_line_problem(value: str) -> str | None:
+    """Why ``value`` is not one line of printable text (a name), or None when it is."""
+    for char in value:
+        if char in "\r\n\u2028\u2029":
+            return "A name is one line: remove the line break."
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") and char not in JOINERS:
+            return f"Remove the invisible control character (U+{ord(char):04X})."
+    return None
 
 
 class Patient(TimeStamped):
@@ -50,6 +68,24 @@ class Patient(TimeStamped):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        """Names are one line of printable text; the date of birth lies between 1900 and today."""
+        errors: dict[str, str] = {}
+        for name in ("first_name", "last_name", "preferred_name"):
+            problem = single_line_problem(getattr(self, name) or "")
+            if problem:
+                errors[name] = problem
+        born = self.date_of_birth
+        if isinstance(born, date):
+            if born > date.today():
+                errors["date_of_birth"] = "The date of birth cannot be in the future."
+            elif born.year < EARLIEST_BIRTH_YEAR:
+                errors["date_of_birth"] = (
+                    f"Check the year: {born.year} is before {EARLIEST_BIRTH_YEAR}."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:

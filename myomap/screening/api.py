@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from myomap.common.audit import Origin
+from myomap.common.bad_input import checked_json
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 from myomap.screening.forms import NO, YES, questions_by_id
@@ -81,7 +82,7 @@ def screen(request: HttpRequest) -> Any:
     gives 400.
     """
     try:
-        data = json.loads(request.body or b"null")
+        data = checked_json(request)  # too large, too deep: BadInput, answered as 413/422
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         return _error(400, f"request: invalid JSON ({error})", None)
     if not isinstance(data, dict):

@@ -241,7 +241,6 @@ def screening_rerun(*, actor: User, patient: Patient, origin: Origin | None = No
     )
 
 
-@transaction.atomic
 def clearance_record(
     *,
     actor: User,
@@ -257,7 +256,9 @@ def clearance_record(
 
     A clearance rests on the physician's document or on the therapist's word that they spoke
     to the physician (``attested``, with the physician's words in ``note``). An emergency is
-    never cleared this way.
+    never cleared this way. The document (up to 10 MB) is copied to private storage before
+    the transaction, which then only inserts the row and its audit entry; a refused clearance
+    leaves no file.
     """
     decision = Decision(screening.decision)
     if not decision.requires_clearance:
@@ -290,24 +291,30 @@ def clearance_record(
     clearance.full_clean(exclude=["document"])
     if document is not None:
         clearance.document.save(document.name or "document", document, save=False)
-    clearance.save()
     with_document = (
         " with the physician's document"
         if document is not None
         else " (the therapist spoke to the physician)"
     )
-    audit_record(
-        action=AuditAction.CREATE,
-        clinic=screening.clinic,
-        actor=actor,
-        patient=screening.patient,
-        obj=clearance,
-        summary=(
-            f"Recorded a clearance for treatment by {clearance.cleared_by} on "
-            f"{cleared_on:%-d %b %Y}{with_document}, after the screening of "
-            f"{timezone.localtime(screening.created_at):%-d %b %Y} "
-            f"({Decision(screening.decision).label})"
-        ),
-        origin=origin,
-    )
+    try:
+        with transaction.atomic():
+            clearance.save()
+            audit_record(
+                action=AuditAction.CREATE,
+                clinic=screening.clinic,
+                actor=actor,
+                patient=screening.patient,
+                obj=clearance,
+                summary=(
+                    f"Recorded a clearance for treatment by {clearance.cleared_by} on "
+                    f"{cleared_on:%-d %b %Y}{with_document}, after the screening of "
+                    f"{timezone.localtime(screening.created_at):%-d %b %Y} "
+                    f"({Decision(screening.decision).label})"
+                ),
+                origin=origin,
+            )
+    except Exception:
+        if document is not None:
+            clearance.document.delete(save=False)
+        raise
     return clearance

@@ -3,7 +3,6 @@ session's summary. Thin: services write, selectors read."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
+from myomap.common.bad_input import BadInput, checked_json
 from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
 from myomap.screening.gate import treatment_gate
@@ -188,7 +188,9 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
     try:
         if as_json:
             try:
-                data = json.loads(request.body or b"null")
+                data = checked_json(request)
+            except BadInput as exc:
+                return _error(exc.status, "invalid", f"{exc.field}: {exc.message}", exc.field)
             except ValueError:
                 return _error(400, "invalid", "The body is not JSON.")
             batch = parse_events(data)

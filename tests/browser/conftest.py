@@ -61,3 +61,31 @@ def artifacts() -> Path:
     """Where the journey leaves its screenshots (git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _no_blocked_code(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every journey fails if the Content-Security-Policy blocked a script or a style."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    blocked: list[str] = []
+    original = browser.new_context
+
+    def new_context(*args: Any, **kwargs: Any) -> Any:
+        context = original(*args, **kwargs)
+        context.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        return context
+
+    browser.new_context = new_context
+    try:
+        yield
+    finally:
+        browser.new_context = original
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"

@@ -111,7 +111,7 @@ def test_a_whole_assessment_on_a_tablet(
         x, y = POINTS[landmark_id]
         overlay.click(position={"x": x * scale, "y": y * scale})
         assert page.locator(f'#ov-points .lm[data-id="{landmark_id}"]').count() == 1
-    page.wait_for_function("document.querySelector('.saved-note').textContent === 'Saved'")
+    page.wait_for_function("() => document.querySelector('.saved-note').textContent === 'Saved'")
     photo.refresh_from_db()
     assert set(photo.landmarks) == set(POINTS)
     for landmark_id, (x, y) in POINTS.items():
@@ -143,10 +143,10 @@ def test_a_whole_assessment_on_a_tablet(
     page.mouse.move(start["x"], start["y"] + 20 * scale, steps=4)
     page.mouse.up()
     page.wait_for_function(
-        "document.querySelector('[data-measure=\"shoulder_tilt\"]').textContent !== "
+        "() => document.querySelector('[data-measure=\"shoulder_tilt\"]').textContent !== "
         f"'{tilt.value:.1f}°'"
     )
-    page.wait_for_function("document.querySelector('.saved-note').textContent === 'Saved'")
+    page.wait_for_function("() => document.querySelector('.saved-note').textContent === 'Saved'")
     photo.refresh_from_db()
     assert abs(photo.landmarks["acromion_left"][1] - 286) <= 2
     new_tilt = posture_analysis(photo).measure("shoulder_tilt")

@@ -191,7 +191,7 @@ def test_client_fills_the_intake_on_a_phone(browser, live_server, therapist, art
     assert mobile.url.endswith("/goals/")
     mobile.fill("#id_most_important", "Kneel in the garden again")
     mobile.wait_for_function(
-        "document.querySelector('.saved-note').textContent === 'Saved'", timeout=5000
+        "() => document.querySelector('.saved-note').textContent === 'Saved'", timeout=5000
     )
     shot(mobile, "phone-goals-half-filled")
     mobile.close()

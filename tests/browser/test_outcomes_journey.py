@@ -87,7 +87,7 @@ def test_client_fills_the_odi_on_a_phone_and_the_therapist_sees_progress(
         if number == 4:
             # The client closes the page mid-way and comes back with the same link.
             mobile.wait_for_function(
-                "document.querySelector('.saved-note').textContent === 'Saved'", timeout=5000
+                "() => document.querySelector('.saved-note').textContent === 'Saved'", timeout=5000
             )
             mobile.goto(link)
             shot(mobile, "phone-welcome-back")

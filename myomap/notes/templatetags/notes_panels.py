@@ -24,3 +24,12 @@ def notes_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "more": len(notes) > RECENT,
         "drafts": sum(1 for note in notes if not note.is_signed),
     }
+
+
+@register.inclusion_tag("notes/_chain_check.html")
+def chain_check_status(clinic: Any) -> dict[str, Any]:
+    """The latest nightly check of the clinic's signed notes: a warning while it failed."""
+    from myomap.notes.models import NoteChainCheck
+
+    check = NoteChainCheck.objects.filter(clinic=clinic).order_by("-checked_at", "-id").first()
+    return {"check": check}

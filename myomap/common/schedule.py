@@ -1,0 +1,41 @@
+"""Nightly tasks: each books its next run on the database queue, so no cron is needed.
+
+``myomap worker`` books every nightly task when it starts; each run books the next one. A task
+already booked is not booked twice, so several workers (or restarts) do not multiply runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def next_nightly_run(now: datetime | None = None) -> datetime:
+    """The next time of day ``settings.NIGHTLY_AT`` (UTC) strictly after ``now``."""
+    now = now or timezone.now()
+    hours, minutes = (int(part) for part in settings.NIGHTLY_AT.split(":", 1))
+    at = datetime.combine(now.date(), time(hours, minutes), tzinfo=now.tzinfo)
+    return at if at > now else at + timedelta(days=1)
+
+
+def schedule_nightly(task: Any) -> bool:
+    """Book ``task`` for its next nightly run unless a run is already waiting; True if booked."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=task.module_path, status="READY", run_after__gt=timezone.now()
+    ).exists()
+    if waiting:
+        return False
+    task.using(run_after=next_nightly_run()).enqueue()
+    return True
+
+
+def nightly_tasks() -> list[Any]:
+    """Every task that runs each night."""
+    from myomap.notes.tasks import verify_note_chains
+
+    return [verify_note_chains]
