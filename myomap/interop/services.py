@@ -160,9 +160,7 @@ def backup_restore(
             safety = backup_create(
                 passphrase=passphrase, to=safety_dir, using=using, origin=origin
             ).path
-            from django.core.management import call_command
-
-            call_command("flush", database=using, interactive=False, verbosity=0)
+            _empty(using)
         archived = manifest["migrations"]
         targets = snapshot.archive_targets(archived, using)
         latest = snapshot.migration_nodes(using)
@@ -247,3 +245,20 @@ def backup_nightly(
         if found.path not in keep:
             found.path.unlink(missing_ok=True)
     return result
+
+
+def _empty(using: str) -> None:
+    """Empty the database for a forced restore. The audit rows' append-only triggers are lifted
+    for this one flush and put back at once: the replaced trail is kept whole in the safety
+    backup written just before, and restoring needs the database owner's rights anyway."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    from myomap.common.audit_guard import audit_guard_install, audit_guard_remove
+
+    connection = connections[using]
+    audit_guard_remove(connection)
+    try:
+        call_command("flush", database=using, interactive=False, verbosity=0)
+    finally:
+        audit_guard_install(connection)
