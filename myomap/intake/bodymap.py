@@ -61,19 +61,42 @@ class ChartRegion:
 
 
 @dataclass(frozen=True)
+class ChartPoint:
+    """A trigger point drawn as an X in the middle of the region it lies in."""
+
+    label: str
+    x: float
+    y: float
+
+    @property
+    def cross(self) -> str:
+        """The SVG path of the X."""
+        x, y, r = self.x, self.y, 4
+        return f"M{x - r:g} {y - r:g}L{x + r:g} {y + r:g}M{x - r:g} {y + r:g}L{x + r:g} {y - r:g}"
+
+
+@dataclass(frozen=True)
 class ChartView:
     view: str
     title: str
     outline: str
     regions: tuple[ChartRegion, ...]
+    points: tuple[ChartPoint, ...] = ()
 
 
 def chart(
-    marks: Iterable[tuple[str, int, str]] = (), pattern: Mapping[str, str] | None = None
+    marks: Iterable[tuple[str, int, str]] = (),
+    pattern: Mapping[str, str] | None = None,
+    points: Iterable[tuple[str, str]] = (),
 ) -> tuple[ChartView, ...]:
     """Both views of the body chart with the given (region, intensity, quality) marks,
-    and optionally a referral pattern (region id -> "essential" | "spillover") outlined."""
+    optionally a referral pattern (region id -> "essential" | "spillover") outlined, and
+    trigger points ((region id, label)) marked with an X; points sharing a region are spread
+    across it so each X stays visible."""
     pattern = pattern or {}
+    by_region: dict[str, list[str]] = {}
+    for region_id, label in points:
+        by_region.setdefault(region_id, []).append(label)
     marked = {region_id: (intensity, quality) for region_id, intensity, quality in marks}
     views = []
     for view, title in ((atlas.View.FRONT, "Front"), (atlas.View.BACK, "Back")):
@@ -90,7 +113,13 @@ def chart(
             )
             for r in atlas.regions(view)
         )
-        views.append(ChartView(view.value, title, atlas.outline(view), regions))
+        drawn = tuple(
+            ChartPoint(label, r.centre[0] + 7 * (i - (len(labels) - 1) / 2), r.centre[1])
+            for r in atlas.regions(view)
+            for labels in (by_region.get(r.id, []),)
+            for i, label in enumerate(labels)
+        )
+        views.append(ChartView(view.value, title, atlas.outline(view), regions, drawn))
     return tuple(views)
 
 

@@ -10,6 +10,7 @@ from myomap_core.pain import PainMark
 from myomap_core.referral import Candidate, PainInput, infer_sources, referral_pattern
 
 TOP = 6
+"""Candidates shown in full; the rest of the ranking is one tap away ("Show all")."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class ShownCandidate:
     pattern_json: str  # {"region_id": "essential" | "spillover"} for the chart
     matched_labels: tuple[str, ...]
 
+    @property
+    def featured(self) -> bool:
+        """Shown in full at the top of the list."""
+        return self.rank <= TOP
+
 
 def pattern_of(muscle_id: str, sides: tuple[str, ...]) -> dict[str, str]:
     pattern: dict[str, str] = {}
@@ -31,11 +37,12 @@ def pattern_of(muscle_id: str, sides: tuple[str, ...]) -> dict[str, str]:
     return pattern
 
 
-def candidates_for(marks: tuple[PainMark, ...], top: int = TOP) -> list[ShownCandidate]:
-    """The most likely source muscles for the marked regions, best first."""
+def candidates_for(marks: tuple[PainMark, ...]) -> list[ShownCandidate]:
+    """Every muscle that may refer pain to the marked regions, best first (the first
+    ``TOP`` are ``featured``)."""
     if not marks:
         return []
-    result = infer_sources([PainInput(m.region_id, m.intensity) for m in marks], top=top)
+    result = infer_sources([PainInput(m.region_id, m.intensity) for m in marks])
     shown = []
     for rank, c in enumerate(result.candidates, start=1):
         sides = tuple(s for s in c.sides if s in ("left", "right")) or ("left", "right")
