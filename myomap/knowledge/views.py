@@ -38,7 +38,7 @@ def resolve_region(request: HttpRequest) -> JsonResponse:
     query = " ".join(request.GET.get("q", "").split())
     if not query or len(query) > MAX_QUERY:
         return JsonResponse(
-            {"field": "q", "message": f"Type a place on the body ({MAX_QUERY} characters at most)."},
+            {"field": "q", "message": f"Type a place on the body (up to {MAX_QUERY} characters)."},
             status=422,
         )
     try:

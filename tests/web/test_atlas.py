@@ -44,7 +44,8 @@ def test_search_by_name_finds_muscles_and_aliases(therapist_client):  # type: ig
 
 
 def test_unknown_and_ambiguous_searches_offer_choices(therapist_client):  # type: ignore[no-untyped-def]
-    html = therapist_client.get(reverse("knowledge:atlas"), {"q": "skull landmark"}).content.decode()
+    atlas_url = reverse("knowledge:atlas")
+    html = therapist_client.get(atlas_url, {"q": "skull landmark"}).content.decode()
     assert "No muscle or body region is called “skull landmark”" in html
     assert "Did you mean" in html and "chest" not in html.split("Did you mean")[1][:300].lower()
     html = therapist_client.get(
