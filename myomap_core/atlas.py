@@ -23,6 +23,7 @@ from myomap_core.codes import Coding, snomed
 from myomap_core.errors import DomainError, KnowledgeBaseError
 
 __all__ = [
+    "DRAWN_VIEWS",
     "VIEWBOX",
     "Area",
     "Region",
@@ -45,10 +46,19 @@ _MIDLINE_X: Final = 100.0
 
 
 class View(StrEnum):
-    """The two views of the body chart."""
+    """Where an area is shown: the two views of the body chart, or the list of places the
+    chart cannot show (inside the mouth, the head or the pelvis), marked from that list."""
 
     FRONT = "front"
     BACK = "back"
+    LISTED = "listed"
+
+    @property
+    def drawn(self) -> bool:
+        return self is not View.LISTED
+
+
+DRAWN_VIEWS: Final = (View.FRONT, View.BACK)
 
 
 class Side(StrEnum):
@@ -82,6 +92,10 @@ CONTRACT_AREAS: Final[Mapping[View, tuple[tuple[str, ...], tuple[str, ...]]]] = 
             "posterior_thigh", "popliteal", "calf", "achilles", "heel", "sole", "posterior_arm",
             "olecranon", "lateral_elbow", "posterior_forearm", "dorsal_wrist", "dorsal_hand",
         ),
+    ),
+    View.LISTED: (
+        ("pelvic_floor", "perineum", "genitals", "anus_rectum", "deep_pelvis"),
+        ("inside_mouth", "behind_eye", "inside_head"),
     ),
 }  # fmt: skip
 
@@ -132,6 +146,10 @@ class Region:
         if self.id != expected:
             raise DomainError(f"must be {expected!r} for this area and side", field="id",
                               value=self.id)  # fmt: skip
+        if not self.view.drawn:
+            if self.path:
+                raise DomainError("a listed area is not drawn", field="path", value=self.path)
+            return
         if not self.path.strip():
             raise DomainError("must not be empty", field="path", value=self.path)
         if not _inside_viewbox(self.centre):
@@ -292,7 +310,7 @@ def _build(data: Mapping[str, object]) -> _Atlas:
     if not isinstance(raw_outline, dict):
         raise _fail("outline", "front", "the [outline] table is missing")
     outlines: dict[View, str] = {}
-    for view in View:
+    for view in DRAWN_VIEWS:
         outlines[view] = _text(raw_outline, "outline", view.value)
         _geometry({"path": outlines[view]}, f"outline.{view}")
 
@@ -324,7 +342,7 @@ def _build(data: Mapping[str, object]) -> _Atlas:
             raise _fail(record, "id", "is defined twice", area_id)
         view_text = _text(raw, record, "view")
         if view_text not in {v.value for v in View}:
-            raise _fail(record, "view", "must be front or back", view_text)
+            raise _fail(record, "view", "must be front, back or listed", view_text)
         view, sided = View(view_text), raw.get("sided")
         if view is not contract[area_id][0]:
             raise _fail(record, "view", f"the contract puts it on the {contract[area_id][0]} view")
@@ -346,6 +364,11 @@ def _build(data: Mapping[str, object]) -> _Atlas:
             if isinstance(exc, KnowledgeBaseError):
                 raise
             raise _fail(record, exc.field, exc.message, exc.value) from exc
+        if not view.drawn:
+            if "path" in raw or "centre" in raw:
+                raise _fail(record, "path", "a listed area has no path or centre")
+            geometry[area_id] = ([], "", (0.0, 0.0))
+            continue
         commands = _geometry(raw, record)
         geometry[area_id] = (commands, _text(raw, record, "path"), _centre(raw, record))
 
@@ -379,8 +402,8 @@ def _build(data: Mapping[str, object]) -> _Atlas:
                     synonyms=a.synonyms,
                     neighbours=_region_neighbours(a, side, by_area),
                     snomed=a.snomed,
-                    path=_mirror_path(commands) if mirrored else path,
-                    centre=(2 * _MIDLINE_X - cx, cy) if mirrored else (cx, cy),
+                    path=_mirror_path(commands) if mirrored and path else path,
+                    centre=(2 * _MIDLINE_X - cx, cy) if mirrored and path else (cx, cy),
                 )
             )
     return _Atlas(

@@ -13,6 +13,7 @@ from myomap.assessments.models import Assessment, ExamResult, PalpationFinding, 
 from myomap.assessments.services import PPT_UNITS, hands_on_gate
 from myomap.intake import bodymap
 from myomap.intake.models import PainMap
+from myomap.intake.selectors import latest_submitted_intake, worse_with
 from myomap.knowledge.candidates import candidates_for
 from myomap_core import pressure
 from myomap_core.errors import DomainError
@@ -145,7 +146,9 @@ def page_context(
         "marks": [
             {"label": bodymap.region_label(r), "intensity": i, "quality": q_} for r, i, q_ in marks
         ],
-        "candidates": candidates_for(pain_marks(marks)) if marks else [],
+        "candidates": candidates_for(
+            pain_marks(marks), worse_with(latest_submitted_intake(patient))
+        ),
         "q": q,
         "muscle_results": _search(q),
         "findings": findings,

@@ -61,22 +61,61 @@ class ChartRegion:
 
 
 @dataclass(frozen=True)
+class ChartPoint:
+    """A trigger point drawn as an X in the middle of the region it lies in."""
+
+    label: str
+    x: float
+    y: float
+
+    @property
+    def cross(self) -> str:
+        """The SVG path of the X."""
+        x, y, r = self.x, self.y, 4
+        return f"M{x - r:g} {y - r:g}L{x + r:g} {y + r:g}M{x - r:g} {y + r:g}L{x + r:g} {y - r:g}"
+
+
+@dataclass(frozen=True)
 class ChartView:
     view: str
     title: str
     outline: str
     regions: tuple[ChartRegion, ...]
+    points: tuple[ChartPoint, ...] = ()
+
+    @property
+    def drawn(self) -> bool:
+        """False for the list of places the chart cannot show (inside the mouth, the pelvis)."""
+        return bool(self.outline)
+
+    @property
+    def shown(self) -> tuple[ChartRegion, ...]:
+        """The listed places worth showing on a read-only chart: marked or in a pattern."""
+        return tuple(r for r in self.regions if r.intensity is not None or r.pattern)
 
 
 def chart(
-    marks: Iterable[tuple[str, int, str]] = (), pattern: Mapping[str, str] | None = None
+    marks: Iterable[tuple[str, int, str]] = (),
+    pattern: Mapping[str, str] | None = None,
+    points: Iterable[tuple[str, str]] = (),
 ) -> tuple[ChartView, ...]:
-    """Both views of the body chart with the given (region, intensity, quality) marks,
-    and optionally a referral pattern (region id -> "essential" | "spillover") outlined."""
+    """Both views of the body chart, then the places it cannot show, with the given
+    (region, intensity, quality) marks,
+    optionally a referral pattern (region id -> "essential" | "spillover") outlined, and
+    trigger points ((region id, label)) marked with an X; points sharing a region are spread
+    across it so each X stays visible."""
     pattern = pattern or {}
+    by_region: dict[str, list[str]] = {}
+    for region_id, label in points:
+        by_region.setdefault(region_id, []).append(label)
     marked = {region_id: (intensity, quality) for region_id, intensity, quality in marks}
     views = []
-    for view, title in ((atlas.View.FRONT, "Front"), (atlas.View.BACK, "Back")):
+    titles = {
+        atlas.View.FRONT: "Front",
+        atlas.View.BACK: "Back",
+        atlas.View.LISTED: "Not on the chart",
+    }
+    for view, title in titles.items():
         regions = tuple(
             ChartRegion(
                 id=r.id,
@@ -90,7 +129,14 @@ def chart(
             )
             for r in atlas.regions(view)
         )
-        views.append(ChartView(view.value, title, atlas.outline(view), regions))
+        drawn = tuple(
+            ChartPoint(label, r.centre[0] + 7 * (i - (len(labels) - 1) / 2), r.centre[1])
+            for r in atlas.regions(view)
+            for labels in (by_region.get(r.id, []),)
+            for i, label in enumerate(labels)
+        )
+        outline = atlas.outline(view) if view.drawn else ""
+        views.append(ChartView(view.value, title, outline, regions, drawn))
     return tuple(views)
 
 

@@ -16,6 +16,7 @@ from myomap.common.audit import Origin
 from myomap.intake import bodymap
 from myomap.intake.flow import Flow, answers_for_display, first_open_section, section_page
 from myomap.intake.models import Intake, IntakeLink
+from myomap.intake.selectors import worse_with
 from myomap.intake.services import (
     intake_link_create,
     intake_link_revoke,
@@ -80,7 +81,7 @@ def intake_detail(request: HttpRequest, patient_id: int, intake_id: int) -> Http
         "intake": intake,
         "sections": answers_for_display(intake),
         "chart": bodymap.chart(bodymap.marks_of(pain_map)),
-        "candidates": candidates_for(pain_marks(bodymap.marks_of(pain_map))),
+        "candidates": candidates_for(pain_marks(bodymap.marks_of(pain_map)), worse_with(intake)),
         "marks": [
             {"label": bodymap.region_label(r), "intensity": i, "quality": q}
             for r, i, q in bodymap.marks_of(pain_map)

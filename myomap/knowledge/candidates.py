@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from myomap_core import atlas
 from myomap_core.pain import PainMark
 from myomap_core.referral import Candidate, PainInput, infer_sources, referral_pattern
+from myomap_core.story import apply_story, story_of
 
 TOP = 6
+"""Candidates shown in full; the rest of the ranking is one tap away ("Show all")."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,11 @@ class ShownCandidate:
     pattern_json: str  # {"region_id": "essential" | "spillover"} for the chart
     matched_labels: tuple[str, ...]
 
+    @property
+    def featured(self) -> bool:
+        """Shown in full at the top of the list."""
+        return self.rank <= TOP
+
 
 def pattern_of(muscle_id: str, sides: tuple[str, ...]) -> dict[str, str]:
     pattern: dict[str, str] = {}
@@ -31,12 +38,25 @@ def pattern_of(muscle_id: str, sides: tuple[str, ...]) -> dict[str, str]:
     return pattern
 
 
-def candidates_for(marks: tuple[PainMark, ...], top: int = TOP) -> list[ShownCandidate]:
-    """The most likely source muscles for the marked regions, best first."""
+class Ranking(list[ShownCandidate]):
+    """The ranked candidates, and the neurological check the pain's qualities call for."""
+
+    nerve_check: str = ""
+
+
+def candidates_for(marks: tuple[PainMark, ...], worse_with: str = "") -> Ranking:
+    """Every muscle that may refer pain to the marked regions, best first (the first
+    ``TOP`` are ``featured``), weighed with the client's story: what makes the pain worse
+    (the intake's words) and where it tingles or burns."""
+    shown = Ranking()
     if not marks:
-        return []
-    result = infer_sources([PainInput(m.region_id, m.intensity) for m in marks], top=top)
-    shown = []
+        return shown
+    ranked = apply_story(
+        infer_sources([PainInput(m.region_id, m.intensity) for m in marks]),
+        story_of(worse_with, marks),
+    )
+    shown.nerve_check = ranked.nerve_check
+    result = ranked.result
     for rank, c in enumerate(result.candidates, start=1):
         sides = tuple(s for s in c.sides if s in ("left", "right")) or ("left", "right")
         shown.append(

@@ -12,6 +12,7 @@ from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.intake import bodymap
 from myomap.intake.models import IntakeLink, PainMap
+from myomap.intake.selectors import latest_submitted_intake, worse_with
 from myomap.knowledge.candidates import candidates_for
 from myomap.patients.access import access_patient
 from myomap.patients.forms import PatientForm, PatientSearchForm
@@ -111,7 +112,9 @@ def _pain_map_context(request: HttpRequest, patient: object) -> dict[str, object
     pain_map = PainMap.objects.prefetch_related("marks").get(pk=ids[index])
     marks = bodymap.marks_of(pain_map)
     return {
-        "candidates": candidates_for(pain_marks(marks)),
+        "candidates": candidates_for(
+            pain_marks(marks), worse_with(latest_submitted_intake(pain_map.patient))
+        ),
         "pain_map": pain_map,
         "pain_map_position": len(ids) - index,
         "pain_map_count": len(ids),

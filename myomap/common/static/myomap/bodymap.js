@@ -121,6 +121,52 @@
     });
     regions.forEach(function (el) { paint(el.dataset.region); });
     renderList();
+    const search = form.querySelector(".region-search");
+    if (search) initSearch(search, function (ids) {
+      ids.forEach(function (id) {
+        if (intensityInput(id) && intensityInput(id).value === "") {
+          intensityInput(id).value = "5";
+          if (!qualityInput(id).value) qualityInput(id).value = "aching";
+          paint(id);
+        }
+      });
+      changed();
+      open(ids[0]);
+    });
+  }
+
+  // The search box: a phrase in any wording ("inside of the right ankle") marks its regions,
+  // read by the same resolver as the rest of Myomap; unknown or ambiguous phrases offer choices.
+  function initSearch(box, mark) {
+    const input = box.querySelector("input");
+    const result = box.querySelector(".region-search-result");
+    box.hidden = false;
+    function say(text, choices) {
+      result.textContent = text;
+      (choices || []).forEach(function (choice) {
+        const b = document.createElement("button");
+        b.type = "button"; b.className = "btn btn-secondary"; b.textContent = choice;
+        b.addEventListener("click", function () { input.value = choice; run(); });
+        result.append(" ", b);
+      });
+    }
+    function run() {
+      const q = input.value.trim();
+      if (!q) return;
+      fetch(box.dataset.url + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (res) {
+          if (!res.ok) { say(res.body.message, res.body.suggestions); return; }
+          say("Marked: " + res.body.labels.join(", ") + ". Set how strong it is below.");
+          input.value = "";
+          mark(res.body.regions);
+        })
+        .catch(function () { say("Could not reach Myomap; tap the chart instead."); });
+    }
+    box.querySelector("button").addEventListener("click", run);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); run(); }
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
