@@ -1,8 +1,10 @@
-"""Writing backups and restoring them. The only place that writes for this app."""
+"""Writing backups and restoring them; importing a client list. The only place that writes
+for this app."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -13,12 +15,16 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.interop import snapshot
 from myomap.interop.archive import SUFFIX, OpenedArchive, opened, private_dir, write_archive
+from myomap.interop.clients_csv import DateOrder, Preview, read_clients_csv
 from myomap.interop.crypto import ArchiveError
 from myomap.interop.selectors import PREFIX, STAMP, backup_files, backups_dir, retained
+from myomap.patients.models import Patient
+from myomap.patients.services import patient_create
 
 
 class RestoreRefused(ArchiveError):
@@ -247,3 +253,53 @@ def backup_nightly(
         if found.path not in keep:
             found.path.unlink(missing_ok=True)
     return result
+
+
+class ImportRefused(ValueError):
+    """Nothing was imported: the file, its mapping or (with ``strict``) a row has a problem."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    preview: Preview
+    created: list[Patient]
+
+
+def clients_import(
+    *,
+    actor: User,
+    raw: bytes | str,
+    filename: str,
+    mapping: Mapping[int, str] | None = None,
+    date_order: DateOrder | None = None,
+    strict: bool = False,
+    origin: Origin | None = None,
+) -> ImportResult:
+    """Register every ready row of a client list as a new client of ``actor``'s clinic, in one
+    transaction, through ``patient_create`` (its rules, its audit row), plus one audit row for
+    the import. Duplicates and rows with problems are left out (with ``strict``: nothing is
+    imported). The preview is rebuilt inside the transaction, so a client registered since it
+    was shown is still caught as a duplicate."""
+    assert actor.clinic is not None
+    with transaction.atomic():
+        preview = read_clients_csv(
+            raw, clinic=actor.clinic, filename=filename, mapping=mapping, date_order=date_order
+        )
+        refusal = preview.refusal(strict=strict)
+        if refusal:
+            raise ImportRefused(refusal)
+        created = [
+            patient_create(actor=actor, data=row.data, origin=origin) for row in preview.ready
+        ]
+        skipped = len(preview.skipped)
+        audit_record(
+            action=AuditAction.CREATE,
+            clinic=actor.clinic,
+            actor=actor,
+            summary=(
+                f"Imported {len(created)} clients from {filename}"
+                + (f"; {skipped} rows left out (duplicates or problems)" if skipped else "")
+            ),
+            origin=origin,
+        )
+    return ImportResult(preview, created)
