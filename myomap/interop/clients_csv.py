@@ -289,6 +289,10 @@ class Preview:
         return [r for r in self.rows if r.status != "ready"]
 
     @property
+    def date_order_label(self) -> str:
+        return DATE_ORDERS.get(self.date_order or "", "")
+
+    @property
     def delimiter_label(self) -> str:
         return {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}[self.delimiter]
 

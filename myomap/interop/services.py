@@ -272,6 +272,7 @@ def clients_import(
     filename: str,
     mapping: Mapping[int, str] | None = None,
     date_order: DateOrder | None = None,
+    encoding: str = "",
     strict: bool = False,
     origin: Origin | None = None,
 ) -> ImportResult:
@@ -283,7 +284,12 @@ def clients_import(
     assert actor.clinic is not None
     with transaction.atomic():
         preview = read_clients_csv(
-            raw, clinic=actor.clinic, filename=filename, mapping=mapping, date_order=date_order
+            raw,
+            clinic=actor.clinic,
+            filename=filename,
+            mapping=mapping,
+            date_order=date_order,
+            encoding=encoding,
         )
         refusal = preview.refusal(strict=strict)
         if refusal:
