@@ -18,8 +18,9 @@ from pathlib import Path
 from bench.clinic import build_clinic
 
 TITLE = "Backup and restore"
-CLIENTS = 5000
-SESSIONS_PER_CLIENT = 2
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "5000"))
+SESSIONS_PER_CLIENT = int(os.environ.get("BENCH_SESSIONS_PER_CLIENT", "2"))
+"""The clinic's size; ``BENCH_CLIENTS`` and ``BENCH_SESSIONS_PER_CLIENT`` change it."""
 ROOT = Path(__file__).resolve().parent.parent
 
 

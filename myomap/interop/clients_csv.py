@@ -118,10 +118,11 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
     "physician_contact": ("physiciancontact", "physicianphone", "doctorphone", "gpphone"),
 }
-"""Headings recognised without the user mapping them, in their normal form. They cover the
-field names of Cliniko's patient records (``first_name``, ``date_of_birth``, ``address_1`` ...,
-whose exports use the same words in title case) and the usual headings of Jane, ClinicSense
-and spreadsheet lists; any other column is mapped by the user in the preview."""
+"""Headings recognised without the user mapping them, in their normal form: the patient
+fields of Cliniko's API reference (``first_name``, ``date_of_birth``, ``address_1`` ...; its
+CSV export writes headings in title case) and the common headings of client lists. No column
+list of Jane's or ClinicSense's export was found published; any heading not here is mapped by
+the user in the preview (docs/data.md)."""
 
 RECOGNISED: dict[str, str] = {h: target for target, hs in HEADINGS.items() for h in hs}
 
