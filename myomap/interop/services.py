@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from myomap.clinics.models import User
@@ -131,6 +131,22 @@ def _check_version(found: OpenedArchive, using: str) -> None:
         )
 
 
+def _empty(using: str) -> None:
+    """Empty database ``using`` for ``restore --force``, audit rows included: the safety backup
+    written just before holds them. The append-only triggers step aside for this one flush
+    and are put back whatever happens."""
+    from django.core.management import call_command
+
+    from myomap.common.audit_guard import audit_guard_install, audit_guard_remove
+
+    connection = connections[using]
+    audit_guard_remove(connection)
+    try:
+        call_command("flush", database=using, interactive=False, verbosity=0)
+    finally:
+        audit_guard_install(connection)
+
+
 def _is_empty(using: str) -> bool:
     return not any(snapshot.row_counts(using).values())
 
@@ -166,9 +182,7 @@ def backup_restore(
             safety = backup_create(
                 passphrase=passphrase, to=safety_dir, using=using, origin=origin
             ).path
-            from django.core.management import call_command
-
-            call_command("flush", database=using, interactive=False, verbosity=0)
+            _empty(using)
         archived = manifest["migrations"]
         targets = snapshot.archive_targets(archived, using)
         latest = snapshot.migration_nodes(using)

@@ -43,9 +43,12 @@ def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  #
                 (pk,),
             ).fetchone()[0]
             assert events > 0
-            assert db.execute(
-                "select count(*) from intake_intake where patient_id=?", (pk,)
-            ).fetchone()[0] == 1
+            assert (
+                db.execute(
+                    "select count(*) from intake_intake where patient_id=?", (pk,)
+                ).fetchone()[0]
+                == 1
+            )
         names = db.execute(
             "select first_name, last_name, date_of_birth from patients_patient where id in "
             f"({','.join('?' * len(copies))}) order by id",
