@@ -1,6 +1,7 @@
 """Run the benchmarks and write their results to docs/benchmarks.md.
 
-Usage: ``python -m bench [NAME ...]`` (``make bench`` runs all). Each benchmark module
+Usage: ``python -m bench [NAME ...]`` (``make bench`` runs all); ``python -m bench clinic ...``
+generates a synthetic clinic (bench/clinic.py). Each benchmark module
 offers ``TITLE`` and ``run() -> str`` (its Markdown body); the file keeps one section per
 benchmark, so running one benchmark leaves the others' last results in place.
 """
@@ -15,7 +16,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHMARKS = ("knowledge", "interactions", "language", "backup")
+BENCHMARKS = ("knowledge", "interactions", "language", "backup", "csv")
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = (
     "# Benchmarks\n\nWritten by `make bench` (`.venv/bin/python -m bench`); do not edit by hand.\n"
@@ -64,4 +65,8 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["clinic"]:
+        from bench.clinic import main as clinic_main
+
+        sys.exit(clinic_main(sys.argv[2:]))
     sys.exit(main(sys.argv[1:]))

@@ -1,8 +1,9 @@
 """Backup and restore of a clinic: time and archive size.
 
-The clinic is the demo clinic plus 5,000 synthetic clients (name, birth date, contact,
-physician) and one audit row each, in a fresh SQLite database of its own. Each step runs as
-the ``myomap`` command in a fresh process, as a user would run it.
+The clinic is the synthetic clinic of bench/clinic.py (5,000 clients, each a copy of one of
+the demo clinic's service-made records with its intake, health checks, assessment, plan,
+sessions with their taps, signed notes, outcomes and audit trail) in a fresh SQLite database.
+Each step runs as the ``myomap`` command in a fresh process, as a user would run it.
 """
 
 from __future__ import annotations
@@ -14,33 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-TITLE = "Backup and restore"
-CLIENTS = 5000
-ROOT = Path(__file__).resolve().parent.parent
+from bench.clinic import build_clinic
 
-FILL = f"""
-import django, random
-from datetime import date, timedelta
-django.setup()
-from myomap.clinics.models import Clinic
-from myomap.common.models import AuditEvent
-from myomap.patients.models import Patient
-clinic = Clinic.objects.get(slug="harbour-street")
-rng = random.Random(20261204)
-people = [
-    Patient(
-        clinic=clinic, first_name=f"Client{{i}}", last_name=rng.choice(["Shaw", "Patel", "Jones"]),
-        date_of_birth=date(1950, 1, 1) + timedelta(days=rng.randrange(20000)),
-        phone=f"0117 496 {{i:04d}}", email=f"client{{i}}@example.org",
-        address=f"{{i}} Long Road\\nBristol", physician_name="Dr Helen Shaw",
-    )
-    for i in range({CLIENTS})
-]
-Patient.objects.bulk_create(people, batch_size=1000)
-AuditEvent.objects.bulk_create(
-    [AuditEvent(clinic=clinic, actor_label="bench", action="create", object_type="Patient",
-                summary=f"Client{{i}} added") for i in range({CLIENTS})], batch_size=1000)
-"""
+TITLE = "Backup and restore"
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "5000"))
+SESSIONS_PER_CLIENT = int(os.environ.get("BENCH_SESSIONS_PER_CLIENT", "2"))
+"""The clinic's size; ``BENCH_CLIENTS`` and ``BENCH_SESSIONS_PER_CLIENT`` change it."""
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(args: list[str], var: Path, env: dict[str, str]) -> float:
@@ -49,6 +30,15 @@ def _run(args: list[str], var: Path, env: dict[str, str]) -> float:
         args, check=True, cwd=ROOT, env={**env, "MYOMAP_VAR_DIR": str(var)}, capture_output=True
     )
     return time.perf_counter() - start
+
+
+def _rows(database: Path) -> int:
+    """Rows in every table of the SQLite file."""
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        tables = [t for (t,) in db.execute("select name from sqlite_master where type='table'")]
+        return sum(db.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables)
 
 
 def run() -> str:
@@ -66,8 +56,9 @@ def run() -> str:
         target.mkdir()
         phrase = base / "phrase"
         phrase.write_text("benchmark passphrase\n")
-        _run([*myomap, "demo"], source, env)
-        _run([sys.executable, "-c", FILL], source, env)
+        started = time.perf_counter()
+        build_clinic(clients=CLIENTS, sessions_per_client=SESSIONS_PER_CLIENT, var_dir=source)
+        generate_s = time.perf_counter() - started
         archive = base / "clinic.myomap-backup"
         backup_s = _run(
             [*myomap, "backup", "--to", str(archive), "--passphrase-file", str(phrase)],
@@ -84,11 +75,15 @@ def run() -> str:
         )
         load = os.getloadavg()[0]
         database_mb = (source / "myomap.sqlite3").stat().st_size / 1e6
+        rows = _rows(source / "myomap.sqlite3")
         archive_mb = archive.stat().st_size / 1e6
     return (
-        f"The demo clinic plus {CLIENTS:,} synthetic clients (SQLite, {database_mb:.1f} MB "
-        "database file), each step a fresh `myomap` process (Django start-up and the scrypt "
-        "key derivation included). Load average of the machine at the end of the run: "
+        f"The synthetic clinic of {CLIENTS:,} clients with {SESSIONS_PER_CLIENT} sessions each "
+        f"(`python -m bench clinic --clients {CLIENTS} --sessions-per-client "
+        f"{SESSIONS_PER_CLIENT}`; generated in {generate_s:.0f} s; SQLite, "
+        f"{database_mb:.1f} MB database file, {rows:,} rows), each step a fresh `myomap` process "
+        "(Django start-up and the scrypt key derivation included). Load average of the "
+        "machine at the end of the run: "
         f"{load:.1f} (other work shared the {os.cpu_count()} cores; on an idle machine the "
         "times are lower).\n\n"
         "| Measure | Result |\n|---|---|\n"

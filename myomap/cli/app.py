@@ -152,7 +152,7 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(handler=serve)
     w = subparsers.add_parser(
-        "worker", help="run background tasks (the nightly check of signed notes)"
+        "worker", help="run background tasks (the nightly note check and backup)"
     )
     w.add_argument("--once", action="store_true", help="run the tasks that are due, then exit")
     w.add_argument(

@@ -36,6 +36,7 @@ def schedule_nightly(task: Any) -> bool:
 
 def nightly_tasks() -> list[Any]:
     """Every task that runs each night."""
+    from myomap.interop.tasks import backup_nightly_task
     from myomap.notes.tasks import verify_note_chains
 
-    return [verify_note_chains]
+    return [verify_note_chains, backup_nightly_task]

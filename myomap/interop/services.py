@@ -1,8 +1,10 @@
-"""Writing backups and restoring them. The only place that writes for this app."""
+"""Writing backups and restoring them; importing a client list. The only place that writes
+for this app."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -10,15 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.interop import snapshot
 from myomap.interop.archive import SUFFIX, OpenedArchive, opened, private_dir, write_archive
+from myomap.interop.clients_csv import DateOrder, Preview, read_clients_csv
 from myomap.interop.crypto import ArchiveError
 from myomap.interop.selectors import PREFIX, STAMP, backup_files, backups_dir, retained
+from myomap.patients.models import Patient
+from myomap.patients.services import patient_create
 
 
 class RestoreRefused(ArchiveError):
@@ -123,6 +129,22 @@ def _check_version(found: OpenedArchive, using: str) -> None:
             f"the archive was written by a newer Myomap (its database has migration "
             f"{unknown[0]}, which this version does not know): upgrade Myomap, then restore"
         )
+
+
+def _empty(using: str) -> None:
+    """Empty database ``using`` for ``restore --force``, audit rows included: the safety backup
+    written just before holds them. The append-only triggers step aside for this one flush
+    and are put back whatever happens."""
+    from django.core.management import call_command
+
+    from myomap.common.audit_guard import audit_guard_install, audit_guard_remove
+
+    connection = connections[using]
+    audit_guard_remove(connection)
+    try:
+        call_command("flush", database=using, interactive=False, verbosity=0)
+    finally:
+        audit_guard_install(connection)
 
 
 def _is_empty(using: str) -> bool:
@@ -247,18 +269,57 @@ def backup_nightly(
     return result
 
 
-def _empty(using: str) -> None:
-    """Empty the database for a forced restore. The audit rows' append-only triggers are lifted
-    for this one flush and put back at once: the replaced trail is kept whole in the safety
-    backup written just before, and restoring needs the database owner's rights anyway."""
-    from django.core.management import call_command
-    from django.db import connections
+class ImportRefused(ValueError):
+    """Nothing was imported: the file, its mapping or (with ``strict``) a row has a problem."""
 
-    from myomap.common.audit_guard import audit_guard_install, audit_guard_remove
 
-    connection = connections[using]
-    audit_guard_remove(connection)
-    try:
-        call_command("flush", database=using, interactive=False, verbosity=0)
-    finally:
-        audit_guard_install(connection)
+@dataclass(frozen=True)
+class ImportResult:
+    preview: Preview
+    created: list[Patient]
+
+
+def clients_import(
+    *,
+    actor: User,
+    raw: bytes | str,
+    filename: str,
+    mapping: Mapping[int, str] | None = None,
+    date_order: DateOrder | None = None,
+    encoding: str = "",
+    strict: bool = False,
+    origin: Origin | None = None,
+) -> ImportResult:
+    """Register every ready row of a client list as a new client of ``actor``'s clinic, in one
+    transaction, through ``patient_create`` (its rules, its audit row), plus one audit row for
+    the import. Duplicates and rows with problems are left out (with ``strict``: nothing is
+    imported). The preview is rebuilt inside the transaction, so a client registered since it
+    was shown is still caught as a duplicate."""
+    assert actor.clinic is not None
+    with transaction.atomic():
+        preview = read_clients_csv(
+            raw,
+            clinic=actor.clinic,
+            filename=filename,
+            mapping=mapping,
+            date_order=date_order,
+            encoding=encoding,
+        )
+        refusal = preview.refusal(strict=strict)
+        if refusal:
+            raise ImportRefused(refusal)
+        created = [
+            patient_create(actor=actor, data=row.data, origin=origin) for row in preview.ready
+        ]
+        skipped = len(preview.skipped)
+        audit_record(
+            action=AuditAction.CREATE,
+            clinic=actor.clinic,
+            actor=actor,
+            summary=(
+                f"Imported {len(created)} clients from {filename}"
+                + (f"; {skipped} rows left out (duplicates or problems)" if skipped else "")
+            ),
+            origin=origin,
+        )
+    return ImportResult(preview, created)

@@ -64,6 +64,20 @@ def patient_likely_duplicates(
     return same
 
 
+def duplicate_key(first_name: str, last_name: str, date_of_birth: date) -> tuple[str, str, date]:
+    """The identity ``patient_likely_duplicates`` compares: name without case, and birth date."""
+    return (first_name.strip().casefold(), last_name.strip().casefold(), date_of_birth)
+
+
+def patient_duplicate_keys(*, clinic: Clinic) -> set[tuple[str, str, date]]:
+    """``duplicate_key`` of every client of the clinic, archived ones included (one query):
+    for checking many new clients at once, as an import does."""
+    rows = Patient.objects.filter(clinic=clinic).values_list(
+        "first_name", "last_name", "date_of_birth"
+    )
+    return {duplicate_key(first, last, born) for first, last, born in rows}
+
+
 ADMINISTRATIVE_RECORDS = frozenset({"Patient", "Intake", "IntakeLink", "QuestionnaireLink"})
 """Record types whose timeline entries carry no clinical content (the front desk sees these)."""
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from myomap.clinics.models import User
+from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.patients.models import Patient, digits_only
@@ -36,6 +37,21 @@ def _assign(patient: Patient, data: dict[str, Any]) -> list[str]:
             changed.append(name)
     patient.phone_digits = digits_only(patient.phone)
     return changed
+
+
+def patient_check(*, clinic: Clinic, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The problems ``patient_create`` would refuse ``data`` for, by field; nothing is saved.
+
+    The same rules (``Patient.clean`` and the fields' own validators), for previewing many
+    clients at once, as a CSV import does.
+    """
+    patient = Patient(clinic=clinic)
+    _assign(patient, data)
+    try:
+        patient.full_clean(exclude=["created_by"], validate_unique=False)
+    except ValidationError as exc:
+        return dict(exc.message_dict)
+    return {}
 
 
 @transaction.atomic

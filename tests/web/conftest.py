@@ -24,6 +24,13 @@ def _plain_static(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _own_var(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Backups and the backup passphrase go to a folder of the test's own, never to var/."""
+    settings.VAR_DIR = tmp_path / "own-var"
+    settings.VAR_DIR.mkdir(mode=0o700)
+
+
+@pytest.fixture(autouse=True)
 def _private_uploads(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploads go to a folder of the test's own, never to var/private."""
     settings.MEDIA_ROOT = tmp_path / "private"

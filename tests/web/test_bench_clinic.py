@@ -1,0 +1,68 @@
+"""The synthetic clinic generator makes a clinic whose records hold together."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.clinic import build_clinic
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  # type: ignore[no-untyped-def]
+    url = build_clinic(clients=16, sessions_per_client=3, seed=7, var_dir=tmp_path)
+    database = tmp_path / "myomap.sqlite3"
+    assert url == f"sqlite:///{database}"
+    with sqlite3.connect(database) as db:
+        demo = db.execute("select id from clinics_clinic where slug='harbour-street'").fetchone()[0]
+        patients = [
+            pk
+            for (pk,) in db.execute(
+                "select id from patients_patient where clinic_id=? order by id", (demo,)
+            )
+        ]
+        assert len(patients) == 16
+        copies = patients[12:]  # after the twelve service-made clients
+        for pk in copies:
+            numbers = [
+                n
+                for (n,) in db.execute(
+                    "select number from treatment_sessions_treatmentsession "
+                    "where patient_id=? order by number",
+                    (pk,),
+                )
+            ]
+            assert numbers == [1, 2, 3]
+            events = db.execute(
+                "select count(*) from treatment_sessions_sessionevent e join "
+                "treatment_sessions_treatmentsession s on e.session_id=s.id where s.patient_id=?",
+                (pk,),
+            ).fetchone()[0]
+            assert events > 0
+            assert (
+                db.execute(
+                    "select count(*) from intake_intake where patient_id=?", (pk,)
+                ).fetchone()[0]
+                == 1
+            )
+        names = db.execute(
+            "select first_name, last_name, date_of_birth from patients_patient where id in "
+            f"({','.join('?' * len(copies))}) order by id",
+            copies,
+        ).fetchall()
+    assert len(set(names)) == len(names)
+    env = {**os.environ, "DATABASE_URL": url, "MYOMAP_VAR_DIR": str(tmp_path)}
+    env["PYTHONPATH"] = str(REPO)
+    checked = subprocess.run(
+        [sys.executable, "-m", "myomap.cli", "verify-notes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "match their hashes" in checked.stdout
