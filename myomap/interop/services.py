@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from myomap.common.audit import Origin, audit_record
+from myomap.common.audit_guard import audit_guard_install, audit_guard_remove
 from myomap.common.models import AuditAction
 from myomap.interop import snapshot
 from myomap.interop.archive import SUFFIX, OpenedArchive, opened, private_dir, write_archive
@@ -162,7 +163,14 @@ def backup_restore(
             ).path
             from django.core.management import call_command
 
-            call_command("flush", database=using, interactive=False, verbosity=0)
+            # Replacing the whole database (after its safety backup) is the one place that
+            # empties the append-only audit table: the guard is lifted for the flush only.
+            connection = connections[using]
+            audit_guard_remove(connection)
+            try:
+                call_command("flush", database=using, interactive=False, verbosity=0)
+            finally:
+                audit_guard_install(connection)
         archived = manifest["migrations"]
         targets = snapshot.archive_targets(archived, using)
         latest = snapshot.migration_nodes(using)

@@ -13,6 +13,7 @@ from django.apps import apps as django_apps
 
 from myomap.cli import main as cli_main
 from myomap.common.models import AuditEvent
+from myomap.interop import snapshot
 from myomap.notes.chain import HEAD_OBJECT, recorded_heads
 from myomap.notes.migrations import __name__ as migrations_package
 from myomap.notes.models import NoteAmendment, SoapNote
@@ -56,6 +57,12 @@ def test_signing_and_amending_record_each_head_in_the_audit_log(therapist, patie
     assert {r.actor for r in rows} == {therapist}
     assert f"entry 3, hash {amendment.content_hash}" in rows.order_by("-id").first().summary  # type: ignore[union-attr]
     assert _verify(capsys) == (0, [])
+    # The backup manifest carries the same keyed head, with its number.
+    assert snapshot.chain_heads("default")[str(patient.pk)] == {
+        "entries": 3,
+        "seq": 3,
+        "head": amendment.content_hash,
+    }
 
 
 def test_an_edit_with_the_hashes_recomputed_without_the_key_is_found(therapist, patient, capsys):  # type: ignore[no-untyped-def]
