@@ -45,6 +45,8 @@ SECRET_KEY = _var_secret("MYOMAP_SECRET_KEY", "secret_key")
 # The key of the signed-note chain's HMAC: kept outside the database, so whoever can write the
 # database cannot recompute a changed note's hash. Keep it with the backups' passphrase.
 NOTE_CHAIN_KEY = _var_secret("MYOMAP_NOTE_KEY", "note_key").encode()
+# The key of API tokens' stored HMAC: a leaked database reveals no usable token.
+API_TOKEN_KEY = _var_secret("MYOMAP_TOKEN_KEY", "token_key").encode()
 if len(NOTE_CHAIN_KEY) < 32:
     raise ImproperlyConfigured("MYOMAP_NOTE_KEY must be at least 32 characters long")
 DEBUG = os.environ.get("MYOMAP_DEBUG") == "1"
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "myomap.plans",
     "myomap.sessions",
     "myomap.notes",
+    "myomap.apitokens",
     "myomap.aftercare",
     "myomap.reports",
     "myomap.interop",
