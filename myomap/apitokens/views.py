@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from myomap.apitokens.forms import TokenCreateForm
 from myomap.apitokens.selectors import tokens_of
@@ -41,9 +40,12 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
 @clinic_member()
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if not tokens_of(request.user).filter(pk=token_id).exists():  # type: ignore[arg-type]
+        raise Http404("No such token.")  # another user's token looks missing, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     row = token_revoke(actor=request.user, token_id=token_id, origin=Origin.of(request))  # type: ignore[arg-type]
     messages.success(request, f"Token {row.prefix}… is revoked: it no longer works.")
     return redirect("api_tokens")
