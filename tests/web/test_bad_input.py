@@ -99,7 +99,8 @@ def test_the_earliest_date_of_birth_is_accepted(therapist_client):  # type: igno
 
 
 @pytest.mark.parametrize("seq", [2**63, 2**31, -1])
-def test_an_event_seq_out_of_range_is_refused(therapist_client, therapist, patient, seq):  # type: ignore[no-untyped-def]
+def test_an_event_seq_out_of_range_is_refused(therapist_client, therapist, screened, seq):  # type: ignore[no-untyped-def]
+    patient = screened  # a session starts only after the health checks
     make_plan(therapist, patient)
     session = session_start(actor=therapist, patient=patient)
     response = _api_post(
