@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from myomap.aftercare.api import router as aftercare_router
+from myomap.apitokens.auth import TokenAuth
 from myomap.assessments.api import router as assessments_router
 from myomap.common.bad_input import BadInput, CheckedJSONParser
 from myomap.knowledge.api import router as knowledge_router
@@ -29,9 +30,9 @@ from myomap_core.errors import DomainError
 ERROR_RESPONSES: dict[str, str] = {
     "400": "Refused by a clinical rule, or a query parameter holds a control character; "
     "the message says why.",
-    "401": "Not logged in.",
-    "403": "Logged in, but this account may not do this (a role without clinical rights, or "
-    "a missing CSRF token on a cookie session).",
+    "401": "Not logged in, or the API token is wrong, expired or revoked.",
+    "403": "Logged in, but this account may not do this (a role without clinical rights, a "
+    "missing CSRF token on a cookie session, or a read-only token on a write).",
     "404": "No such record in your clinic (another clinic's records look missing too).",
     "409": "The record changed or was locked (for example a signed note) meanwhile.",
     "413": "The request body is larger than the limit.",
@@ -85,7 +86,7 @@ api = MyomapAPI(
     title="Myomap API",
     version="1",
     urls_namespace="api",
-    auth=django_auth,
+    auth=[TokenAuth(), django_auth],
     parser=CheckedJSONParser(),
     description=(
         "Clients, intake, pain maps, safety screening, assessments, outcome measures and the "
@@ -164,7 +165,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error(request, 401, "unauthenticated", "Log in first.")
+    message = str(exc) if exc.message != "Unauthorized" else ""
+    return error(request, 401, "unauthenticated", message or "Log in first.")
 
 
 api.add_router("/clients", patients_router)

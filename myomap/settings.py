@@ -2,6 +2,8 @@
 
 - ``DATABASE_URL``: defaults to embedded SQLite (WAL mode) in ``var/myomap.sqlite3``.
 - ``MYOMAP_SECRET_KEY``: if unset, a key is generated once into ``var/secret_key``.
+- ``MYOMAP_NOTE_KEY``: the signed-note chain's key; if unset, generated once into
+  ``var/note_key`` (owner-only).
 - ``MYOMAP_DEBUG=1`` for development; ``MYOMAP_ALLOWED_HOSTS`` comma-separated.
 """
 
@@ -13,6 +15,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MYOMAP_VAR_DIR", BASE_DIR / "var"))
@@ -21,18 +24,31 @@ VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 VAR_DIR.chmod(0o700)
 
 
-def _secret_key() -> str:
-    key = os.environ.get("MYOMAP_SECRET_KEY")
-    if key:
-        return key
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+def _var_secret(variable: str, filename: str) -> str:
+    """The secret in environment ``variable``; else the one in ``var/<filename>``, created
+    owner-only (0600) on first use."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    path = VAR_DIR / filename
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _var_secret("MYOMAP_SECRET_KEY", "secret_key")
+# The key of the signed-note chain's HMAC: kept outside the database, so whoever can write the
+# database cannot recompute a changed note's hash. Keep it with the backups' passphrase.
+NOTE_CHAIN_KEY = _var_secret("MYOMAP_NOTE_KEY", "note_key").encode()
+# The key of API tokens' stored HMAC: a leaked database reveals no usable token.
+API_TOKEN_KEY = _var_secret("MYOMAP_TOKEN_KEY", "token_key").encode()
+if len(NOTE_CHAIN_KEY) < 32:
+    raise ImproperlyConfigured("MYOMAP_NOTE_KEY must be at least 32 characters long")
 DEBUG = os.environ.get("MYOMAP_DEBUG") == "1"
 ALLOWED_HOSTS = [
     h.strip()
@@ -73,6 +89,7 @@ INSTALLED_APPS = [
     "myomap.plans",
     "myomap.sessions",
     "myomap.notes",
+    "myomap.apitokens",
     "myomap.aftercare",
     "myomap.reports",
     "myomap.interop",

@@ -4,15 +4,19 @@
 assessment and outcome scores, and the plan into the four parts of a SOAP note. Muscle and
 trigger point names come from the knowledge base; pressures are given in kg and lb.
 
-Signed notes and their amendments form one chain per client: each entry stores the sha256
-of its signed content together with the hash of the entry before it (``content_hash``), so
-``verify_chain`` can name any entry whose content was changed afterwards and any link that
-was broken (an entry removed, inserted or reordered).
+Signed notes and their amendments form one chain per client, numbered 1, 2, 3 … (``seq``):
+each entry stores the HMAC-SHA256, under a key kept outside the database, of its signed
+content together with the hash of the entry before it (``content_hash``). ``verify_chain``
+names any entry whose content was changed afterwards (recomputing the hash needs the key),
+any link that was broken (an entry removed, inserted or reordered), any gap in the numbering,
+and, given the heads recorded outside the chain when each entry was signed (``ChainHead``),
+a chain cut short, un-signed at its end or deleted whole.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -701,25 +705,57 @@ def canonical_json(content: Content, previous_hash: str) -> str:
     )
 
 
-def content_hash(content: Content, previous_hash: str) -> str:
-    """sha256 (hex) of the signed content chained to the entry before it."""
+MIN_KEY_BYTES: Final = 16
+"""A chain key shorter than this is refused: it could be guessed."""
+
+
+def unkeyed_hash(content: Content, previous_hash: str) -> str:
+    """sha256 (hex) of the content chained to the entry before it: how entries signed before
+    the chain had a key were hashed (read only to check and re-key them)."""
     return hashlib.sha256(canonical_json(content, previous_hash).encode()).hexdigest()
+
+
+def content_hash(content: Content, previous_hash: str, key: bytes | None) -> str:
+    """HMAC-SHA256 (hex) under ``key`` of the signed content chained to the entry before it.
+
+    ``key=None`` gives the unkeyed hash of entries signed before the chain had a key."""
+    if key is None:
+        return unkeyed_hash(content, previous_hash)
+    if not isinstance(key, bytes) or len(key) < MIN_KEY_BYTES:
+        raise DomainError(f"must be at least {MIN_KEY_BYTES} bytes", field="key")
+    text = canonical_json(content, previous_hash).encode()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()
 
 
 class ProblemKind(StrEnum):
     CONTENT = "content"
     LINK = "link"
+    SEQUENCE = "sequence"
+    HEAD = "head"
+    MISSING = "missing"
 
 
 @dataclass(frozen=True, slots=True)
 class ChainEntry:
-    """One signed entry as stored: its content, the hash it links to and its own hash."""
+    """One signed entry as stored: its content, the hash it links to and its own hash.
+
+    ``seq`` is its number in the client's chain (1 for the first); ``None`` when not checked.
+    """
 
     entry_id: str
     label: str
     content: Content
     previous_hash: str
     stored_hash: str
+    seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The head of a client's chain as recorded outside it when an entry was signed."""
+
+    seq: int
+    hash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -730,15 +766,20 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(entries: Sequence[ChainEntry]) -> tuple[ChainProblem, ...]:
-    """Problems in one client's chain, in chain order; empty when every entry matches.
-
-    ``content``: the entry's content no longer gives its stored hash. ``link``: the entry
-    does not point at the entry before it (one was removed, inserted or moved).
-    """
+def _entry_problems(entries: Sequence[ChainEntry], key: bytes | None) -> list[ChainProblem]:
     problems: list[ChainProblem] = []
     expected = GENESIS
-    for entry in entries:
+    for number, entry in enumerate(entries, start=1):
+        if entry.seq is not None and entry.seq != number:
+            problems.append(
+                ChainProblem(
+                    entry.entry_id,
+                    entry.label,
+                    ProblemKind.SEQUENCE,
+                    f"is numbered {entry.seq} but is entry {number} of the chain: "
+                    "an entry before it is missing or the numbering was changed",
+                )
+            )
         if entry.previous_hash != expected:
             problems.append(
                 ChainProblem(
@@ -749,10 +790,10 @@ def verify_chain(entries: Sequence[ChainEntry]) -> tuple[ChainProblem, ...]:
                 )
             )
         try:
-            actual = content_hash(entry.content, entry.previous_hash)
+            actual = content_hash(entry.content, entry.previous_hash, key)
         except DomainError as exc:
             actual = f"unreadable ({exc})"
-        if actual != entry.stored_hash:
+        if not hmac.compare_digest(actual, entry.stored_hash):
             problems.append(
                 ChainProblem(
                     entry.entry_id,
@@ -762,4 +803,53 @@ def verify_chain(entries: Sequence[ChainEntry]) -> tuple[ChainProblem, ...]:
                 )
             )
         expected = entry.stored_hash
-    return tuple(problems)
+    return problems
+
+
+def _head_problems(entries: Sequence[ChainEntry], heads: Sequence[ChainHead]) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+    beyond = [h.seq for h in heads if h.seq > len(entries)]
+    if beyond:
+        last = max(beyond)
+        ends = f"ends at entry {len(entries)}" if entries else "has no signed entries"
+        problems.append(
+            ChainProblem(
+                "chain",
+                f"entries {len(entries) + 1} to {last}"
+                if last > len(entries) + 1
+                else f"entry {last}",
+                ProblemKind.MISSING,
+                f"the audit log recorded entry {last} of this chain when it was signed, but the "
+                f"chain now {ends}: signed entries were deleted or un-signed",
+            )
+        )
+    for head in sorted({h for h in heads if 1 <= h.seq <= len(entries)}, key=lambda h: h.seq):
+        entry = entries[head.seq - 1]
+        if not hmac.compare_digest(entry.stored_hash, head.hash):
+            problems.append(
+                ChainProblem(
+                    entry.entry_id,
+                    entry.label,
+                    ProblemKind.HEAD,
+                    f"is not the entry {head.seq} recorded in the audit log when it was signed: "
+                    "the chain was rewritten from here",
+                )
+            )
+    return problems
+
+
+def verify_chain(
+    entries: Sequence[ChainEntry], *, key: bytes | None, heads: Sequence[ChainHead] = ()
+) -> tuple[ChainProblem, ...]:
+    """Problems in one client's chain, in chain order; empty when every entry matches.
+
+    ``key`` is the chain key; ``None`` checks the unkeyed hashes of a chain signed before the
+    chain had a key (an old backup, or the re-keying migration).
+
+    ``content``: the entry's content no longer gives its stored keyed hash. ``link``: the
+    entry does not point at the entry before it (one was removed, inserted or moved).
+    ``sequence``: its number is not its place in the chain. ``missing``: a recorded head lies
+    beyond the chain's end (entries deleted or un-signed, or the whole chain deleted).
+    ``head``: the entry at a recorded head's number is not the one recorded.
+    """
+    return tuple(_entry_problems(entries, key) + _head_problems(entries, heads))

@@ -9,7 +9,8 @@ from typing import Any
 
 
 def verify_notes(args: argparse.Namespace) -> int:
-    """Recompute every signed note's and amendment's hash; exit 1 when any does not match."""
+    """Recompute every signed note's and amendment's keyed hash and compare each chain with the
+    heads in the audit log; exit 1 naming each entry that does not match or is missing."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myomap.settings")
     import django
 
@@ -34,9 +35,10 @@ def verify_notes(args: argparse.Namespace) -> int:
         )
     elif found:
         for p in found:
+            signed = f", signed {p['date']}" if p["date"] else ""
             print(
-                f"MISMATCH {p['client']} (client {p['client_id']}), {p['what']}, "
-                f"signed {p['date']}: {p['differs']} — {p['message']}"
+                f"MISMATCH {p['client']} (client {p['client_id']}), {p['what']}{signed}: "
+                f"{p['differs']} — {p['message']}"
             )
         print(f"{len(found)} problem{'s' if len(found) != 1 else ''} in {entries} signed entries.")
     else:

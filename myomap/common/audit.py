@@ -90,8 +90,12 @@ def audit_record(
     origin: Origin | None = None,
     actor_label: str = "",
     using: str = "default",
+    object_type: str = "",
+    object_id: str = "",
 ) -> AuditEvent:
-    """Append one audit row. ``actor=None`` means the client through a private link."""
+    """Append one audit row. ``actor=None`` means the client through a private link.
+
+    ``object_type``/``object_id`` name the object when there is no ``obj`` to name it."""
     origin = origin or Origin()
     label = actor_label or (actor.display_name if actor is not None else "client (private link)")
     return AuditEvent.objects.using(using).create(
@@ -100,8 +104,8 @@ def audit_record(
         actor=actor,
         actor_label=label[:200],
         action=action,
-        object_type=type(obj).__name__ if obj is not None else "",
-        object_id=str(getattr(obj, "pk", "") or ""),
+        object_type=type(obj).__name__ if obj is not None else object_type,
+        object_id=str(getattr(obj, "pk", "") or "") if obj is not None else object_id,
         summary=summary[:500],
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,

@@ -218,6 +218,10 @@ def backup_restore(
         )
 
 
+KEYED_CHAIN_MIGRATION = "0003_keyed_chain"
+"""From this notes migration on, an archive's signed-note hashes are keyed."""
+
+
 def _check_loaded(manifest: dict[str, Any], using: str) -> None:
     """Inside the load's transaction: the rows and the signed-note chains are as archived."""
     counts = snapshot.row_counts(using)
@@ -229,9 +233,13 @@ def _check_loaded(manifest: dict[str, Any], using: str) -> None:
         if links.get(label, 0) != n:
             raise ArchiveError(f"after loading, {label} has {links.get(label, 0)} links, not {n}")
     heads = snapshot.chain_heads(using)
-    if heads != manifest["note_chains"]:
+    archived = manifest["note_chains"]
+    # Archives written before chains had numbered heads record only "entries" and "head".
+    loaded = {c: {k: heads.get(c, {}).get(k) for k in fields} for c, fields in archived.items()}
+    if set(heads) != set(archived) or loaded != archived:
         raise ArchiveError("after loading, the signed-note chains differ from the manifest")
-    problems = snapshot.chain_problems(using)
+    keyed = KEYED_CHAIN_MIGRATION in manifest["migrations"].get("notes", [])
+    problems = snapshot.chain_problems(using, keyed=keyed)
     if problems:
         raise ArchiveError(f"after loading, a signed note does not verify: {problems[0]}")
 

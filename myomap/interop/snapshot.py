@@ -72,33 +72,32 @@ def applied_migrations(using: str) -> dict[str, list[str]]:
 
 
 def chain_heads(using: str) -> dict[str, dict[str, Any]]:
-    """Per client with signed notes: how many entries the chain has and its last hash."""
-    from myomap.notes.models import NoteAmendment, SoapNote
+    """Per client with signed notes: how many entries the chain has, the number of its last
+    entry and that entry's keyed hash (the head of the chain)."""
+    from myomap.notes.verification import chained_client_ids
 
-    ids = set(
-        SoapNote.objects.using(using).filter(status="signed").values_list("patient_id", flat=True)
-    ) | set(NoteAmendment.objects.using(using).values_list("note__patient_id", flat=True))
     heads: dict[str, dict[str, Any]] = {}
-    for patient_id in sorted(ids):
+    for patient_id in chained_client_ids(using):
         rows = chain_rows(patient_id, using=using)
         heads[str(patient_id)] = {
             "entries": len(rows),
+            "seq": rows[-1].entry.seq if rows else 0,
             "head": rows[-1].entry.stored_hash if rows else "",
         }
     return heads
 
 
-def chain_problems(using: str) -> list[str]:
-    """Every signed entry whose hash or link no longer matches, as readable lines."""
-    from myomap_core.soap import verify_chain
+def chain_problems(using: str, *, keyed: bool = True) -> list[str]:
+    """Every signed entry whose hash, link or recorded head no longer matches, as readable
+    lines (``keyed=False`` for data archived before the chain had a key)."""
+    from myomap.notes.chain import recorded_heads
+    from myomap.notes.verification import chained_client_ids, client_chain_problems
 
+    heads = recorded_heads(using)
     found: list[str] = []
-    for patient_id in chain_heads(using):
-        rows = chain_rows(int(patient_id), using=using)
-        found += [
-            f"client {patient_id}: {p.label}: {p.message}"
-            for p in verify_chain([r.entry for r in rows])
-        ]
+    for patient_id in chained_client_ids(using):
+        _, problems = client_chain_problems(patient_id, using=using, heads=heads, keyed=keyed)
+        found += [f"client {patient_id}: {p.label}: {p.message}" for p in problems]
     return found
 
 

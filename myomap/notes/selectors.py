@@ -297,6 +297,7 @@ def chain_rows(patient_id: int, using: str = "default") -> list[ChainRow]:
             content=note_content(note),
             previous_hash=note.previous_hash,
             stored_hash=note.content_hash,
+            seq=note.chain_position,
         )
         rows.append((note.chain_position or 0, ChainRow(entry, note, note.signed_at)))
     amendments = (
@@ -311,6 +312,7 @@ def chain_rows(patient_id: int, using: str = "default") -> list[ChainRow]:
             content=amendment_content(a),
             previous_hash=a.previous_hash,
             stored_hash=a.content_hash,
+            seq=a.chain_position,
         )
         rows.append((a.chain_position, ChainRow(entry, a.note, a.created_at)))
     rows.sort(key=lambda r: (r[0], r[1].when or datetime.min.replace(tzinfo=UTC)))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
+from myomap.notes.chain import keyed_hash, record_chain_head
 from myomap.notes.models import (
     SECTION_LABELS,
     SECTIONS,
@@ -33,7 +34,6 @@ from myomap.notes.selectors import (
 from myomap.notes.verification import ChainReport
 from myomap.patients.models import Patient
 from myomap.sessions.models import TreatmentSession
-from myomap_core import soap
 
 __all__ = [
     "NoteLocked",
@@ -200,7 +200,7 @@ def note_sign(
     fresh.signed_at = timezone.now()
     fresh.chain_position = position
     fresh.previous_hash = previous
-    fresh.content_hash = soap.content_hash(note_content(fresh), previous)
+    fresh.content_hash = keyed_hash(note_content(fresh), previous)
     fresh.full_clean()
     # The model refuses saving a signed note; this is the one write that makes it signed.
     SoapNote.objects.filter(pk=fresh.pk, status=NoteStatus.DRAFT).update(
@@ -219,6 +219,14 @@ def note_sign(
         patient=fresh.patient,
         obj=fresh,
         summary=f"Signed the SOAP note of {_session_words(fresh)}; it is now locked",
+        origin=origin,
+    )
+    record_chain_head(
+        clinic=fresh.clinic,
+        patient=fresh.patient,
+        seq=position,
+        digest=fresh.content_hash,
+        actor=actor,
         origin=origin,
     )
     return SoapNote.objects.select_related("session", "signed_by").get(pk=fresh.pk)
@@ -258,7 +266,7 @@ def note_amend(
         previous_hash=previous,
         **changes,
     )
-    amendment.content_hash = soap.content_hash(amendment_content(amendment), previous)
+    amendment.content_hash = keyed_hash(amendment_content(amendment), previous)
     amendment.full_clean()
     amendment.save()
     audit_record(
@@ -271,6 +279,14 @@ def note_amend(
             f"Amended the signed SOAP note of {_session_words(fresh)} "
             f"({', '.join(SECTION_LABELS[s].lower() for s in changes)}): {reason}"
         ),
+        origin=origin,
+    )
+    record_chain_head(
+        clinic=fresh.clinic,
+        patient=fresh.patient,
+        seq=position,
+        digest=amendment.content_hash,
+        actor=actor,
         origin=origin,
     )
     return amendment

@@ -1,5 +1,9 @@
-"""Checking every client's chain of signed notes: one report for the command line and the
-nightly task."""
+"""Checking every client's chain of signed notes: one report for the command line, the
+nightly task and a restore from backup.
+
+Each chain is checked with the chain key (``myomap.notes.chain``) against the heads the
+audit log recorded when its entries were signed, so an edit with the hashes recomputed, a
+chain cut short, a last note un-signed and a chain deleted whole are each named."""
 
 from __future__ import annotations
 
@@ -8,21 +12,23 @@ from typing import Any
 
 from django.utils import timezone
 
+from myomap.notes.chain import chain_key, recorded_heads
 from myomap.notes.models import NoteAmendment, NoteStatus, SoapNote
-from myomap.notes.selectors import chain_rows
+from myomap.notes.selectors import ChainRow, chain_rows
 from myomap.patients.models import Patient
-from myomap_core.soap import verify_chain
+from myomap_core import soap
 
 
 @dataclass(frozen=True)
 class ChainProblem:
-    """One signed entry whose content or link no longer matches its stored hash."""
+    """One signed entry whose content or link no longer matches its stored hash, or a part
+    of the chain recorded in the audit log that is missing (``note_id`` is then ``None``)."""
 
     clinic_id: int | None
     client_id: int
     client: str
     clinic: str
-    note_id: int
+    note_id: int | None
     entry: str
     what: str
     date: str | None
@@ -58,20 +64,47 @@ class ChainReport:
         return not self.problems
 
 
-def notes_chain_report() -> ChainReport:
-    """Recompute every signed note's and amendment's hash, for every client of every clinic."""
-    patient_ids = sorted(
-        set(SoapNote.objects.filter(status=NoteStatus.SIGNED).values_list("patient_id", flat=True))
-        | set(NoteAmendment.objects.values_list("note__patient_id", flat=True))
+def chained_client_ids(using: str = "default") -> list[int]:
+    """Every client with signed entries, or with chain heads recorded in the audit log."""
+    return sorted(
+        set(
+            SoapNote.objects.using(using)
+            .filter(status=NoteStatus.SIGNED)
+            .values_list("patient_id", flat=True)
+        )
+        | set(NoteAmendment.objects.using(using).values_list("note__patient_id", flat=True))
+        | set(recorded_heads(using))
     )
-    clients = Patient.objects.filter(pk__in=patient_ids).select_related("clinic")
+
+
+def client_chain_problems(
+    patient_id: int,
+    *,
+    using: str = "default",
+    heads: dict[int, list[soap.ChainHead]] | None = None,
+    keyed: bool = True,
+) -> tuple[list[ChainRow], tuple[soap.ChainProblem, ...]]:
+    """One client's chain and its problems. ``keyed=False`` checks the unkeyed hashes of data
+    archived before the chain had a key."""
+    rows = chain_rows(patient_id, using=using)
+    heads = recorded_heads(using) if heads is None else heads
+    key = chain_key() if keyed else None
+    entries = [row.entry for row in rows]
+    return rows, soap.verify_chain(entries, key=key, heads=heads.get(patient_id, ()))
+
+
+def notes_chain_report(using: str = "default") -> ChainReport:
+    """Check every client's chain of every clinic, with the key and the recorded heads."""
+    patient_ids = chained_client_ids(using)
+    heads = recorded_heads(using)
+    clients = Patient.objects.using(using).filter(pk__in=patient_ids).select_related("clinic")
     known = {p.pk: p for p in clients}
     problems: list[ChainProblem] = []
     clients_by_clinic: dict[int, int] = {}
     entries_by_clinic: dict[int, int] = {}
     entries = 0
     for patient_id in patient_ids:
-        rows = chain_rows(patient_id)
+        rows, found = client_chain_problems(patient_id, using=using, heads=heads)
         by_id = {row.entry.entry_id: row for row in rows}
         entries += len(rows)
         patient = known.get(patient_id)
@@ -79,16 +112,16 @@ def notes_chain_report() -> ChainReport:
         if clinic_id is not None:
             clients_by_clinic[clinic_id] = clients_by_clinic.get(clinic_id, 0) + 1
             entries_by_clinic[clinic_id] = entries_by_clinic.get(clinic_id, 0) + len(rows)
-        for problem in verify_chain([row.entry for row in rows]):
-            row = by_id[problem.entry_id]
-            when = timezone.localtime(row.when) if row.when else None
+        for problem in found:
+            row = by_id.get(problem.entry_id)
+            when = timezone.localtime(row.when) if row is not None and row.when else None
             problems.append(
                 ChainProblem(
                     clinic_id=clinic_id,
                     client_id=patient_id,
                     client=patient.full_name if patient is not None else f"client {patient_id}",
                     clinic=patient.clinic.name if patient is not None else "",
-                    note_id=row.note.pk,
+                    note_id=row.note.pk if row is not None else None,
                     entry=problem.entry_id,
                     what=problem.label,
                     date=when.strftime("%Y-%m-%d %H:%M") if when else None,

@@ -1,5 +1,6 @@
 """Schemathesis against the OpenAPI document, in-process (no network): generated requests as a
-therapist with a session and as a therapist of another clinic. No server error, every status
+therapist with a session, as a therapist with a read-write API token, and as a therapist of
+another clinic. No server error, every status
 and body as documented."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from myomap.api import api
+from myomap.apitokens.services import token_create
 from myomap.wsgi import application
 
 EXAMPLES = 6
@@ -65,6 +67,13 @@ def therapist_session(therapist):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def therapist_token(therapist):  # type: ignore[no-untyped-def]
+    """A read-write API token: no cookie, no CSRF header."""
+    _, token = token_create(actor=therapist, name="fuzz", scope="write", days=30)
+    return {"headers": {"Authorization": f"Bearer {token}"}}
+
+
+@pytest.fixture
 def outsider_session(outsider):  # type: ignore[no-untyped-def]
     return _session(Client(), outsider)
 
@@ -84,6 +93,13 @@ _SETTINGS = hypothesis_settings(
 @_SETTINGS
 def test_the_api_as_a_therapist(case, therapist_session, direct_wsgi, patient):  # type: ignore[no-untyped-def]
     case.call_and_validate(**therapist_session, checks=CHECKS)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@_SETTINGS
+def test_the_api_with_a_token(case, therapist_token, direct_wsgi, patient):  # type: ignore[no-untyped-def]
+    case.call_and_validate(**therapist_token, checks=CHECKS)
 
 
 @pytest.mark.django_db
