@@ -8,8 +8,6 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("", include("myomap.clinics.urls")),
     path("", include("myomap.interop.urls")),
-
-
     path("", include("myomap.apitokens.urls")),
     path("", include("myomap.patients.urls")),
     path("", include("myomap.intake.urls")),
