@@ -31,7 +31,11 @@ from myomap.assessments.forms import (
 )
 from myomap.assessments.images import PhotoRejected
 from myomap.assessments.models import Assessment, PosturePhoto
-from myomap.assessments.page import PPT_SESSION_KEY, finding_view, page_context, ppt_unit
+from myomap.assessments.page import (
+    PPT_SESSION_KEY,
+    page_context,
+    tap_context,
+)
 from myomap.assessments.services import (
     PPT_UNITS,
     assessment_start,
@@ -343,9 +347,7 @@ def palpation_update(
         status = 400
     finding.refresh_from_db()
     if request.htmx:
-        context = page_context(request, assessment)
-        context["f"] = finding_view(finding, ppt_unit(request), selectors.pain_map_of(assessment))
-        context["f_errors"] = ppt_errors
+        context = tap_context(request, assessment, finding, ppt_errors)
         return render(request, "assessments/_tap_response.html", context, status=status)
     for errors in ppt_errors.values():
         for e in errors:
