@@ -16,7 +16,8 @@ from myomap.intake.models import IntakeLink, PainMap
 from myomap.knowledge.candidates import candidates_for
 from myomap.patients.access import access_patient
 from myomap.patients.forms import PatientForm, PatientSearchForm
-from myomap.patients.selectors import patient_list_for_clinic, patient_timeline
+from myomap.patients.page import KINDS, chart_summary, timeline_kinds, timeline_page
+from myomap.patients.selectors import patient_list_for_clinic
 from myomap.patients.services import (
     patient_archive,
     patient_create,
@@ -86,7 +87,17 @@ def patient_detail(request: ClinicRequest, patient_id: int) -> HttpResponse:
         "clinical": clinical,
         "links": IntakeLink.objects.filter(patient=patient).select_related("intake")[:5],
         "intakes": patient.intakes.all()[:10],
-        "timeline": patient_timeline(patient=patient, clinical=clinical),
+    }
+    kind = request.GET.get("kind", "")
+    shown, entries = timeline_page(
+        patient, clinical=clinical, kind=kind, page=request.GET.get("page")
+    )
+    context |= {
+        "timeline_page": shown,
+        "timeline": entries,
+        "kind": kind if kind in KINDS else "",
+        "kinds": timeline_kinds(clinical=clinical),
+        "summary": chart_summary(patient) if clinical else None,
     }
     if clinical:
         context.update(_pain_map_context(request, patient))

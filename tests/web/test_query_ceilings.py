@@ -44,7 +44,7 @@ READS: dict[str, int] = {
     "audit_log": 9,
     "patients:list": 8,
     "patients:new": 6,
-    "patients:detail": 58,
+    "patients:detail": 66,
     "patients:edit": 10,
     "intake:detail": 11,
     "intake:section": 12,
