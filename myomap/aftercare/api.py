@@ -4,33 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from myomap.aftercare import selectors
 from myomap.aftercare.models import AftercareSheet
 from myomap.aftercare.services import aftercare_for_session
 from myomap.common.audit import Origin
-from myomap.patients.access import access_patient
-from myomap.sessions.models import TreatmentSession
+from myomap.common.request import clinic_user
+from myomap.sessions.access import access_session
 
 router = Router(tags=["aftercare"])
-
-
-def _session(request: HttpRequest, patient_id: int, session_id: int) -> TreatmentSession:
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    patient = access_patient(
-        user,  # type: ignore[arg-type]
-        patient_id,
-        request=request,
-        clinical=True,
-        what="aftercare sheet",
-    )
-    return get_object_or_404(TreatmentSession, pk=session_id, patient=patient)
 
 
 @router.get("/clients/{patient_id}/sessions/{session_id}/aftercare", response=dict[str, Any])
@@ -40,7 +24,9 @@ def session_aftercare(request: HttpRequest, patient_id: int, session_id: int) ->
 
     Made on first request from the session (as the sheet page does) and kept unchanged after.
     """
-    session = _session(request, patient_id, session_id)
+    session = access_session(
+        clinic_user(request), patient_id, session_id, request=request, what="aftercare sheet"
+    )
     sheet = aftercare_for_session(
         actor=request.user,  # type: ignore[arg-type]
         session=session,
@@ -60,7 +46,9 @@ def session_aftercare(request: HttpRequest, patient_id: int, session_id: int) ->
 )
 def homecare_adherence(request: HttpRequest, patient_id: int, session_id: int) -> dict[str, Any]:
     """Home program days done over the last 7 days (since the sheet), overall and per item."""
-    session = _session(request, patient_id, session_id)
+    session = access_session(
+        clinic_user(request), patient_id, session_id, request=request, what="aftercare sheet"
+    )
     sheet = AftercareSheet.objects.filter(session=session).first()
     if sheet is None:
         raise Http404("This session has no aftercare sheet yet.")

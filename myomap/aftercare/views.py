@@ -28,21 +28,13 @@ from myomap.clinics.models import Role
 from myomap.common.audit import Origin, audit_record
 from myomap.common.links import link_opened, link_visitor
 from myomap.common.models import AuditAction
-from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response, render_pdf
+from myomap.sessions.access import access_session
 from myomap.sessions.models import TreatmentSession
 from myomap_core.errors import DomainError
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
-
-
-def _session(
-    request: HttpRequest, patient_id: int, session_id: int, what: str = "aftercare sheet"
-) -> tuple[Patient, TreatmentSession]:
-    patient = access_patient(request.user, patient_id, request=request, clinical=True, what=what)  # type: ignore[arg-type]
-    session = get_object_or_404(TreatmentSession, pk=session_id, patient=patient)
-    return patient, session
 
 
 def _sheet(request: HttpRequest, session: TreatmentSession) -> AftercareSheet | None:
@@ -92,7 +84,10 @@ def _sheet_context(
 
 @clinic_member(*CLINICIANS)
 def sheet_page(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
-    patient, session = _session(request, patient_id, session_id)
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="aftercare sheet"
+    )
+    patient = session.patient
     sheet = _sheet(request, session)
     if sheet is None:
         return render(request, "aftercare/not_ready.html", {"patient": patient, "session": session})
@@ -107,7 +102,10 @@ def sheet_page(request: HttpRequest, patient_id: int, session_id: int) -> HttpRe
 
 @clinic_member(*CLINICIANS)
 def sheet_pdf(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
-    patient, session = _session(request, patient_id, session_id, "aftercare sheet (PDF)")
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="aftercare sheet (PDF)"
+    )
+    patient = session.patient
     sheet = _sheet(request, session)
     if sheet is None:
         return render(
@@ -132,7 +130,10 @@ def sheet_pdf(request: HttpRequest, patient_id: int, session_id: int) -> HttpRes
 
 @clinic_member(*CLINICIANS)
 def link_create(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
-    patient, session = _session(request, patient_id, session_id)
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="aftercare sheet"
+    )
+    patient = session.patient
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     sheet = _sheet(request, session)
@@ -160,7 +161,10 @@ def link_create(request: HttpRequest, patient_id: int, session_id: int) -> HttpR
 def link_revoke(
     request: HttpRequest, patient_id: int, session_id: int, homecare_link_id: int
 ) -> HttpResponse:
-    patient, session = _session(request, patient_id, session_id)
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="aftercare sheet"
+    )
+    patient = session.patient
     link = get_object_or_404(
         HomeProgramLink, pk=homecare_link_id, patient=patient, sheet__session=session
     )

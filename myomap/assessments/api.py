@@ -4,43 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from myomap.assessments import selectors
+from myomap.assessments.access import access_assessment, access_photo
 from myomap.assessments.models import Assessment, ExamResult, PalpationFinding, PosturePhoto
 from myomap.assessments.schemas import AssessmentOut, AssessmentSummaryOut, LandmarksIn
 from myomap.assessments.services import photo_landmarks_save
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_user
 from myomap.patients.access import access_patient
 from myomap_core.examination import exam_test
 from myomap_core.posture import analysis_json
 
 router = Router(tags=["assessments"])
 BASE = "/clients/{patient_id}/assessments"
-
-
-def _clinician(request: HttpRequest):  # type: ignore[no-untyped-def]
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user
-
-
-def _assessment(request: HttpRequest, patient_id: int, assessment_id: int) -> Assessment:
-    patient = access_patient(
-        _clinician(request), patient_id, request=request, clinical=True, what="assessment"
-    )
-    return get_object_or_404(Assessment, pk=assessment_id, patient=patient)
-
-
-def _photo(
-    request: HttpRequest, patient_id: int, assessment_id: int, photo_id: int
-) -> PosturePhoto:
-    assessment = _assessment(request, patient_id, assessment_id)
-    return get_object_or_404(PosturePhoto, pk=photo_id, assessment=assessment)
 
 
 def _photo_out(photo: PosturePhoto) -> dict[str, Any]:
@@ -58,7 +37,7 @@ def _photo_out(photo: PosturePhoto) -> dict[str, Any]:
 @router.get(BASE, response=list[AssessmentSummaryOut])
 def list_assessments(request: HttpRequest, patient_id: int) -> list[Assessment]:
     patient = access_patient(
-        _clinician(request), patient_id, request=request, clinical=True, what="assessments"
+        clinic_user(request), patient_id, request=request, clinical=True, what="assessments"
     )
     return list(selectors.assessments_of(patient))
 
@@ -67,7 +46,7 @@ def list_assessments(request: HttpRequest, patient_id: int) -> list[Assessment]:
 def get_assessment(request: HttpRequest, patient_id: int, assessment_id: int) -> dict[str, Any]:
     """The assessment with each photo's posture analysis, the examination results, the
     palpation findings (pressure in kPa with the probe area) and the five-element profile."""
-    a = _assessment(request, patient_id, assessment_id)
+    a = access_assessment(clinic_user(request), patient_id, assessment_id, request=request)
     profile = selectors.element_profile(a)
     previous = selectors.previous_assessment(a)
     return {
@@ -135,7 +114,9 @@ def get_landmarks(
     request: HttpRequest, patient_id: int, assessment_id: int, photo_id: int
 ) -> dict[str, Any]:
     """The photo's landmarks and its posture analysis (the ``myomap posture --json`` shape)."""
-    return _photo_out(_photo(request, patient_id, assessment_id, photo_id))
+    return _photo_out(
+        access_photo(clinic_user(request), patient_id, assessment_id, photo_id, request=request)
+    )
 
 
 @router.post(BASE + "/{assessment_id}/photos/{photo_id}/landmarks", response=dict[str, Any])
@@ -143,7 +124,7 @@ def post_landmarks(
     request: HttpRequest, patient_id: int, assessment_id: int, photo_id: int, payload: LandmarksIn
 ) -> dict[str, Any]:
     """Replace the photo's landmarks; returns the posture analysis, as the CLI gives it."""
-    photo = _photo(request, patient_id, assessment_id, photo_id)
+    photo = access_photo(clinic_user(request), patient_id, assessment_id, photo_id, request=request)
     photo_landmarks_save(
         actor=request.user,  # type: ignore[arg-type]
         photo=photo,

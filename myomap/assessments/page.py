@@ -161,3 +161,22 @@ def page_context(
         "override_form": override_form or OverrideForm(),
         **elements_context(assessment),
     }
+
+
+def tap_context(
+    request: HttpRequest,
+    assessment: Assessment,
+    finding: PalpationFinding,
+    errors: dict[str, list[str]],
+) -> dict[str, Any]:
+    """What one palpation tap re-renders: its finding, and the five elements it may move."""
+    return {
+        "patient": assessment.patient,
+        "assessment": assessment,
+        "f": finding_view(finding, ppt_unit(request), selectors.pain_map_of(assessment)),
+        "f_errors": errors,
+        "ppt_unit": ppt_unit(request),
+        "ppt_units": PPT_UNITS,
+        "override_form": OverrideForm(),
+        **elements_context(assessment),
+    }

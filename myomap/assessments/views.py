@@ -11,16 +11,16 @@ from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from myomap.assessments import selectors
+from myomap.assessments.access import access_assessment, access_finding, access_photo
 from myomap.assessments.forms import (
     CATEGORIES,
     ExamForm,
@@ -30,8 +30,12 @@ from myomap.assessments.forms import (
     PptForm,
 )
 from myomap.assessments.images import PhotoRejected
-from myomap.assessments.models import Assessment, PalpationFinding, PosturePhoto
-from myomap.assessments.page import PPT_SESSION_KEY, finding_view, page_context, ppt_unit
+from myomap.assessments.models import Assessment, PosturePhoto
+from myomap.assessments.page import (
+    PPT_SESSION_KEY,
+    page_context,
+    tap_context,
+)
 from myomap.assessments.services import (
     PPT_UNITS,
     assessment_start,
@@ -49,27 +53,13 @@ from myomap.assessments.services import (
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap_core.elements import Element
 from myomap_core.errors import DomainError
 from myomap_core.posture import analysis_json
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
-
-
-def _assessment(
-    request: HttpRequest, patient_id: int, assessment_id: int, what: str = "assessment"
-) -> Assessment:
-    patient = access_patient(
-        request.user,  # type: ignore[arg-type]
-        patient_id,
-        request=request,
-        clinical=True,
-        what=what,
-    )
-    return get_object_or_404(
-        Assessment.objects.select_related("patient", "clinic"), pk=assessment_id, patient=patient
-    )
 
 
 def _page_url(assessment: Assessment, anchor: str = "") -> str:
@@ -87,15 +77,15 @@ def _error_text(exc: ValidationError | DomainError) -> str:
 
 
 @clinic_member(*CLINICIANS)
-def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+def assessment_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before assessing.")
         return redirect("patients:detail", patient.pk)
     assessment = assessment_start(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         patient=patient,
         origin=Origin.of(request),
     )
@@ -103,8 +93,8 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def assessment_detail(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpResponse:
-    assessment = _assessment(request, patient_id, assessment_id)
+def assessment_detail(request: ClinicRequest, patient_id: int, assessment_id: int) -> HttpResponse:
+    assessment = access_assessment(request.user, patient_id, assessment_id, request=request)
     context = page_context(request, assessment)
     if request.htmx and "q" in request.GET:
         return render(request, "assessments/_muscle_results.html", context)
@@ -115,15 +105,17 @@ def assessment_detail(request: HttpRequest, patient_id: int, assessment_id: int)
 
 
 @clinic_member(*CLINICIANS)
-def photo_upload(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpResponse:
-    assessment = _assessment(request, patient_id, assessment_id, "posture photos")
+def photo_upload(request: ClinicRequest, patient_id: int, assessment_id: int) -> HttpResponse:
+    assessment = access_assessment(
+        request.user, patient_id, assessment_id, request=request, what="posture photos"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             photo = photo_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 view=form.cleaned_data["view"],
                 upload=form.cleaned_data["image"],
@@ -142,23 +134,12 @@ def photo_upload(request: HttpRequest, patient_id: int, assessment_id: int) -> H
     return render(request, "assessments/detail.html", context, status=400)
 
 
-def _photo(
-    request: HttpRequest, patient_id: int, assessment_id: int, photo_id: int
-) -> PosturePhoto:
-    assessment = _assessment(request, patient_id, assessment_id, "posture photo")
-    return get_object_or_404(
-        PosturePhoto.objects.select_related("assessment", "assessment__patient"),
-        pk=photo_id,
-        assessment=assessment,
-    )
-
-
 @clinic_member(*CLINICIANS)
 def photo_image(
-    request: HttpRequest, patient_id: int, assessment_id: int, photo_id: int
+    request: ClinicRequest, patient_id: int, assessment_id: int, photo_id: int
 ) -> HttpResponse:
     """The photo's bytes, only after the access check; never cached by shared caches."""
-    photo = _photo(request, patient_id, assessment_id, photo_id)
+    photo = access_photo(request.user, patient_id, assessment_id, photo_id, request=request)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError:
@@ -199,17 +180,17 @@ def _editor_context(photo: PosturePhoto, form: LandmarkForm) -> dict[str, Any]:
 
 @clinic_member(*CLINICIANS)
 def photo_editor(
-    request: HttpRequest, patient_id: int, assessment_id: int, photo_id: int
+    request: ClinicRequest, patient_id: int, assessment_id: int, photo_id: int
 ) -> HttpResponse:
     """The landmark editor. POST saves the numeric form (the script posts the same form)."""
-    photo = _photo(request, patient_id, assessment_id, photo_id)
+    photo = access_photo(request.user, patient_id, assessment_id, photo_id, request=request)
     by_script = request.headers.get("X-Requested-With") == "fetch"
     if request.method == "POST":
         form = LandmarkForm(request.POST, photo=photo)
         if form.is_valid():
             try:
                 photo_landmarks_save(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     photo=photo,
                     landmarks=form.cleaned_data["points"],
                     scale_points=form.cleaned_data["scale_points"],
@@ -249,9 +230,11 @@ def photo_editor(
 
 @clinic_member(*CLINICIANS)
 def exam_save(
-    request: HttpRequest, patient_id: int, assessment_id: int, category: str
+    request: ClinicRequest, patient_id: int, assessment_id: int, category: str
 ) -> HttpResponse:
-    assessment = _assessment(request, patient_id, assessment_id, "examination")
+    assessment = access_assessment(
+        request.user, patient_id, assessment_id, request=request, what="examination"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if category not in CATEGORIES:
@@ -261,7 +244,7 @@ def exam_save(
     if form.is_valid():
         try:
             count = exam_results_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 entries=form.cleaned_data["entries"],
                 origin=Origin.of(request),
@@ -284,8 +267,10 @@ def exam_save(
 
 
 @clinic_member(*CLINICIANS)
-def palpation_add(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpResponse:
-    assessment = _assessment(request, patient_id, assessment_id, "palpation findings")
+def palpation_add(request: ClinicRequest, patient_id: int, assessment_id: int) -> HttpResponse:
+    assessment = access_assessment(
+        request.user, patient_id, assessment_id, request=request, what="palpation findings"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     side = request.POST.get("side", "")
@@ -293,7 +278,7 @@ def palpation_add(request: HttpRequest, patient_id: int, assessment_id: int) -> 
         side = ""
     try:
         finding = palpation_finding_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             assessment=assessment,
             muscle_id=request.POST.get("muscle_id", "")[:60],
             trigger_point=request.POST.get("trigger_point", "")[:60],
@@ -310,23 +295,12 @@ def palpation_add(request: HttpRequest, patient_id: int, assessment_id: int) -> 
     return redirect(_page_url(assessment, f"finding-{finding.pk}"))
 
 
-def _finding(
-    request: HttpRequest, patient_id: int, assessment_id: int, finding_id: int
-) -> PalpationFinding:
-    assessment = _assessment(request, patient_id, assessment_id, "palpation findings")
-    return get_object_or_404(
-        PalpationFinding.objects.select_related("assessment", "assessment__patient"),
-        pk=finding_id,
-        assessment=assessment,
-    )
-
-
 @clinic_member(*CLINICIANS)
 def palpation_update(
-    request: HttpRequest, patient_id: int, assessment_id: int, finding_id: int
+    request: ClinicRequest, patient_id: int, assessment_id: int, finding_id: int
 ) -> HttpResponse:
     """One tap (``tap=...``), or the pressure pain threshold (``tap=ppt``)."""
-    finding = _finding(request, patient_id, assessment_id, finding_id)
+    finding = access_finding(request.user, patient_id, assessment_id, finding_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     assessment = finding.assessment
@@ -338,7 +312,7 @@ def palpation_update(
             palpation_finding_remove(
                 actor=request.user,
                 finding=finding,
-                origin=Origin.of(request),  # type: ignore[arg-type]
+                origin=Origin.of(request),
             )
             if request.htmx:
                 return render(
@@ -351,7 +325,7 @@ def palpation_update(
                 unit = form.cleaned_data["ppt_unit"]
                 request.session[PPT_SESSION_KEY] = unit
                 palpation_ppt_save(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     finding=finding,
                     value=form.cleaned_data["ppt"],
                     unit=unit,
@@ -363,7 +337,7 @@ def palpation_update(
                 status = 400
         else:
             palpation_tap(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 finding=finding,
                 tap=tap,
                 origin=Origin.of(request),
@@ -373,9 +347,7 @@ def palpation_update(
         status = 400
     finding.refresh_from_db()
     if request.htmx:
-        context = page_context(request, assessment)
-        context["f"] = finding_view(finding, ppt_unit(request), selectors.pain_map_of(assessment))
-        context["f_errors"] = ppt_errors
+        context = tap_context(request, assessment, finding, ppt_errors)
         return render(request, "assessments/_tap_response.html", context, status=status)
     for errors in ppt_errors.values():
         for e in errors:
@@ -384,9 +356,9 @@ def palpation_update(
 
 
 @clinic_member(*CLINICIANS)
-def ppt_unit_set(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpResponse:
+def ppt_unit_set(request: ClinicRequest, patient_id: int, assessment_id: int) -> HttpResponse:
     """Remember the therapist's pressure unit for this login."""
-    assessment = _assessment(request, patient_id, assessment_id)
+    assessment = access_assessment(request.user, patient_id, assessment_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     unit = request.POST.get("unit", "")
@@ -399,15 +371,17 @@ def ppt_unit_set(request: HttpRequest, patient_id: int, assessment_id: int) -> H
 
 
 @clinic_member(*CLINICIANS)
-def element_override(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpResponse:
-    assessment = _assessment(request, patient_id, assessment_id, "five elements")
+def element_override(request: ClinicRequest, patient_id: int, assessment_id: int) -> HttpResponse:
+    assessment = access_assessment(
+        request.user, patient_id, assessment_id, request=request, what="five elements"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     clear = request.POST.get("clear", "")
     if clear:
         if clear in {e.value for e in Element}:
             element_override_clear(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 element=clear,
                 origin=Origin.of(request),
@@ -419,7 +393,7 @@ def element_override(request: HttpRequest, patient_id: int, assessment_id: int) 
     if form.is_valid():
         try:
             element_override_set(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 assessment=assessment,
                 element=form.cleaned_data["element"],
                 rating=form.cleaned_data["rating"],

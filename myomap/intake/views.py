@@ -14,6 +14,7 @@ from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.intake import bodymap
+from myomap.intake.access import access_intake
 from myomap.intake.flow import Flow, answers_for_display, first_open_section, section_page
 from myomap.intake.models import Intake, IntakeLink
 from myomap.intake.selectors import worse_with
@@ -28,13 +29,6 @@ from myomap.patients.access import access_patient
 from myomap_core.pain import pain_marks
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
-
-
-def _intake(request: HttpRequest, patient_id: int, intake_id: int) -> Intake:
-    patient = access_patient(
-        request.user, patient_id, request=request, clinical=True, what="intake"
-    )  # type: ignore[arg-type]
-    return get_object_or_404(Intake, pk=intake_id, patient=patient)
 
 
 def _flow(request: HttpRequest, intake: Intake) -> Flow:
@@ -66,13 +60,13 @@ def intake_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 def intake_section(
     request: HttpRequest, patient_id: int, intake_id: int, slug: str
 ) -> HttpResponse:
-    intake = _intake(request, patient_id, intake_id)
+    intake = access_intake(request.user, patient_id, intake_id, request=request)
     return section_page(request, _flow(request, intake), slug)
 
 
 @clinic_member(*CLINICIANS)
 def intake_detail(request: HttpRequest, patient_id: int, intake_id: int) -> HttpResponse:
-    intake = _intake(request, patient_id, intake_id)
+    intake = access_intake(request.user, patient_id, intake_id, request=request)
     if not intake.is_submitted:
         return redirect("intake:section", patient_id, intake.pk, first_open_section(intake))
     pain_map = getattr(intake, "pain_map", None)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_user
+from myomap.notes.access import access_note
 from myomap.notes.models import SECTIONS, SoapNote
 from myomap.notes.selectors import current_text, status_label
 from myomap.notes.services import NoteLocked, NoteRefused, note_amend, note_sign, note_update
-from myomap.patients.access import access_patient
 
 router = Router(tags=["notes"])
 
@@ -37,24 +36,6 @@ class SignIn(NoteTextIn):
 
 class AmendIn(NoteTextIn):
     reason: str
-
-
-def _user(request: HttpRequest) -> Any:
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user
-
-
-def _note(request: HttpRequest, patient_id: int, note_id: int) -> SoapNote:
-    patient = access_patient(
-        _user(request), patient_id, request=request, clinical=True, what="SOAP note"
-    )
-    return get_object_or_404(
-        SoapNote.objects.select_related("session", "signed_by", "drafted_by"),
-        pk=note_id,
-        patient=patient,
-    )
 
 
 def _err(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -98,7 +79,7 @@ def note_json(note: SoapNote) -> dict[str, Any]:
 @router.get(BASE, response=dict[str, Any])
 def note_get(request: HttpRequest, patient_id: int, note_id: int) -> dict[str, Any]:
     """The note as signed (or drafted), its amendments, and each section as it reads now."""
-    return note_json(_note(request, patient_id, note_id))
+    return note_json(access_note(clinic_user(request), patient_id, note_id, request=request))
 
 
 @router.put(BASE, response={200: dict[str, Any], 400: dict[str, Any], 409: dict[str, Any]})
@@ -106,7 +87,7 @@ def note_put(
     request: HttpRequest, patient_id: int, note_id: int, payload: NoteTextIn
 ) -> Status[dict[str, Any]]:
     """Edit a draft. A signed note answers 409 and is left unchanged: amend it instead."""
-    note = _note(request, patient_id, note_id)
+    note = access_note(clinic_user(request), patient_id, note_id, request=request)
     try:
         note = note_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -124,7 +105,7 @@ def note_put(
 @router.get(BASE + "/signature", response=dict[str, Any])
 def signature_get(request: HttpRequest, patient_id: int, note_id: int) -> dict[str, Any]:
     """Who signed the note and when, with its hash and the one it is chained to."""
-    note = _note(request, patient_id, note_id)
+    note = access_note(clinic_user(request), patient_id, note_id, request=request)
     return {
         "signed": note.is_signed,
         "signed_by": note.signed_by.display_name if note.signed_by else None,
@@ -142,7 +123,7 @@ def note_sign_api(
 ) -> Status[dict[str, Any]]:
     """Sign the note (saving the text given first). Refused: an empty note (400), a note
     already signed or a session still in progress (409)."""
-    note = _note(request, patient_id, note_id)
+    note = access_note(clinic_user(request), patient_id, note_id, request=request)
     try:
         note = note_sign(
             actor=request.user,  # type: ignore[arg-type]
@@ -161,7 +142,9 @@ def note_sign_api(
 @router.get(BASE + "/amendments", response=list[dict[str, Any]])
 def amendments_get(request: HttpRequest, patient_id: int, note_id: int) -> list[dict[str, Any]]:
     """The note's amendments, oldest first."""
-    amendments: list[dict[str, Any]] = note_json(_note(request, patient_id, note_id))["amendments"]
+    amendments: list[dict[str, Any]] = note_json(
+        access_note(clinic_user(request), patient_id, note_id, request=request)
+    )["amendments"]
     return amendments
 
 
@@ -170,7 +153,7 @@ def amendment_create(
     request: HttpRequest, patient_id: int, note_id: int, payload: AmendIn
 ) -> Status[dict[str, Any]]:
     """Amend a signed note: the new text of the sections that change, and the reason."""
-    note = _note(request, patient_id, note_id)
+    note = access_note(clinic_user(request), patient_id, note_id, request=request)
     try:
         note_amend(
             actor=request.user,  # type: ignore[arg-type]

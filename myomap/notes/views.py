@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin
+from myomap.notes.access import NOTE_RELATED, access_note
 from myomap.notes.models import SECTION_LABELS, SECTIONS, SoapNote
 from myomap.notes.selectors import current_text, status_label
 from myomap.notes.services import (
@@ -23,31 +24,10 @@ from myomap.notes.services import (
     note_sign,
     note_update,
 )
-from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
-from myomap.sessions.models import TreatmentSession
+from myomap.sessions.access import access_session
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
-
-
-def _patient(request: HttpRequest, patient_id: int) -> Patient:
-    return access_patient(
-        request.user,  # type: ignore[arg-type]
-        patient_id,
-        request=request,
-        clinical=True,
-        what="SOAP note",
-    )
-
-
-def _note(request: HttpRequest, patient_id: int, note_id: int) -> tuple[Patient, SoapNote]:
-    patient = _patient(request, patient_id)
-    note = get_object_or_404(
-        SoapNote.objects.select_related("session", "signed_by", "drafted_by"),
-        pk=note_id,
-        patient=patient,
-    )
-    return patient, note
 
 
 def _url(name: str, *args: object) -> str | None:
@@ -163,14 +143,16 @@ def _save(request: HttpRequest, patient: Patient, note: SoapNote) -> HttpRespons
 @clinic_member(*CLINICIANS)
 def session_note(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     """The session's note, drafted from the session the first time it is opened."""
-    patient = _patient(request, patient_id)
-    session = get_object_or_404(TreatmentSession, pk=session_id, patient=patient)
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="SOAP note"
+    )
+    patient = session.patient
     note = note_draft(
         actor=request.user,  # type: ignore[arg-type]
         session=session,
         origin=Origin.of(request),
     )
-    note = SoapNote.objects.select_related("session", "signed_by", "drafted_by").get(pk=note.pk)
+    note = SoapNote.objects.select_related(*NOTE_RELATED).get(pk=note.pk)
     if request.method == "POST":
         return _save(request, patient, note)
     return _page(request, patient, note)
@@ -178,7 +160,8 @@ def session_note(request: HttpRequest, patient_id: int, session_id: int) -> Http
 
 @clinic_member(*CLINICIANS)
 def detail(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
-    patient, note = _note(request, patient_id, note_id)
+    note = access_note(request.user, patient_id, note_id, request=request)
+    patient = note.patient
     if request.method == "POST":
         return _save(request, patient, note)
     return _page(request, patient, note)
@@ -187,7 +170,8 @@ def detail(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
 @clinic_member(*CLINICIANS)
 def sign(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
     """Sign the note with the text in the editor (one click for an unchanged draft)."""
-    patient, note = _note(request, patient_id, note_id)
+    note = access_note(request.user, patient_id, note_id, request=request)
+    patient = note.patient
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     text = _posted_text(request)
@@ -210,7 +194,8 @@ def sign(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
 
 @clinic_member(*CLINICIANS)
 def amend(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
-    patient, note = _note(request, patient_id, note_id)
+    note = access_note(request.user, patient_id, note_id, request=request)
+    patient = note.patient
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:

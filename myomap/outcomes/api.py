@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Status
 
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_user
 from myomap.outcomes import selectors
 from myomap.outcomes.models import OutcomeResponse
 from myomap.outcomes.schemas import OutcomesOut, ResponseIn, ResponseOut
@@ -17,13 +17,6 @@ from myomap.patients.access import access_patient
 from myomap_core.errors import DomainError
 
 router = Router(tags=["outcomes"])
-
-
-def _clinician(request: HttpRequest) -> Any:
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user
 
 
 def response_json(r: OutcomeResponse) -> dict[str, Any]:
@@ -48,7 +41,7 @@ def response_json(r: OutcomeResponse) -> dict[str, Any]:
 def client_outcomes(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """Every scored questionnaire of the client (oldest first) and the progress status."""
     patient = access_patient(
-        _clinician(request), patient_id, request=request, clinical=True, what="outcome measures"
+        clinic_user(request), patient_id, request=request, clinical=True, what="outcome measures"
     )
     progress = selectors.progress_of(patient, with_charts=False)
     status = None
@@ -88,7 +81,7 @@ def record_response(
 ) -> Status[dict[str, Any]]:
     """Score and store one questionnaire. An answer the instrument cannot take is refused
     (400) with ``field`` naming the item, e.g. ``answers.pain_intensity``."""
-    user = _clinician(request)
+    user = clinic_user(request)
     patient = access_patient(
         user, patient_id, request=request, clinical=True, what="outcome measures"
     )

@@ -25,6 +25,7 @@ from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.links import link_opened, link_visitor
 from myomap.common.models import AuditAction
+from myomap.common.request import ClinicRequest
 from myomap.outcomes import report, selectors
 from myomap.outcomes.findings import findings_of
 from myomap.outcomes.forms import (
@@ -51,17 +52,12 @@ from myomap.outcomes.services import (
     score_text,
 )
 from myomap.patients.access import access_patient
-from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response, render_pdf
 from myomap.screening.selectors import held_clients
 from myomap_core import outcomes as core
 from myomap_core.errors import DomainError
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
-
-
-def _patient(request: HttpRequest, patient_id: int, what: str = "outcome measures") -> Patient:
-    return access_patient(request.user, patient_id, request=request, clinical=True, what=what)  # type: ignore[arg-type]
 
 
 def _spec(slug: str) -> core.Instrument:
@@ -80,8 +76,10 @@ def _attach_error(form: ItemsForm, exc: DomainError) -> None:
 
 
 @clinic_member(*CLINICIANS)
-def progress_page(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id)
+def progress_page(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="outcome measures"
+    )
     context = {
         "patient": patient,
         "progress": selectors.progress_of(patient),
@@ -100,9 +98,11 @@ def progress_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def record(request: HttpRequest, patient_id: int, slug: str) -> HttpResponse:
+def record(request: ClinicRequest, patient_id: int, slug: str) -> HttpResponse:
     """The therapist fills a questionnaire with the client (the whole form; sections on phones)."""
-    patient = _patient(request, patient_id)
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="outcome measures"
+    )
     spec = _spec(slug)
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before recording outcomes.")
@@ -127,7 +127,7 @@ def record(request: HttpRequest, patient_id: int, slug: str) -> HttpResponse:
     if form.is_valid() and session_form.is_valid():
         try:
             response = response_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 instrument=spec.id,
                 answers=form.answers(),
@@ -152,8 +152,10 @@ def _parts(form: ItemsForm, parts: list[Screen]) -> list[dict[str, Any]]:
 
 
 @clinic_member(*CLINICIANS)
-def response_detail(request: HttpRequest, patient_id: int, response_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id, "an outcome questionnaire")
+def response_detail(request: ClinicRequest, patient_id: int, response_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="an outcome questionnaire"
+    )
     response = get_object_or_404(OutcomeResponse, pk=response_id, patient=patient)
     spec = core.instrument(response.instrument)
     rows = []
@@ -179,8 +181,10 @@ def response_detail(request: HttpRequest, patient_id: int, response_id: int) -> 
 
 
 @clinic_member(*CLINICIANS)
-def link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id)
+def link_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="outcome measures"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
@@ -199,7 +203,7 @@ def link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         return render(request, "outcomes/progress.html", context, status=400)
     send_to = form.cleaned_data["email"] if request.POST.get("send") else ""
     link, token = link_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         patient=patient,
         instruments=form.cleaned_data["instruments"],
         session_number=form.cleaned_data["session_number"],
@@ -230,23 +234,27 @@ def link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @clinic_member(*CLINICIANS)
 def link_revoke_view(
-    request: HttpRequest, patient_id: int, questionnaire_link_id: int
+    request: ClinicRequest, patient_id: int, questionnaire_link_id: int
 ) -> HttpResponse:
-    patient = _patient(request, patient_id)
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="outcome measures"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     link = get_object_or_404(QuestionnaireLink, pk=questionnaire_link_id, patient=patient)
-    link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The questionnaire link was revoked; it no longer opens.")
     return redirect("outcomes:progress", patient.pk)
 
 
 @clinic_member(*CLINICIANS)
-def report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id, "progress report")
+def report_pdf(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="progress report"
+    )
     context = report.report_context(
         patient,
-        author=request.user,  # type: ignore[arg-type]
+        author=request.user,
         ppt_unit=ppt_unit(request),
     )
     pdf = render_pdf("outcomes/report.html", context, request)
@@ -254,7 +262,7 @@ def report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
         audit_record(
             action=AuditAction.EXPORT,
             clinic=patient.clinic,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=patient,
             obj=patient,
             summary=f"Printed the progress report of {patient.full_name}",
@@ -265,8 +273,8 @@ def report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    clinic = request.user.clinic  # type: ignore[union-attr]
+def dashboard(request: ClinicRequest) -> HttpResponse:
+    clinic = request.user.clinic
     held = held_clients(clinic=clinic)
     emergencies = {h.patient.pk for h in held if h.emergency}
     board = selectors.dashboard(clinic=clinic)

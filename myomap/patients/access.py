@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpRequest
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.patients.models import Patient
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 def access_patient(
@@ -73,3 +77,17 @@ def access_patient_list(
                 origin=Origin.of(request),
             )
     return patients
+
+
+def client_row(rows: models.QuerySet[Row], *, lock: bool = False, **lookup: object) -> Row:
+    """The one row of ``rows`` matching ``lookup`` (which names its client), or 404.
+
+    Every app's door ends here: ``lock`` takes a row lock (``SELECT ... FOR UPDATE`` on the
+    row itself, not on its preloaded relations) and belongs inside a transaction.
+    """
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    try:
+        return rows.get(**lookup)
+    except (rows.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No such {rows.model._meta.verbose_name}.") from None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_user
 from myomap.intake import bodymap
 from myomap.intake.models import PainMap
 from myomap.patients.access import access_patient, access_patient_list
@@ -21,13 +22,6 @@ MAX_OFFSET = 1_000_000
 """Far beyond any clinic's list; larger numbers are refused rather than sent to the database."""
 
 
-def _clinic_user(request: HttpRequest):  # type: ignore[no-untyped-def]
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user
-
-
 @router.get("", response=list[PatientOut])
 def list_clients(
     request: HttpRequest,
@@ -37,7 +31,7 @@ def list_clients(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[Patient]:
     """A page of the clinic's clients; the read is recorded in the audit log."""
-    user = _clinic_user(request)
+    user = clinic_user(request)
     patients = patient_list_for_clinic(clinic=user.clinic, q=q, archived=archived)
     page = list(patients[offset : offset + limit])
     return access_patient_list(user, page, request=request, q=q, offset=offset)
@@ -45,7 +39,7 @@ def list_clients(
 
 @router.post("", response={201: PatientOut})
 def create_client(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
-    user = _clinic_user(request)
+    user = clinic_user(request)
     data = payload.dict()
     if (
         not data.pop("allow_duplicate")
@@ -69,13 +63,13 @@ def create_client(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
 
 @router.get("/{patient_id}", response=PatientOut)
 def get_client(request: HttpRequest, patient_id: int) -> Patient:
-    return access_patient(_clinic_user(request), patient_id, request=request)
+    return access_patient(clinic_user(request), patient_id, request=request)
 
 
 @router.get("/{patient_id}/pain-maps", response=list[PainMapOut])
 def list_pain_maps(request: HttpRequest, patient_id: int) -> list[dict[str, object]]:
     patient = access_patient(
-        _clinic_user(request), patient_id, request=request, clinical=True, what="pain maps"
+        clinic_user(request), patient_id, request=request, clinical=True, what="pain maps"
     )
     maps = PainMap.objects.filter(patient=patient).prefetch_related("marks")
     return [

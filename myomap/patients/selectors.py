@@ -86,9 +86,7 @@ SUMMED_RECORDS = frozenset({"SessionEvent", "HomeProgramMark"})
 on the timeline summed up instead (the session's start and finish; the adherence panel)."""
 
 
-def patient_timeline(
-    *, patient: Patient, clinical: bool = True, limit: int = 200
-) -> QuerySet[AuditEvent]:
+def patient_timeline_events(*, patient: Patient, clinical: bool = True) -> QuerySet[AuditEvent]:
     """Everything recorded about the client, newest first (reads, session taps and home-program
     ticks are left out: the audit log keeps them).
 
@@ -99,4 +97,11 @@ def patient_timeline(
     events = events.exclude(object_type__in=SUMMED_RECORDS)
     if not clinical:
         events = events.filter(object_type__in=ADMINISTRATIVE_RECORDS)
-    return events.order_by("-created_at", "-id")[:limit]
+    return events.order_by("-created_at", "-id")
+
+
+def patient_timeline(
+    *, patient: Patient, clinical: bool = True, limit: int = 200
+) -> QuerySet[AuditEvent]:
+    """The newest ``limit`` entries of ``patient_timeline_events``."""
+    return patient_timeline_events(patient=patient, clinical=clinical)[:limit]

@@ -10,13 +10,15 @@ from django.shortcuts import redirect, render
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.intake import bodymap
 from myomap.intake.models import IntakeLink, PainMap
 from myomap.intake.selectors import latest_submitted_intake, worse_with
 from myomap.knowledge.candidates import candidates_for
 from myomap.patients.access import access_patient
 from myomap.patients.forms import PatientForm, PatientSearchForm
-from myomap.patients.selectors import patient_list_for_clinic, patient_timeline
+from myomap.patients.page import KINDS, chart_summary, timeline_kinds, timeline_page
+from myomap.patients.selectors import patient_list_for_clinic
 from myomap.patients.services import (
     patient_archive,
     patient_create,
@@ -29,12 +31,12 @@ PAGE_SIZE = 25
 
 
 @clinic_member()
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: ClinicRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET or None)
     q, archived = "", False
     if form.is_valid():
         q, archived = form.cleaned_data["q"], form.cleaned_data["archived"]
-    patients = patient_list_for_clinic(clinic=request.user.clinic, q=q, archived=archived)  # type: ignore[union-attr]
+    patients = patient_list_for_clinic(clinic=request.user.clinic, q=q, archived=archived)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "q": q, "archived": archived}
     if request.htmx:
@@ -43,14 +45,14 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def patient_new(request: HttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None, clinic=request.user.clinic)  # type: ignore[union-attr]
+def patient_new(request: ClinicRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None, clinic=request.user.clinic)
     if request.method == "POST":
         if form.is_valid():
             patient = patient_create(
                 actor=request.user,
                 data=form.cleaned_data,
-                origin=Origin.of(request),  # type: ignore[arg-type]
+                origin=Origin.of(request),
             )
             messages.success(request, f"{patient.full_name} is registered.")
             return redirect("patients:detail", patient.pk)
@@ -59,16 +61,16 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
-    form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)  # type: ignore[union-attr]
+def patient_edit(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)
+    form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)
     if request.method == "POST":
         if form.is_valid():
             patient_update(
                 actor=request.user,
                 patient=patient,
                 data=form.cleaned_data,
-                origin=Origin.of(request),  # type: ignore[arg-type]
+                origin=Origin.of(request),
             )
             messages.success(request, "Client details saved.")
             return redirect("patients:detail", patient.pk)
@@ -78,15 +80,25 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member()
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
-    clinical = request.user.is_clinician  # type: ignore[union-attr]
+def patient_detail(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)
+    clinical = request.user.is_clinician
     context: dict[str, object] = {
         "patient": patient,
         "clinical": clinical,
         "links": IntakeLink.objects.filter(patient=patient).select_related("intake")[:5],
         "intakes": patient.intakes.all()[:10],
-        "timeline": patient_timeline(patient=patient, clinical=clinical),
+    }
+    kind = request.GET.get("kind", "")
+    shown, entries = timeline_page(
+        patient, clinical=clinical, kind=kind, page=request.GET.get("page")
+    )
+    context |= {
+        "timeline_page": shown,
+        "timeline": entries,
+        "kind": kind if kind in KINDS else "",
+        "kinds": timeline_kinds(clinical=clinical),
+        "summary": chart_summary(patient) if clinical else None,
     }
     if clinical:
         context.update(_pain_map_context(request, patient))
@@ -128,11 +140,11 @@ def _pain_map_context(request: HttpRequest, patient: object) -> dict[str, object
 
 
 @clinic_member(Role.OWNER, Role.THERAPIST, Role.FRONT_DESK)
-def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
+def patient_archive_view(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    patient_archive(actor=request.user, patient=patient, origin=Origin.of(request))  # type: ignore[arg-type]
+    patient_archive(actor=request.user, patient=patient, origin=Origin.of(request))
     messages.success(
         request, f"{patient.full_name} is archived. Nothing was deleted; restore at any time."
     )
@@ -140,10 +152,10 @@ def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member()
-def patient_restore_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
+def patient_restore_view(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    patient_restore(actor=request.user, patient=patient, origin=Origin.of(request))  # type: ignore[arg-type]
+    patient_restore(actor=request.user, patient=patient, origin=Origin.of(request))
     messages.success(request, f"{patient.full_name} is restored.")
     return redirect("patients:detail", patient.pk)

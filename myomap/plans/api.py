@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_user
 from myomap.patients.access import access_patient
 from myomap.plans import selectors
+from myomap.plans.access import access_plan, access_plan_step
 from myomap.plans.models import Plan, PlanStep
 from myomap.plans.page import lb
 from myomap.plans.services import (
@@ -76,27 +77,6 @@ class StepPatch(Schema):
     body_position: str | None = None
     contract_s: int | None = None
     order: int | None = None
-
-
-def _clinician(request: HttpRequest):  # type: ignore[no-untyped-def]
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user
-
-
-def _plan(request: HttpRequest, patient_id: int, plan_id: int) -> Plan:
-    patient = access_patient(
-        _clinician(request), patient_id, request=request, clinical=True, what="treatment plan"
-    )
-    return get_object_or_404(Plan, pk=plan_id, patient=patient)
-
-
-def _step(request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int) -> PlanStep:
-    plan = _plan(request, patient_id, plan_id)
-    step = get_object_or_404(PlanStep, pk=plan_step_id, plan=plan)
-    step.plan = plan
-    return step
 
 
 def step_out(row: PlanStep) -> dict[str, Any]:
@@ -170,7 +150,7 @@ def plan_out(plan: Plan) -> dict[str, Any]:
 def list_plans(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
     """The client's plans, newest first: the active one and those it replaced."""
     patient = access_patient(
-        _clinician(request), patient_id, request=request, clinical=True, what="treatment plans"
+        clinic_user(request), patient_id, request=request, clinical=True, what="treatment plans"
     )
     return [
         {
@@ -189,7 +169,7 @@ def propose(request: HttpRequest, patient_id: int, payload: ProposeIn) -> Status
     """Propose a plan from the latest (or the given) assessment and the safety screening;
     the client's previous active plan is kept as replaced."""
     patient = access_patient(
-        _clinician(request), patient_id, request=request, clinical=True, what="treatment plans"
+        clinic_user(request), patient_id, request=request, clinical=True, what="treatment plans"
     )
     assessment = None
     if payload.assessment_id is not None:
@@ -208,18 +188,23 @@ def propose(request: HttpRequest, patient_id: int, payload: ProposeIn) -> Status
 
 @router.get(BASE + "/{plan_id}", response=dict[str, Any])
 def get_plan(request: HttpRequest, patient_id: int, plan_id: int) -> dict[str, Any]:
-    return plan_out(_plan(request, patient_id, plan_id))
+    return plan_out(access_plan(clinic_user(request), patient_id, plan_id, request=request))
 
 
 @router.get(STEPS, response=list[dict[str, Any]])
 def list_steps(request: HttpRequest, patient_id: int, plan_id: int) -> list[dict[str, Any]]:
-    return [step_out(r) for r in selectors.steps_of(_plan(request, patient_id, plan_id))]
+    return [
+        step_out(r)
+        for r in selectors.steps_of(
+            access_plan(clinic_user(request), patient_id, plan_id, request=request)
+        )
+    ]
 
 
 @router.post(STEPS, response={201: dict[str, Any]})
 def add_step(request: HttpRequest, patient_id: int, plan_id: int, payload: StepIn) -> Status:
     """Add a step; answers the whole plan with the new step's ``step_id``."""
-    plan = _plan(request, patient_id, plan_id)
+    plan = access_plan(clinic_user(request), patient_id, plan_id, request=request)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     row = plan_step_add(
         actor=request.user,  # type: ignore[arg-type]
@@ -234,7 +219,9 @@ def add_step(request: HttpRequest, patient_id: int, plan_id: int, payload: StepI
 def get_step(
     request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> dict[str, Any]:
-    return step_out(_step(request, patient_id, plan_id, plan_step_id))
+    return step_out(
+        access_plan_step(clinic_user(request), patient_id, plan_id, plan_step_id, request=request)
+    )
 
 
 @router.patch(STEPS + "/{plan_step_id}", response=dict[str, Any])
@@ -243,7 +230,9 @@ def patch_step(
 ) -> dict[str, Any]:
     """Change a step (the same checks as adding one) or move it with ``order``; answers the
     whole plan."""
-    step = _step(request, patient_id, plan_id, plan_step_id)
+    step = access_plan_step(
+        clinic_user(request), patient_id, plan_id, plan_step_id, request=request
+    )
     changes = payload.dict(exclude_unset=True)
     order = changes.pop("order", None)
     if changes:
@@ -267,7 +256,9 @@ def patch_step(
 def delete_step(
     request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> dict[str, Any]:
-    step = _step(request, patient_id, plan_id, plan_step_id)
+    step = access_plan_step(
+        clinic_user(request), patient_id, plan_id, plan_step_id, request=request
+    )
     plan = step.plan
     plan_step_remove(actor=request.user, step=step, origin=Origin.of(request))  # type: ignore[arg-type]
     return plan_out(plan)

@@ -9,13 +9,14 @@ import contextlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.patients.access import access_patient
+from myomap.plans.access import access_plan, access_plan_step
 from myomap.plans.forms import ProposeForm, StepAddForm, StepEditForm
 from myomap.plans.models import Plan, PlanStep
 from myomap.plans.page import page_context
@@ -31,30 +32,6 @@ from myomap_core.knowledge import load_knowledge_base
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
 BODY = "plans/detail.html#plan-body"
-
-
-def _plan(
-    request: HttpRequest, patient_id: int, plan_id: int, what: str = "treatment plan"
-) -> Plan:
-    patient = access_patient(
-        request.user,  # type: ignore[arg-type]
-        patient_id,
-        request=request,
-        clinical=True,
-        what=what,
-    )
-    return get_object_or_404(
-        Plan.objects.select_related("patient", "clinic", "assessment", "screening"),
-        pk=plan_id,
-        patient=patient,
-    )
-
-
-def _step(request: HttpRequest, patient_id: int, plan_id: int, step_id: int) -> PlanStep:
-    plan = _plan(request, patient_id, plan_id, "treatment plan step")
-    step = get_object_or_404(PlanStep, pk=step_id, plan=plan)
-    step.plan = plan
-    return step
 
 
 def _url(plan: Plan, anchor: str = "") -> str:
@@ -124,7 +101,7 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @clinic_member(*CLINICIANS)
 def detail(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
-    plan = _plan(request, patient_id, plan_id)
+    plan = access_plan(request.user, patient_id, plan_id, request=request)
     context = page_context(request, plan)
     if request.htmx and "q" in request.GET:
         return render(request, "plans/detail.html#muscle-results", context)
@@ -133,7 +110,9 @@ def detail(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
 
 @clinic_member(*CLINICIANS)
 def step_add(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
-    plan = _plan(request, patient_id, plan_id, "treatment plan steps")
+    plan = access_plan(
+        request.user, patient_id, plan_id, request=request, what="treatment plan steps"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     muscle = None
@@ -161,7 +140,7 @@ def step_add(request: HttpRequest, patient_id: int, plan_id: int) -> HttpRespons
 def step_update(
     request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> HttpResponse:
-    step = _step(request, patient_id, plan_id, plan_step_id)
+    step = access_plan_step(request.user, patient_id, plan_id, plan_step_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     plan = step.plan
@@ -185,7 +164,7 @@ def step_update(
 def step_remove(
     request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> HttpResponse:
-    step = _step(request, patient_id, plan_id, plan_step_id)
+    step = access_plan_step(request.user, patient_id, plan_id, plan_step_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     plan = step.plan
@@ -201,7 +180,7 @@ def step_remove(
 def step_move(
     request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> HttpResponse:
-    step = _step(request, patient_id, plan_id, plan_step_id)
+    step = access_plan_step(request.user, patient_id, plan_id, plan_step_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     plan = step.plan

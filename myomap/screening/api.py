@@ -10,14 +10,14 @@ import difflib
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from myomap.common.audit import Origin
 from myomap.common.bad_input import checked_json
+from myomap.common.request import clinic_user
 from myomap.patients.access import access_patient
-from myomap.patients.models import Patient
 from myomap.screening.forms import NO, YES, questions_by_id
 from myomap.screening.gate import Gate, health_checks_of, treatment_gate
 from myomap.screening.services import screening_answers_save
@@ -111,19 +111,6 @@ class HealthChecksIn(Schema):
     )
 
 
-def _patient(request: HttpRequest, patient_id: int) -> Patient:
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return access_patient(
-        user,  # type: ignore[arg-type]
-        patient_id,
-        request=request,
-        clinical=True,
-        what="safety screening",
-    )
-
-
 def gate_json(gate: Gate) -> dict[str, Any]:
     """Whether hands-on work is allowed now, why, and what it rests on."""
     screening, clearance = gate.screening, gate.clearance
@@ -145,14 +132,32 @@ def gate_json(gate: Gate) -> dict[str, Any]:
 @router.get("/clients/{patient_id}/safety", response=dict[str, Any])
 def safety(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """The treatment gate for a client: allowed or on hold, why, and what to do."""
-    return gate_json(treatment_gate(_patient(request, patient_id)))
+    return gate_json(
+        treatment_gate(
+            access_patient(
+                clinic_user(request),
+                patient_id,
+                request=request,
+                clinical=True,
+                what="safety screening",
+            )
+        )
+    )
 
 
 @router.get("/clients/{patient_id}/health-checks", response=dict[str, Any])
 def health_checks_get(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """The client's current health-check answers as stored ("yes" / "no" / "unsure" or the
     value), and the intake they belong to."""
-    intake, stored = health_checks_of(_patient(request, patient_id))
+    intake, stored = health_checks_of(
+        access_patient(
+            clinic_user(request),
+            patient_id,
+            request=request,
+            clinical=True,
+            what="safety screening",
+        )
+    )
     return {"intake_id": intake.pk if intake is not None else None, "answers": stored}
 
 
@@ -175,7 +180,9 @@ def health_checks_put(request: HttpRequest, patient_id: int, payload: HealthChec
     under a question answered no give 422 naming the question; nothing is stored then.
     Answers: the treatment gate afterwards, as ``GET .../safety``.
     """
-    patient = _patient(request, patient_id)
+    patient = access_patient(
+        clinic_user(request), patient_id, request=request, clinical=True, what="safety screening"
+    )
     known = questions_by_id()
     for qid in payload.answers:
         if qid not in known:

@@ -16,6 +16,7 @@ from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
+from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response, render_pdf
@@ -33,16 +34,6 @@ from myomap.screening.services import (
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
 
 
-def _patient(request: HttpRequest, patient_id: int, what: str) -> Patient:
-    return access_patient(
-        request.user,  # type: ignore[arg-type]
-        patient_id,
-        request=request,
-        clinical=True,
-        what=what,
-    )
-
-
 def _next_url(request: HttpRequest, patient: Patient) -> str:
     """Where to go once treatment is allowed: a page of this client, else the client page."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
@@ -52,10 +43,12 @@ def _next_url(request: HttpRequest, patient: Patient) -> str:
 
 
 @clinic_member(*CLINICIANS)
-def screen_now(request: HttpRequest, patient_id: int) -> HttpResponse:
+def screen_now(request: ClinicRequest, patient_id: int) -> HttpResponse:
     """Why treatment waits, and the way forward: the health checks asked with the client in
     the room (saving screens at once), the clearance, or the emergency instructions."""
-    patient = _patient(request, patient_id, "health checks")
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="health checks"
+    )
     form_class = health_checks_form()
     status = 200
     if request.method == "POST":
@@ -63,7 +56,7 @@ def screen_now(request: HttpRequest, patient_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 screening_answers_save(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     patient=patient,
                     data=request.POST,
                     origin=Origin.of(request),
@@ -96,12 +89,14 @@ def screen_now(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def rescreen(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id, "screening")
+def rescreen(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="screening"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        screening_rerun(actor=request.user, patient=patient, origin=Origin.of(request))  # type: ignore[arg-type]
+        screening_rerun(actor=request.user, patient=patient, origin=Origin.of(request))
     except ScreeningError as exc:
         messages.error(request, str(exc))
     else:
@@ -110,8 +105,10 @@ def rescreen(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def clearance_new(request: HttpRequest, patient_id: int, screening_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id, "screening")
+def clearance_new(request: ClinicRequest, patient_id: int, screening_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="screening"
+    )
     screening = get_object_or_404(Screening, pk=screening_id, patient=patient)
     context = {"patient": patient, **screening_view(screening)}
     if not screening.requires_clearance:
@@ -129,7 +126,7 @@ def clearance_new(request: HttpRequest, patient_id: int, screening_id: int) -> H
         if form.is_valid():
             data = form.cleaned_data
             clearance_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 screening=screening,
                 cleared_by=data["cleared_by"],
                 cleared_on=data["cleared_on"],
@@ -151,8 +148,10 @@ def clearance_new(request: HttpRequest, patient_id: int, screening_id: int) -> H
 
 
 @clinic_member(*CLINICIANS)
-def clearance_document(request: HttpRequest, patient_id: int, clearance_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id, "clearance document")
+def clearance_document(request: ClinicRequest, patient_id: int, clearance_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="clearance document"
+    )
     clearance = get_object_or_404(Clearance, pk=clearance_id, patient=patient)
     if not clearance.document:
         return render(request, "404.html", status=404)
@@ -168,8 +167,10 @@ def clearance_document(request: HttpRequest, patient_id: int, clearance_id: int)
 
 
 @clinic_member(*CLINICIANS)
-def referral_letter(request: HttpRequest, patient_id: int, screening_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id, "referral letter")
+def referral_letter(request: ClinicRequest, patient_id: int, screening_id: int) -> HttpResponse:
+    patient = access_patient(
+        request.user, patient_id, request=request, clinical=True, what="referral letter"
+    )
     screening = get_object_or_404(Screening, pk=screening_id, patient=patient)
     view = screening_view(screening)
     if not view["findings"]:
@@ -191,7 +192,7 @@ def referral_letter(request: HttpRequest, patient_id: int, screening_id: int) ->
         audit_record(
             action=AuditAction.EXPORT,
             clinic=patient.clinic,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=patient,
             obj=screening,
             summary=f"Printed a referral letter to {to} about the screening's findings",

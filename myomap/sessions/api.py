@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_user
 from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
 from myomap.sessions import selectors
+from myomap.sessions.access import access_session
 from myomap.sessions.models import CheckIn, CheckInVia, TreatmentSession
 from myomap.sessions.payload import parse_events, summary_json
 from myomap.sessions.services import (
@@ -79,22 +80,6 @@ def checkin_json(checkin: CheckIn) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user
-
-
-def _patient(request: HttpRequest, patient_id: int, what: str = "treatment sessions"):  # type: ignore[no-untyped-def]
-    return access_patient(_user(request), patient_id, request=request, clinical=True, what=what)
-
-
-def _session(request: HttpRequest, patient_id: int, session_id: int) -> TreatmentSession:
-    patient = _patient(request, patient_id, "treatment session")
-    return get_object_or_404(TreatmentSession, pk=session_id, patient=patient)
-
-
 def _error(status: int, code: str, message: str) -> Status:
     return Status(status, {"error": {"code": code, "message": message, "field": None}})
 
@@ -146,7 +131,9 @@ def session_json(session: TreatmentSession) -> dict[str, Any]:
 @router.get(BASE, response=list[dict[str, Any]])
 def list_sessions(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
     """The client's sessions, latest first (without their steps)."""
-    patient = _patient(request, patient_id)
+    patient = access_patient(
+        clinic_user(request), patient_id, request=request, clinical=True, what="treatment sessions"
+    )
     return [
         {
             "id": s.pk,
@@ -166,7 +153,9 @@ def start_session(request: HttpRequest, patient_id: int, payload: StartIn | None
     403 with the reason when the safety screening holds treatment. Starting again while a
     session is open returns it (200); another plan while one is open is refused (409, with
     the open session)."""
-    patient = _patient(request, patient_id)
+    patient = access_patient(
+        clinic_user(request), patient_id, request=request, clinical=True, what="treatment sessions"
+    )
     plan = None
     if payload is not None and payload.plan_id is not None:
         plan = get_object_or_404(Plan, pk=payload.plan_id, patient=patient)
@@ -196,13 +185,15 @@ def start_session(request: HttpRequest, patient_id: int, payload: StartIn | None
 @router.get(BASE + "/{session_id}", response=dict[str, Any])
 def get_session(request: HttpRequest, patient_id: int, session_id: int) -> dict[str, Any]:
     """The session, its steps with what happened, and the summary of its log."""
-    return session_json(_session(request, patient_id, session_id))
+    return session_json(
+        access_session(clinic_user(request), patient_id, session_id, request=request)
+    )
 
 
 @router.get(BASE + "/{session_id}/events", response=list[dict[str, Any]])
 def list_events(request: HttpRequest, patient_id: int, session_id: int) -> list[dict[str, Any]]:
     """The session's log in order."""
-    session = _session(request, patient_id, session_id)
+    session = access_session(clinic_user(request), patient_id, session_id, request=request)
     return list(selectors.guide_state(session, [])["events"])
 
 
@@ -210,7 +201,7 @@ def list_events(request: HttpRequest, patient_id: int, session_id: int) -> list[
 def post_events(request: HttpRequest, patient_id: int, session_id: int, payload: EventsIn) -> Any:
     """A batch of taps, each with its own UUID. Sending the same batch again is harmless:
     repeats come back under ``duplicates``. 409 when the session is finished."""
-    session = _session(request, patient_id, session_id)
+    session = access_session(clinic_user(request), patient_id, session_id, request=request)
     batch = parse_events({"events": payload.events})
     try:
         recorded = session_events_record(
@@ -234,7 +225,7 @@ def post_events(request: HttpRequest, patient_id: int, session_id: int, payload:
 
 @router.get(BASE + "/{session_id}/finish", response={405: dict[str, Any]})
 def finish_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
-    _session(request, patient_id, session_id)
+    access_session(clinic_user(request), patient_id, session_id, request=request)
     return _error(405, "method_not_allowed", "Finish a session with POST.")
 
 
@@ -242,7 +233,7 @@ def finish_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
 def finish_session(request: HttpRequest, patient_id: int, session_id: int) -> Any:
     """Close the session; its log takes no more taps. Finishing twice changes nothing.
     409 while treatment is on hold (stop it instead) or once it was stopped."""
-    session = _session(request, patient_id, session_id)
+    session = access_session(clinic_user(request), patient_id, session_id, request=request)
     try:
         session = session_finish(
             actor=request.user,  # type: ignore[arg-type]
@@ -259,18 +250,20 @@ def finish_session(request: HttpRequest, patient_id: int, session_id: int) -> An
 @router.get(BASE + "/{session_id}/status", response=dict[str, Any])
 def session_status(request: HttpRequest, patient_id: int, session_id: int) -> dict[str, Any]:
     """Whether treatment is on hold now, why, and what to do (the guide polls this)."""
-    return selectors.status_json(_session(request, patient_id, session_id))
+    return selectors.status_json(
+        access_session(clinic_user(request), patient_id, session_id, request=request)
+    )
 
 
 @router.get(BASE + "/{session_id}/checkin", response={405: dict[str, Any]})
 def checkin_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
-    _session(request, patient_id, session_id)
+    access_session(clinic_user(request), patient_id, session_id, request=request)
     return _error(405, "method_not_allowed", "Send the check-in with POST.")
 
 
 @router.get(BASE + "/{session_id}/stop", response={405: dict[str, Any]})
 def stop_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
-    _session(request, patient_id, session_id)
+    access_session(clinic_user(request), patient_id, session_id, request=request)
     return _error(405, "method_not_allowed", "Stop a session with POST.")
 
 
@@ -278,7 +271,7 @@ def stop_get(request: HttpRequest, patient_id: int, session_id: int) -> Any:
 def post_checkin(request: HttpRequest, patient_id: int, session_id: int, payload: CheckInIn) -> Any:
     """The visit's check-in, before any step. A yes to a safety question runs the screening
     again; 400 names the field of an unknown, contradictory or out-of-range answer."""
-    session = _session(request, patient_id, session_id)
+    session = access_session(clinic_user(request), patient_id, session_id, request=request)
     try:
         checkin = checkin_record(
             actor=request.user,  # type: ignore[arg-type]
@@ -298,7 +291,7 @@ def stop_session(
     request: HttpRequest, patient_id: int, session_id: int, payload: StopIn | None = None
 ) -> Any:
     """Stop the session for safety: the reason, the time and who stopped it are recorded."""
-    session = _session(request, patient_id, session_id)
+    session = access_session(clinic_user(request), patient_id, session_id, request=request)
     try:
         session = session_stop_for_safety(
             actor=request.user,  # type: ignore[arg-type]

@@ -174,7 +174,8 @@ def step_view(step: SessionStep) -> StepView:
 def log_in_words(session: TreatmentSession) -> list[dict[str, Any]]:
     """The session's log, in order, each tap in words (ease-off readings flagged)."""
     steps = {s.order: step_title(s) for s in steps_of(session)}
-    rows = {str(r.event_id): r for r in SessionEvent.objects.filter(session=session)}
+    events = SessionEvent.objects.filter(session=session).select_related("recorded_by")
+    rows = {str(r.event_id): r for r in events}
     out = []
     for event in ordered(stored_events(session)):
         out.append(

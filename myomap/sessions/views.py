@@ -23,6 +23,7 @@ from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
 from myomap.screening.gate import treatment_gate
 from myomap.sessions import selectors
+from myomap.sessions.access import access_session
 from myomap.sessions.models import (
     RESPONSES,
     SORENESS,
@@ -51,23 +52,6 @@ from myomap_core.errors import DomainError
 from myomap_core.session import DISCOMFORT_MAX, Event, EventKind
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
-
-
-def _session(
-    request: HttpRequest, patient_id: int, session_id: int, what: str = "treatment session"
-) -> TreatmentSession:
-    patient = access_patient(
-        request.user,  # type: ignore[arg-type]
-        patient_id,
-        request=request,
-        clinical=True,
-        what=what,
-    )
-    return get_object_or_404(
-        TreatmentSession.objects.select_related("patient", "clinic", "therapist", "plan"),
-        pk=session_id,
-        patient=patient,
-    )
 
 
 def after_finish_url(session: TreatmentSession) -> str:
@@ -114,7 +98,9 @@ def _stage(request: HttpRequest, count: int, summary: Any, session: TreatmentSes
 @never_cache
 @clinic_member(*CLINICIANS)
 def guide(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
-    session = _session(request, patient_id, session_id, "session guide")
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="session guide"
+    )
     steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
     summary = selectors.summary_of(session)
     stage = _stage(request, len(steps), summary, session)
@@ -181,7 +167,9 @@ def _error(status: int, code: str, message: str, field: str | None = None,
 @clinic_member(*CLINICIANS)
 def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     """A batch of taps as JSON (from the guide's queue), or one tap from a plain form."""
-    session = _session(request, patient_id, session_id, "session guide")
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="session guide"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     as_json = request.content_type == "application/json"
@@ -243,7 +231,7 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 
 @clinic_member(*CLINICIANS)
 def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
-    session = _session(request, patient_id, session_id)
+    session = access_session(request.user, patient_id, session_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     pain_after = request.POST.get("pain_after", "")
@@ -264,7 +252,7 @@ def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 
 @clinic_member(*CLINICIANS)
 def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
-    session = _session(request, patient_id, session_id)
+    session = access_session(request.user, patient_id, session_id, request=request)
     steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
     summary = selectors.summary_of(session)
     context = {
@@ -282,7 +270,9 @@ def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 @clinic_member(*CLINICIANS)
 def checkin(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     """The visit's check-in on the tablet, before any step."""
-    session = _session(request, patient_id, session_id, "session check-in")
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="session check-in"
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -307,14 +297,16 @@ def checkin(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespo
 @clinic_member(*CLINICIANS)
 def status(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     """What the open guide polls: is treatment on hold, and why."""
-    session = _session(request, patient_id, session_id, "session status")
+    session = access_session(
+        request.user, patient_id, session_id, request=request, what="session status"
+    )
     return JsonResponse(selectors.status_json(session))
 
 
 @clinic_member(*CLINICIANS)
 def stop(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     """Stop the session for safety; the note then says so."""
-    session = _session(request, patient_id, session_id)
+    session = access_session(request.user, patient_id, session_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:

@@ -41,7 +41,7 @@ def test_text_output_lists_measures_findings_muscles_and_caveat(
     assert "Quadratus lumborum, left: short/tight" in out
     assert "Shoulder tilt (acromion): 0°, level" in out
     assert "No validated normal range" in out
-    assert "estimates" in out.lower() or "Estimates" in out
+    assert "Estimates from a photograph: camera height and angle" in out
 
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

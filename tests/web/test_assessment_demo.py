@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from myomap.assessments.demo import load_demo
 from myomap.assessments.models import Assessment, PosturePhoto
-from myomap.assessments.selectors import element_profile, previous_assessment
+from myomap.assessments.selectors import element_profile, posture_analysis, previous_assessment
 from myomap.clinics.models import Clinic, User
 from myomap.demo import DEMO_SLUG, demo_load
 
@@ -39,8 +39,10 @@ def test_the_demo_clinic_gets_assessments_once(client: Client) -> None:
     detail = client.get(
         reverse("assessments:detail", args=[latest.patient_id, earlier.pk])
     ).content.decode()
-    assert "Forward" in detail or "forward" in detail or "°" in detail
     photo = PosturePhoto.objects.filter(assessment=earlier, view="side").get()
+    cva = next(m for m in posture_analysis(photo).measures if m.id == "craniovertebral_angle")
+    assert cva.measurable and cva.direction == "forward"  # the first visit's forward head
+    assert f"Craniovertebral angle: <strong>{cva.value}°</strong> forward</li>" in detail
     image = client.get(
         reverse("assessments:photo_image", args=[latest.patient_id, earlier.pk, photo.pk])
     )
