@@ -561,7 +561,7 @@ def _subjective(data: NoteInput) -> str:
             "the safety screening was run again."
         )
     elif s.safety_asked:
-        parts.append("Safety questions at check-in: no to each.")
+        parts.append("Safety questions at check-in: client answered no to each.")
     pain = []
     if s.pain_before is not None:
         pain.append(f"Pain before treatment {s.pain_before}/10 (NPRS)")

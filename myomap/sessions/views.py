@@ -115,8 +115,8 @@ def _stage(request: HttpRequest, count: int, summary: Any, session: TreatmentSes
 @clinic_member(*CLINICIANS)
 def guide(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = _session(request, patient_id, session_id, "session guide")
-    steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
     summary = selectors.summary_of(session)
+    steps = selectors.step_views(session, summary)
     stage = _stage(request, len(steps), summary, session)
     current = steps[stage - 1] if 1 <= stage <= len(steps) else None
     gate = treatment_gate(session.patient)
@@ -266,8 +266,8 @@ def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 @clinic_member(*CLINICIANS)
 def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = _session(request, patient_id, session_id)
-    steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
     summary = selectors.summary_of(session)
+    steps = selectors.step_views(session, summary)
     context = {
         "patient": session.patient,
         "session": session,

@@ -114,7 +114,7 @@ def test_subjective_is_the_check_in_in_the_third_person() -> None:
     assert "Main complaint" not in s and "Aching low back" not in s  # intake: first visit only
     assert "Client reports feeling better since the last treatment." in s
     assert "Since the last visit, client reports: Less stiff after the last session" in s
-    assert "Safety questions at check-in: no to each." in s
+    assert "Safety questions at check-in: client answered no to each." in s
     assert "Pain before treatment 6/10 (NPRS), after 3/10." in s
     first = draft(follow_up(session_number=1)).subjective
     assert "Presenting complaint (intake): Aching low back on the left" in first
