@@ -94,11 +94,22 @@ def test_the_intake_complaint_and_goals_are_in_the_subjective(therapist, patient
 # --------------------------------------------------------------------------- signing
 
 
-def test_signing_an_unchanged_draft_is_one_click_and_locks_it(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
+def test_signing_shows_the_note_once_more_then_sign_and_lock_locks_it(
+    therapist_client, therapist, patient, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
     session = make_session(therapist, patient)
     note_page(therapist_client, patient, session)
     note = SoapNote.objects.get(session=session)
-    response = therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]))
+    url = reverse("notes:sign", args=[patient.pk, note.pk])
+    with django_assert_max_num_queries(20):
+        review = therapist_client.post(url)
+    html = review.content.decode()
+    assert review.status_code == 200
+    assert "Sign and lock" in html and 'name="confirm" value="1"' in html
+    assert "R upper trapezius" in html and "TrP trigger point" in html  # the note and legend
+    note.refresh_from_db()
+    assert note.status == "draft"  # nothing signed until confirmed
+    response = therapist_client.post(url, {"confirm": "1"})
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.status == "signed"
@@ -123,7 +134,11 @@ def test_signing_saves_the_text_in_the_editor_first(therapist_client, therapist,
         "assessment": note.assessment,
         "plan": "Continue as planned.",
     }
-    therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]), data)
+    review = therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]), data)
+    assert "Client reports a calmer week." in review.content.decode()
+    note.refresh_from_db()
+    assert note.status == "draft" and note.subjective == "Client reports a calmer week."
+    therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]), {"confirm": "1"})
     note.refresh_from_db()
     assert note.status == "signed"
     assert note.subjective == "Client reports a calmer week."
@@ -155,6 +170,10 @@ def test_a_note_of_a_session_in_progress_waits_for_the_session(
     response = therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]))
     assert response.status_code == 400
     assert "finish it before signing" in response.content.decode()
+    confirmed = therapist_client.post(
+        reverse("notes:sign", args=[patient.pk, note.pk]), {"confirm": "1"}
+    )
+    assert confirmed.status_code == 400
     note.refresh_from_db()
     assert note.status == "draft"
 
