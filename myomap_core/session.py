@@ -37,6 +37,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Merge",
+    "Outcome",
     "SessionSummary",
     "StepOutcome",
     "ease_off",
@@ -64,6 +65,33 @@ class EventKind(StrEnum):
     FINISHED = "finished"
     EASED_OFF = "eased_off"
     """The therapist acknowledged an ease-off warning and lightened the pressure."""
+    EASED = "eased"
+    """Outcome: the point eased but did not release."""
+    NO_CHANGE = "no_change"
+    """Outcome: no change at the point."""
+
+
+class Outcome(StrEnum):
+    """The clinical finding the therapist chose for a step (none until one is tapped)."""
+
+    RELEASED = "released"
+    EASED = "eased"
+    NO_CHANGE = "no_change"
+
+    @property
+    def words(self) -> str:
+        return {"released": "released", "eased": "eased, not released"}.get(self.value, "no change")
+
+
+OUTCOME_KINDS: Final = {
+    EventKind.RELEASED: Outcome.RELEASED,
+    EventKind.EASED: Outcome.EASED,
+    EventKind.NO_CHANGE: Outcome.NO_CHANGE,
+}
+"""The taps that record a step's outcome; the latest one counts. They do not move on."""
+
+MOVE_KINDS: Final = frozenset({EventKind.STEP_DONE, EventKind.SKIPPED})
+"""The taps that leave a step: Next and Skip."""
 
 
 STEP_KINDS: Final = frozenset(
@@ -79,6 +107,8 @@ STEP_KINDS: Final = frozenset(
         EventKind.SKIPPED,
         EventKind.STEP_DONE,
         EventKind.EASED_OFF,
+        EventKind.EASED,
+        EventKind.NO_CHANGE,
     }
 )
 """Kinds that belong to one step and must name it."""
@@ -253,9 +283,12 @@ class StepOutcome:
     status: str = "pending"  # "pending", "done" or "skipped"
     discomfort: tuple[int, ...] = ()
     twitch: bool = False
-    released: bool = False
+    outcome: Outcome | None = None
+    """The finding the therapist tapped (released, eased, no change), or none."""
     referral_reproduced: bool = False
-    hold_s_total: int = 0
+    holds: tuple[int, ...] = ()
+    """Each hold actually performed, in measured whole seconds (a timer stopped at 0 s is
+    no hold)."""
     notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -271,6 +304,19 @@ class StepOutcome:
     @property
     def ease_off_count(self) -> int:
         return sum(1 for d in self.discomfort if ease_off(d))
+
+    @property
+    def released(self) -> bool:
+        return self.outcome is Outcome.RELEASED
+
+    @property
+    def hold_s_total(self) -> int:
+        return sum(self.holds)
+
+    @property
+    def repetitions_done(self) -> int:
+        """The holds performed: one per timed hold the log shows."""
+        return len(self.holds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,17 +344,19 @@ class _Step:
     status: str = "pending"
     discomfort: list[int] = field(default_factory=list)
     twitch: bool = False
-    released: bool = False
+    outcome: Outcome | None = None
     referral_reproduced: bool = False
-    hold_s: float = 0.0
+    holds: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
 def summarise(step_count: int, events: Sequence[Event]) -> SessionSummary:
     """Replay ``events`` in ``seq`` order over steps 1..``step_count``.
 
-    Released and Next mark a step done and move on; Skip marks it skipped and moves on; the
-    latest of these wins. Timer stops add the seconds held. The last pain rating counts.
+    Next marks a step done and moves on; Skip marks it skipped and moves on; the latest of
+    these wins. An outcome (Released, Eased, No change) marks the step done without moving on;
+    the latest outcome counts. Each timer stop or end is one hold of the seconds it reports.
+    The last pain rating counts.
     """
     if step_count < 0:
         raise DomainError("must be 0 or more", field="step_count", value=step_count)
@@ -346,21 +394,23 @@ def summarise(step_count: int, events: Sequence[Event]) -> SessionSummary:
             if ease_off(reading):
                 warnings.append((event.step, reading))
         elif kind in TIMER_KINDS:
-            step.hold_s += event.value or 0.0
+            seconds = round(event.value or 0.0)
+            if seconds > 0:
+                step.holds.append(seconds)
         elif kind is EventKind.TWITCH:
             step.twitch = True
         elif kind is EventKind.REFERRAL_REPRODUCED:
             step.referral_reproduced = True
         elif kind is EventKind.NOTE:
             step.notes.append(event.text)
-        elif kind is EventKind.RELEASED:
-            step.released = True
+        elif kind in OUTCOME_KINDS:
+            step.outcome = OUTCOME_KINDS[kind]
             step.status = "done"
         elif kind is EventKind.STEP_DONE:
             step.status = "done"
         elif kind is EventKind.SKIPPED:
             step.status = "skipped"
-        if kind in (EventKind.RELEASED, EventKind.STEP_DONE, EventKind.SKIPPED):
+        if kind in MOVE_KINDS:
             current = event.step + 1 if event.step < step_count else None
         elif kind not in (EventKind.NOTE, EventKind.EASED_OFF):
             current = event.step
@@ -371,9 +421,9 @@ def summarise(step_count: int, events: Sequence[Event]) -> SessionSummary:
                 status=s.status,
                 discomfort=tuple(s.discomfort),
                 twitch=s.twitch,
-                released=s.released,
+                outcome=s.outcome,
                 referral_reproduced=s.referral_reproduced,
-                hold_s_total=round(s.hold_s),
+                holds=tuple(s.holds),
                 notes=tuple(s.notes),
             )
             for i, s in enumerate(steps, start=1)

@@ -27,6 +27,8 @@ from typing import Final, TypeVar
 from myomap_core.errors import DomainError
 from myomap_core.planning import DISCOMFORT_MAX, Technique
 from myomap_core.pressure import KGF_PER_LBF
+from myomap_core.session import Outcome, StepOutcome
+from myomap_core.units import plural
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -155,11 +157,35 @@ class StepRecord:
     contract_s: int | None = None
     discomfort: tuple[int, ...] = ()
     """Every discomfort reading (0–10) in the order given."""
-    released: bool = False
+    outcome: Outcome | None = None
+    """The finding the therapist tapped; none when no outcome was chosen."""
     twitch: bool = False
     referral_reproduced: bool = False
-    hold_s_total: int = 0
+    holds: tuple[int, ...] = ()
+    """Each timed hold actually performed, in seconds, as the session log shows."""
     skip_reason: str = ""
+
+    @property
+    def released(self) -> bool:
+        return self.outcome is Outcome.RELEASED
+
+    @property
+    def hold_s_total(self) -> int:
+        return sum(self.holds)
+
+    @classmethod
+    def from_log(cls, done: StepOutcome, **planned: object) -> StepRecord:
+        """The step as the log summary shows it, with its planned dose for comparison."""
+        return cls(
+            order=done.order,
+            status=StepStatus(done.status),
+            discomfort=done.discomfort,
+            outcome=done.outcome,
+            twitch=done.twitch,
+            referral_reproduced=done.referral_reproduced,
+            holds=done.holds,
+            **planned,  # type: ignore[arg-type]
+        )
 
     def __post_init__(self) -> None:
         from myomap_core.knowledge import load_knowledge_base
@@ -196,12 +222,17 @@ class StepRecord:
         for name in ("hold_s", "duration_s", "contract_s"):
             _positive(name, getattr(self, name))
         _positive("repetitions", self.repetitions)
-        _positive("hold_s_total", self.hold_s_total, zero=True)
+        if self.outcome is not None:
+            object.__setattr__(self, "outcome", _enum(Outcome, "outcome", self.outcome))
+        if not isinstance(self.holds, tuple):
+            raise DomainError("must be a tuple of seconds", field="holds")
+        for i, held in enumerate(self.holds):
+            _positive(f"holds[{i}]", held)
         if not isinstance(self.discomfort, tuple):
             raise DomainError("must be a tuple of readings", field="discomfort")
         for i, reading in enumerate(self.discomfort):
             _score(f"discomfort[{i}]", reading, DISCOMFORT_RANGE)
-        for name in ("released", "twitch", "referral_reproduced"):
+        for name in ("twitch", "referral_reproduced"):
             if not isinstance(getattr(self, name), bool):
                 raise DomainError("must be true or false", field=name, value=getattr(self, name))
 
@@ -298,6 +329,8 @@ class NoteInput:
     outcomes: OutcomeSummary | None = None
     plan: PlanSummary | None = None
     stopped: Stopped | None = None
+    precautions: tuple[str, ...] = ()
+    """The screening's precautions in force, each in a few words."""
 
     def __post_init__(self) -> None:
         if (
@@ -312,6 +345,7 @@ class NoteInput:
             raise DomainError("must be a tuple of steps", field="steps")
         _positive("minutes", self.minutes, zero=True)
         _texts("remarks", self.remarks)
+        _texts("precautions", self.precautions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,8 +407,8 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return plural(n, word, many)
 
 
 def _series(items: Sequence[str]) -> str:
@@ -398,96 +432,145 @@ def muscle_words(muscle_id: str, side: str | None, trigger_point: str | None = N
     return name
 
 
-def _technique_words(step: StepRecord) -> str:
-    parts: list[str] = [step.technique.label.lower()]
-    contact = CONTACT_WORDS.get(step.contact or "")
-    if step.technique is Technique.ISCHEMIC_COMPRESSION:
-        if contact:
-            parts.append(contact)
-        if step.pressure_kg:
-            parts.append(f"at {pressure_text(step.pressure_kg)}")
-        if step.hold_s:
-            parts.append(f"held {step.hold_s} seconds")
-    elif step.technique is Technique.CROSS_FIBRE_FRICTION:
-        if step.pressure_kg:
-            parts.append(f"at {pressure_text(step.pressure_kg)}")
-        if step.duration_s:
-            parts.append(f"for {step.duration_s} seconds")
-    elif step.technique is Technique.POSITIONAL_RELEASE:
-        if step.position:
-            parts.append(f"({_quote(step.position)[0].lower()}{_quote(step.position)[1:]})")
-        if step.hold_s:
-            parts.append(f"held {step.hold_s} seconds")
-    elif step.technique is Technique.FACILITATED_STRETCH and step.contract_s:
-        parts.append(f"with {step.contract_s}-second contractions")
-    text = " ".join(parts).replace(" held ", ", held ")
-    if step.repetitions > 1:
-        text += f", {_plural(step.repetitions, 'repetition')}"
+ABBREVIATIONS: Final = (
+    ("TrP", "trigger point"),
+    ("IC", "ischemic compression"),
+    ("PR", "positional release"),
+    ("CFF", "cross-fibre friction"),
+    ("FS", "facilitated stretch"),
+    ("ROM", "range of motion"),
+    ("NPRS", "numeric pain rating scale, 0–10"),
+    ("L / R", "left / right"),
+    ("×2", "two repetitions"),
+)
+"""The abbreviations a note uses, with their meaning (the legend of the note's PDF)."""
+
+TECHNIQUE_SHORT: Final = {
+    Technique.ISCHEMIC_COMPRESSION: "IC",
+    Technique.POSITIONAL_RELEASE: "PR",
+    Technique.CROSS_FIBRE_FRICTION: "CFF",
+    Technique.FACILITATED_STRETCH: "FS",
+}
+
+CONTACT_SHORT: Final = {
+    "thumb": "thumb",
+    "fingertips": "fingertips",
+    "fingers": "fingers",
+    "knuckle": "knuckle",
+    "elbow": "elbow",
+    "pincer": "pincer grip",
+    "tool": "tool",
+}
+
+TIMED: Final = frozenset(Technique)
+"""Every technique runs on the guide's timer: its holds are the log's timer events."""
+
+
+def site_words(step: StepRecord) -> str:
+    """``L quadratus lumborum, superficial (TrP1)``: side initial, muscle and point."""
+    from myomap_core.knowledge import load_knowledge_base
+
+    muscle = load_knowledge_base().muscle(step.muscle_id)
+    side = {"left": "L ", "right": "R "}.get(step.side or "", "bilat. ")
+    name = side + _lower(muscle.name)
+    if step.trigger_point:
+        label = next((p.label for p in muscle.trigger_points if p.id == step.trigger_point), "")
+        if label:
+            name += f", {_lower(label).replace('trigger point', 'TrP')}"
+    return name
+
+
+def holds_words(holds: Sequence[int]) -> str:
+    """The holds performed: ``60 s ×2``, ``60 s + 35 s``, or ``no timed hold``."""
+    if not holds:
+        return "no timed hold"
+    if len(set(holds)) == 1:
+        return f"{holds[0]} s ×{len(holds)}"
+    return " + ".join(f"{h} s" for h in holds)
+
+
+def planned_holds(step: StepRecord) -> tuple[int, ...]:
+    """The dose the plan asked for, as holds: seconds per hold times the repetitions."""
+    seconds = {
+        Technique.CROSS_FIBRE_FRICTION: step.duration_s,
+        Technique.FACILITATED_STRETCH: step.contract_s,
+    }.get(step.technique, step.hold_s)
+    return (seconds,) * step.repetitions if seconds else ()
+
+
+def dose_words(step: StepRecord) -> str:
+    """What the log shows was done at the step (``IC 60 s ×1``), and, in one clause, how it
+    differed from the plan (``; planned 90 s ×2``)."""
+    text = f"{TECHNIQUE_SHORT[step.technique]} {holds_words(step.holds)}"
+    planned = planned_holds(step)
+    if planned and tuple(step.holds) != planned:
+        text += f" (planned {holds_words(planned)})"
     return text
 
 
-def _step_text(step: StepRecord) -> str:
-    where = muscle_words(step.muscle_id, step.side, step.trigger_point)
-    text = f"{step.order}. {where[0].upper()}{where[1:]}: {_technique_words(step)}"
-    if (
-        step.hold_s_total
-        and step.technique in (Technique.ISCHEMIC_COMPRESSION, Technique.POSITIONAL_RELEASE)
-        and (step.repetitions > 1 or step.hold_s_total != step.hold_s)
-    ):
-        text += f" ({step.hold_s_total} seconds held in all)"
-    sentences = [text + "."]
+def outcome_words(step: StepRecord) -> str:
+    return step.outcome.words if step.outcome is not None else "no outcome recorded"
+
+
+def site_line(step: StepRecord) -> str:
+    """One line per treated site: ``L quadratus lumborum, superficial TrP: IC 60 s ×1, thumb
+    4–5.4 kg, discomfort 4→3, released; twitch``. Only what the log shows, with the plan's
+    pressure and contact; the position only for positional release."""
+    parts = [dose_words(step)]
+    handling = " ".join(
+        p
+        for p in (
+            CONTACT_SHORT.get(step.contact or "", ""),
+            pressure_text(step.pressure_kg).split(" (")[0] if step.pressure_kg else "",
+        )
+        if p
+    )
+    if handling:
+        parts.append(handling)
+    if step.technique is Technique.POSITIONAL_RELEASE and step.position.strip():
+        parts.append(f"position: {_lower(_quote(step.position))}")
     if step.discomfort:
-        readings = "/10, ".join(str(r) for r in step.discomfort) + "/10"
-        peak = max(step.discomfort)
-        if len(step.discomfort) == 1:
-            sentences.append(f"Discomfort {readings}.")
-        else:
-            sentences.append(f"Discomfort readings {readings} (peak {peak}/10).")
-        if step.ease_off:
-            above = ", ".join(f"{r}/10" for r in step.ease_off)
-            sentences.append(
-                f"EASE OFF: discomfort went above {DISCOMFORT_MAX}/10 "
-                f"({above}); pressure was reduced."
-            )
-    responses = []
-    if step.released:
-        responses.append("the trigger point released")
+        parts.append("discomfort " + "→".join(str(r) for r in step.discomfort))
+    parts.append(outcome_words(step))
+    extras = []
     if step.twitch:
-        responses.append("a local twitch response was seen")
+        extras.append("twitch")
     if step.referral_reproduced:
-        responses.append("the referred pain pattern was reproduced")
-    if responses:
-        sentences.append(_sentence(_series(responses)))
-    return " ".join(sentences)
+        extras.append("referral reproduced")
+    if step.ease_off:
+        extras.append("EASE OFF: eased at " + ", ".join(f"{r}/10" for r in step.ease_off))
+    return f"{site_words(step)[0].upper()}{site_words(step)[1:]}: " + "; ".join(
+        [", ".join(parts), *extras]
+    )
 
 
 def _subjective(data: NoteInput) -> str:
     s = data.subjective
     parts = []
-    if s.complaint.strip():
-        parts.append(f"Main complaint at intake: {_quote(s.complaint)}.")
-    if s.goals.strip():
-        parts.append(f"The client's goals: {_quote(s.goals)}.")
+    first = data.session_number == 1
+    if first and s.complaint.strip():
+        parts.append(f"Presenting complaint (intake): {_quote(s.complaint)}.")
+    if first and s.goals.strip():
+        parts.append(f"Goal: {_quote(s.goals)}.")
     if s.response:
-        felt = f"At this visit's check-in, the client reports feeling {s.response}"
-        felt += " since the last treatment"
+        felt = f"Client reports feeling {s.response} since the last treatment"
         parts.append(felt + (f", with {s.soreness}." if s.soreness else "."))
     if s.checkin.strip():
-        parts.append(f"Since the last visit, the client reports: {_quote(s.checkin)}.")
-    elif data.session_number > 1 and not s.safety_asked:
+        parts.append(f"Since the last visit, client reports: {_quote(s.checkin)}.")
+    elif not first and not s.safety_asked:
         parts.append("No check-in since the last visit was recorded.")
     if s.safety_yes:
         parts.append(
-            f"Safety questions at check-in: the client reports {_series(list(s.safety_yes))}; "
+            f"Safety questions: client reports {_series(list(s.safety_yes))}; "
             "the safety screening was run again."
         )
     elif s.safety_asked:
-        parts.append("Safety questions at check-in: the client answered no to each.")
+        parts.append("Safety questions at check-in: client answered no to each.")
     pain = []
     if s.pain_before is not None:
         pain.append(f"Pain before treatment {s.pain_before}/10 (NPRS)")
     if s.pain_after is not None:
-        pain.append(f"after treatment {s.pain_after}/10")
+        pain.append(f"after {s.pain_after}/10")
     if pain:
         parts.append(_sentence(", ".join(pain)))
     return " ".join(parts)
@@ -502,41 +585,39 @@ def _objective(data: NoteInput) -> str:
     lines = []
     if data.stopped is not None:
         lines.append(_stopped_line(data.stopped))
-    head = f"Session {data.session_number} on {data.session_date:%-d %B %Y}"
+    head = f"Session {data.session_number}, {data.session_date:%-d %b %Y}"
     if data.minutes:
-        head += f", {data.minutes} minutes"
+        head += f", {_plural(data.minutes, 'minute')}"
     done = [s for s in data.steps if s.status is StepStatus.DONE]
-    head += f"; {_plural(len(done), 'step')} done"
+    head += f"; {_plural(len(done), 'site')} treated"
     if len(data.steps) != len(done):
         head += f" of {len(data.steps)} planned"
     lines.append(head + ".")
-    lines.extend(_step_text(s) for s in done)
-    ease = [(s, r) for s in done for r in s.ease_off]
-    if ease:
-        where = _series(
-            [
-                f"{muscle_words(s.muscle_id, s.side)} ({', '.join(f'{r}/10' for r in s.ease_off)})"
-                for s in dict.fromkeys(s for s, _ in ease)
-            ]
-        )
-        lines.append(
-            f"Discomfort above {DISCOMFORT_MAX}/10 was reported {_times(len(ease))}: "
-            f"{where}; pressure was eased off {'each time' if len(ease) > 1 else 'at once'}."
-        )
-    elif any(s.discomfort for s in done):
-        lines.append(f"Discomfort stayed at or below {DISCOMFORT_MAX}/10 throughout.")
-    skipped = [s for s in data.steps if s.status is StepStatus.SKIPPED]
-    for s in skipped:
-        why = f" ({_quote(s.skip_reason)})" if s.skip_reason.strip() else ""
-        lines.append(f"Skipped: {muscle_words(s.muscle_id, s.side, s.trigger_point)}{why}.")
+    if data.precautions:
+        lines.append(f"Precautions: {'; '.join(_quote(p) for p in data.precautions)}.")
+    lines.extend(site_line(s) for s in done)
+    for s in data.steps:
+        if s.status is StepStatus.SKIPPED:
+            why = f" ({_quote(s.skip_reason)})" if s.skip_reason.strip() else ""
+            lines.append(f"Skipped: {site_words(s)}{why}.")
     pending = [s for s in data.steps if s.status is StepStatus.PENDING]
     if pending:
-        names = _series([muscle_words(s.muscle_id, s.side) for s in pending])
-        lines.append(f"Not reached: {names}.")
+        lines.append(f"Not reached: {'; '.join(site_words(s) for s in pending)}.")
     for remark in data.remarks:
         if remark.strip():
             lines.append(f"Therapist's note: {_quote(remark)}.")
     return "\n".join(lines)
+
+
+def response_words(done: Sequence[StepRecord]) -> str:
+    """``of 6 treated sites, 2 released, 3 eased, not released, 1 no outcome recorded``."""
+    counts: dict[str, int] = {}
+    for step in done:
+        words = outcome_words(step)
+        counts[words] = counts.get(words, 0) + 1
+    order = [o.words for o in Outcome] + ["no outcome recorded"]
+    said = [f"{counts[w]} {w}" for w in order if w in counts]
+    return f"of {_plural(len(done), 'treated site')}, " + "; ".join(said)
 
 
 def _assessment(data: NoteInput) -> str:
@@ -553,26 +634,7 @@ def _assessment(data: NoteInput) -> str:
             parts.append(f"Elements of pain (0–3): {profile}.")
     done = [s for s in data.steps if s.status is StepStatus.DONE]
     if done:
-        released = [s for s in done if s.released]
-        twitches = [s for s in done if s.twitch]
-        referral = [s for s in done if s.referral_reproduced]
-        parts.append(
-            f"Response to treatment: {len(released)} of {_plural(len(done), 'treated site')} "
-            "released"
-            + (
-                "; twitch responses at "
-                + _series([muscle_words(s.muscle_id, s.side) for s in twitches])
-                if twitches
-                else ""
-            )
-            + (
-                "; referred pain reproduced from "
-                + _series([muscle_words(s.muscle_id, s.side) for s in referral])
-                if referral
-                else ""
-            )
-            + "."
-        )
+        parts.append(f"Response: {response_words(done)}.")
         ease_count = sum(len(s.ease_off) for s in done)
         if ease_count:
             parts.append(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -71,31 +70,28 @@ def _answer(answers: dict[str, dict[str, object]], section: str, key: str) -> st
 
 
 def _steps(session: TreatmentSession) -> tuple[tuple[soap.StepRecord, ...], tuple[str, ...]]:
-    readings: dict[int, list[int]] = defaultdict(list)
+    """Each step as the session log shows it (the core's one summary of the log), with the
+    plan's dose beside it; and the therapist's notes about the whole session."""
+    from myomap.sessions.selectors import summary_of
+
+    summary = summary_of(session)
     skip_reasons: dict[int, str] = {}
-    remarks: list[str] = []
-    for event in SessionEvent.objects.filter(session=session).order_by("seq", "id"):
-        if event.kind == EventKind.DISCOMFORT and event.step_id and event.value is not None:
-            readings[event.step_id].append(int(event.value))
-        elif event.kind == EventKind.SKIPPED and event.step_id and event.text:
-            skip_reasons[event.step_id] = event.text
-        elif event.kind == EventKind.NOTE and event.text.strip():
-            remarks.append(event.text)
+    for event in SessionEvent.objects.filter(session=session, kind=EventKind.SKIPPED).exclude(
+        text=""
+    ):
+        skip_reasons[event.step_id or 0] = event.text
     records = []
-    for step in session.steps.order_by("order", "id"):
-        discomfort = tuple(readings.get(step.pk, ()))
-        if not discomfort and step.discomfort_max is not None:
-            discomfort = (step.discomfort_max,)
+    steps = list(session.steps.order_by("order", "id"))
+    for step, done in zip(steps, summary.steps, strict=False):
         pressure = None
         if step.pressure_min_kg and step.pressure_max_kg:
             pressure = (step.pressure_min_kg, step.pressure_max_kg)
         try:
             records.append(
-                soap.StepRecord(
-                    order=len(records) + 1,
+                soap.StepRecord.from_log(
+                    done,
                     muscle_id=step.muscle_id,
                     technique=Technique(step.technique),
-                    status=soap.StepStatus(step.status),
                     trigger_point=step.trigger_point or None,
                     side=step.side or None,
                     pressure_kg=pressure,
@@ -105,18 +101,41 @@ def _steps(session: TreatmentSession) -> tuple[tuple[soap.StepRecord, ...], tupl
                     duration_s=step.duration_s or None,
                     position=step.body_position,
                     contract_s=step.contract_s or None,
-                    discomfort=tuple(min(max(r, 0), 10) for r in discomfort),
-                    released=step.released,
-                    twitch=step.twitch,
-                    referral_reproduced=step.referral_reproduced,
-                    hold_s_total=step.hold_s_total,
                     skip_reason=skip_reasons.get(step.pk, ""),
                 )
             )
         except (DomainError, ValueError):
             # A step the knowledge base no longer knows: the therapist writes it in by hand.
             continue
-    return tuple(records), tuple(remarks)
+    return tuple(records), summary.notes
+
+
+def _precautions(session: TreatmentSession) -> tuple[str, ...]:
+    """The precautions of the screening in force at the session, each in a few words."""
+    from myomap.screening.models import Screening
+    from myomap.screening.selectors import shown_precautions
+
+    screening = (
+        Screening.objects.filter(
+            patient=session.patient, created_at__lte=session.finished_at or timezone.now()
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if screening is None:
+        return ()
+    shown = shown_precautions(screening)
+    words: list[str] = []
+    if shown.techniques:
+        words.append("no " + ", ".join(shown.techniques))
+    if shown.max_pressure_kg:
+        words.append(f"pressure at most {shown.max_pressure_kg:.1f} kg")
+    if shown.regions:
+        words.append("avoid " + ", ".join(shown.regions))
+    words.extend(shown.positioning)
+    if shown.needs_clearance:
+        words.append("physician's clearance needed")
+    return tuple(words)
 
 
 def _assessment(session: TreatmentSession) -> soap.AssessmentSummary | None:
@@ -232,6 +251,7 @@ def note_input(session: TreatmentSession) -> soap.NoteInput:
         outcomes=_outcomes(session),
         plan=_plan(session, steps),
         stopped=_stopped(session),
+        precautions=_precautions(session),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +27,7 @@ from myomap.notes.services import (
 )
 from myomap.patients.models import Patient
 from myomap.sessions.access import access_session
+from myomap_core import soap
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
 
@@ -167,21 +169,43 @@ def detail(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
     return _page(request, patient, note)
 
 
+def _confirm(request: HttpRequest, patient: Patient, note: SoapNote) -> HttpResponse:
+    """The note once more, read-only, with "Sign and lock": the step before signing."""
+    text = current_text(note)
+    context = {
+        "patient": patient,
+        "note": note,
+        "session": note.session,
+        "sections": [{"label": SECTION_LABELS[s], "lines": _lines(text[s])} for s in SECTIONS],
+        "legend": soap.ABBREVIATIONS,
+    }
+    return render(request, "notes/sign_confirm.html", context)
+
+
 @clinic_member(*CLINICIANS)
 def sign(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
-    """Sign the note with the text in the editor (one click for an unchanged draft)."""
+    """Sign in two steps: the editor's text is saved and shown once more; "Sign and lock"
+    (``confirm``) then signs exactly that text."""
     note = access_note(request.user, patient_id, note_id, request=request)
     patient = note.patient
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    actor: User = request.user  # type: ignore[assignment]
     text = _posted_text(request)
     try:
-        note_sign(
-            actor=request.user,  # type: ignore[arg-type]
-            note=note,
-            text=text or None,
-            origin=Origin.of(request),
-        )
+        if request.POST.get("confirm") != "1":
+            with transaction.atomic():  # a refusal keeps the draft as it was
+                if text:
+                    note = note_update(actor=actor, note=note, text=text, origin=Origin.of(request))
+                if not note.session.is_finished or note.is_empty:
+                    raise NoteRefused(
+                        f"Session {note.session.number} is still in progress: finish it "
+                        "before signing its note, so the note records the whole session."
+                        if not note.session.is_finished
+                        else "An empty note cannot be signed: write at least one section first."
+                    )
+            return _confirm(request, patient, note)
+        note_sign(actor=actor, note=note, origin=Origin.of(request))
     except NoteLocked as exc:
         note.refresh_from_db()
         return _page(request, patient, note, status=409, error=str(exc))

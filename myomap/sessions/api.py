@@ -85,7 +85,8 @@ def _error(status: int, code: str, message: str) -> Status:
 
 
 def session_json(session: TreatmentSession) -> dict[str, Any]:
-    steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
+    summary = selectors.summary_of(session)
+    steps = selectors.step_views(session, summary)
     return {
         "id": session.pk,
         "patient_id": session.patient_id,
@@ -118,13 +119,15 @@ def session_json(session: TreatmentSession) -> dict[str, Any]:
                 "discomfort_max": v.step.discomfort_max,
                 "ease_off_count": v.step.ease_off_count,
                 "released": v.step.released,
+                "outcome": v.outcome or None,
+                "holds": list(v.done.holds) if v.done else [],
                 "twitch": v.step.twitch,
                 "referral_reproduced": v.step.referral_reproduced,
                 "hold_s_total": v.step.hold_s_total,
             }
             for v in steps
         ],
-        "summary": summary_json(selectors.summary_of(session)),
+        "summary": summary_json(summary),
     }
 
 

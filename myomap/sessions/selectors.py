@@ -34,7 +34,8 @@ from myomap_core.knowledge import load_knowledge_base
 from myomap_core.knowledge.records import SideRelation
 from myomap_core.planning import HOLD_MAX_S, HOLD_MIN_S, Technique
 from myomap_core.screening import Decision
-from myomap_core.session import SessionSummary, ease_off, ordered, summarise
+from myomap_core.session import SessionSummary, StepOutcome, ease_off, ordered, summarise
+from myomap_core.soap import holds_words
 
 DEFAULT_HOLD_S = 60
 
@@ -119,6 +120,21 @@ class StepView:
     timer_s: int
     how: list[str]
     pattern: dict[str, str]
+    done: StepOutcome | None = None
+    """What the log shows at this step (the core's summary of the log)."""
+
+    @property
+    def outcome(self) -> str:
+        """The outcome tapped (``released``, ``eased``, ``no_change``) or ``""``."""
+        return self.done.outcome.value if self.done and self.done.outcome else ""
+
+    @property
+    def done_words(self) -> str:
+        """``60 s ×1; eased, not released``: the holds and the outcome as the log shows them."""
+        if self.done is None or self.done.status != "done":
+            return ""
+        outcome = self.done.outcome.words if self.done.outcome else "no outcome recorded"
+        return f"{holds_words(self.done.holds)}; {outcome}"
 
     @property
     def pattern_json(self) -> str:
@@ -129,7 +145,13 @@ class StepView:
         return [{"value": v, "ease_off": ease_off(v)} for v in self.step.discomfort_readings]
 
 
-def step_view(step: SessionStep) -> StepView:
+def step_views(session: TreatmentSession, summary: SessionSummary) -> list[StepView]:
+    """Each step as the guide and the summary page show it, with what the log shows there."""
+    done = {o.order: o for o in summary.steps}
+    return [step_view(s, done.get(s.order)) for s in steps_of(session)]
+
+
+def step_view(step: SessionStep, done: StepOutcome | None = None) -> StepView:
     location = ""
     if step.trigger_point:
         try:
@@ -168,6 +190,7 @@ def step_view(step: SessionStep) -> StepView:
         timer_s=timer,
         how=how,
         pattern=step_pattern(step),
+        done=done,
     )
 
 

@@ -51,6 +51,8 @@ TREATMENT_KINDS = frozenset(
         EventKind.TIMER_DONE,
         EventKind.DISCOMFORT,
         EventKind.RELEASED,
+        EventKind.EASED,
+        EventKind.NO_CHANGE,
         EventKind.TWITCH,
         EventKind.REFERRAL_REPRODUCED,
         EventKind.SKIPPED,

@@ -101,8 +101,8 @@ def guide(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespons
     session = access_session(
         request.user, patient_id, session_id, request=request, what="session guide"
     )
-    steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
     summary = selectors.summary_of(session)
+    steps = selectors.step_views(session, summary)
     stage = _stage(request, len(steps), summary, session)
     current = steps[stage - 1] if 1 <= stage <= len(steps) else None
     gate = treatment_gate(session.patient)
@@ -221,7 +221,8 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
     tapped = batch[0]
     url = reverse("sessions:guide", args=[session.patient_id, session.pk])
     stays = {EventKind.STEP_STARTED, EventKind.DISCOMFORT, EventKind.TWITCH,
-             EventKind.REFERRAL_REPRODUCED, EventKind.EASED_OFF, EventKind.TIMER_DONE}  # fmt: skip
+             EventKind.REFERRAL_REPRODUCED, EventKind.EASED_OFF, EventKind.TIMER_DONE,
+             EventKind.RELEASED, EventKind.EASED, EventKind.NO_CHANGE}  # fmt: skip
     if tapped.kind in stays and tapped.step is not None:
         url += f"?step={tapped.step}"
     elif tapped.kind is EventKind.PAIN_AFTER:
@@ -253,8 +254,8 @@ def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 @clinic_member(*CLINICIANS)
 def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = access_session(request.user, patient_id, session_id, request=request)
-    steps = [selectors.step_view(s) for s in selectors.steps_of(session)]
     summary = selectors.summary_of(session)
+    steps = selectors.step_views(session, summary)
     context = {
         "patient": session.patient,
         "session": session,

@@ -90,7 +90,9 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     shot(page, "ease-off")
     page.click("[data-ack]")
     assert warning.is_hidden()
-    step.locator("button:has-text('Released')").tap()
+    step.locator("button[data-outcome='released']").tap()
+    assert step.locator("button[data-outcome='released']").get_attribute("aria-pressed") == "true"
+    step.locator("button.btn-next").tap()  # Released is a finding; Next moves on
     assert stage(page).locator("h1").inner_text().startswith("Levator scapulae")
     page.locator("#guide-saved:has-text('All saved')").wait_for()
     first = session.steps.get(order=1)
@@ -106,10 +108,11 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     step = stage(page)
     step.locator(".discomfort-row button[data-value='3']").tap()
     step.locator("button:has-text('Twitch')").tap()
-    step.locator("button:has-text('Released')").tap()
-    page.locator("#guide-saved:has-text('3 waiting')").wait_for()
+    step.locator("button[data-outcome='eased']").tap()
+    step.locator("button.btn-next").tap()
+    page.locator("#guide-saved:has-text('4 waiting')").wait_for()
     queued = json.loads(page.evaluate(f"localStorage.getItem('myomap.session.{session.pk}.queue')"))
-    assert [e["kind"] for e in queued] == ["discomfort", "twitch", "released"]
+    assert [e["kind"] for e in queued] == ["discomfort", "twitch", "eased", "step_done"]
     shot(page, "offline")
 
     # The page is reloaded while sends still fail: the taps are still there, and so is
@@ -118,7 +121,7 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     context.set_offline(False)
     page.reload()
     assert stage(page).locator("h1").inner_text().startswith("Infraspinatus")
-    page.locator("#guide-saved:has-text('3 waiting')").wait_for()
+    page.locator("#guide-saved:has-text('4 waiting')").wait_for()
     assert not SessionEvent.objects.filter(session=session, step__order=2).exists()
 
     # The connection is back: the queue is sent on the next retry, every tap once.

@@ -35,7 +35,9 @@ from tests.web.scoped.screening import answers_with, screen_client
 pytestmark = pytest.mark.browser
 
 TABLET = {"viewport": {"width": 1024, "height": 768}, "device_scale_factor": 1, "has_touch": True}
-GOAL = 25
+GOAL = 32
+"""The ceiling measured with explicit outcomes (one tap each, apart from Next) and the "Sign
+and lock" review: 32. The target of 20 is not met yet; see docs/benchmarks.md."""
 FOUND = (
     ("quadratus_lumborum", "right"),
     ("gluteus_medius", "right"),
@@ -144,7 +146,8 @@ def test_a_follow_up_session_of_six_trigger_points(  # type: ignore[no-untyped-d
             assert warning.is_hidden()
         else:
             step.locator(".discomfort-row button[data-value='4']").tap()
-        step.locator("button:has-text('Released')").tap()
+        step.locator("button[data-outcome='released']").tap()
+        step.locator("button.btn-next").tap()
         extra = ", discomfort 7 (ease off), then 4" if number == 3 else ", discomfort"
         mark(f"trigger point {number}: timer{extra}, released")
     _stage(page).locator("button[data-value='3']").tap()  # pain after
@@ -155,10 +158,13 @@ def test_a_follow_up_session_of_six_trigger_points(  # type: ignore[no-untyped-d
 
     # The note is drafted from the session: S, O, A and P.
     objective = page.locator("#id_objective").input_value()
-    assert "right quadratus lumborum" in objective.lower()
+    assert "r quadratus lumborum" in objective.lower()
+    assert "(planned 60 s ×2)" in objective  # one timed hold of the two planned, said so
+    assert len(objective.split()) <= 180  # a six-site note read in a minute
     assert "7/10" in objective
     assert page.locator("#id_subjective").input_value().strip()
     page.click("#sign-note")
+    page.click("#sign-and-lock")
     page.locator("text=Signed").first.wait_for()
     mark("sign the note")
     counted = interactions(page)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from myomap_core.errors import DomainError
-from myomap_core.session import Event, EventKind, ease_off, merge, summarise
+from myomap_core.session import Event, EventKind, Outcome, ease_off, merge, summarise
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -129,7 +129,8 @@ def test_a_standard_step_in_three_taps() -> None:
 def test_the_guide_resumes_at_the_step_after_the_last_one_closed() -> None:
     assert summarise(3, []).current_step == 1
     assert summarise(0, []).current_step is None
-    assert summarise(3, [ev(1, "released", 1)]).current_step == 2
+    assert summarise(3, [ev(1, "step_done", 1)]).current_step == 2
+    assert summarise(3, [ev(1, "released", 1)]).current_step == 1
     assert summarise(3, [ev(1, "skipped", 1), ev(2, "step_started", 1)]).current_step == 1
 
 
@@ -138,6 +139,29 @@ def test_the_later_tap_wins_whatever_order_the_events_arrive_in() -> None:
     assert summarise(1, [done, skipped]).steps[0].status == "done"
     low, high = ev(1, "pain_before", value=2), ev(2, "pain_before", value=5)
     assert summarise(0, [high, low]).pain_before == 5
+
+
+def test_an_outcome_is_a_finding_not_a_move_and_the_latest_counts() -> None:
+    events = [
+        ev(1, "timer_started", 1, 60),
+        ev(2, "timer_stopped", 1, 35),
+        ev(3, "released", 1),
+        ev(4, "eased", 1),
+        ev(5, "timer_stopped", 2, 0),
+        ev(6, "step_done", 2),
+    ]
+    one, two = summarise(2, events).steps
+    assert (one.outcome, one.released, one.holds, one.repetitions_done) == (
+        Outcome.EASED, False, (35,), 1,
+    )  # fmt: skip
+    assert one.status == "done" and summarise(2, events[:4]).current_step == 1
+    assert (two.outcome, two.holds, two.hold_s_total, two.status) == (None, (), 0, "done")
+
+
+def test_each_timer_stop_is_one_hold_of_the_seconds_measured() -> None:
+    events = [ev(1, "timer_done", 1, 60), ev(2, "timer_stopped", 1, 12.4), ev(3, "step_done", 1)]
+    step = summarise(1, events).steps[0]
+    assert (step.holds, step.hold_s_total, step.repetitions_done) == ((60, 12), 72, 2)
 
 
 def test_a_step_beyond_the_session_is_refused() -> None:
@@ -151,7 +175,8 @@ def test_a_step_beyond_the_session_is_refused() -> None:
 STEPS = 4
 step_kinds = st.sampled_from(
     ["step_started", "timer_started", "timer_stopped", "timer_done", "discomfort", "released",
-     "twitch", "referral_reproduced", "skipped", "step_done", "note", "eased_off"]
+     "twitch", "referral_reproduced", "skipped", "step_done", "note", "eased_off", "eased",
+     "no_change"]
 )  # fmt: skip
 
 

@@ -37,17 +37,15 @@ def test_opening_the_note_drafts_it_from_the_session(therapist_client, therapist
     assert page.status_code == 200
     note = SoapNote.objects.get(session=session)
     assert note.status == "draft"
-    assert "Since the last visit, the client reports: Neck easier since the last visit" in (
+    assert "Since the last visit, client reports: Neck easier since the last visit" in (
         note.subjective
     )
-    assert "Pain before treatment 6/10 (NPRS), after treatment 3/10." in note.subjective
+    assert "Pain before treatment 6/10 (NPRS), after 3/10." in note.subjective
     assert (
-        "1. Right upper trapezius — middle of the upper fibres (TrP2): ischemic compression "
-        "with the thumb at 3.6–5.4 kg (8–12 lb), held 60 seconds." in note.objective
+        "R upper trapezius, middle of the upper fibres (TrP2): IC 60 s ×1, thumb 3.6–5.4 kg, "
+        "discomfort 4→7, released; twitch; EASE OFF: eased at 7/10" in note.objective
     )
-    assert "Discomfort readings 4/10, 7/10 (peak 7/10)." in note.objective
-    assert "EASE OFF: discomfort went above 5/10 (7/10)" in note.objective
-    assert "Skipped: left quadratus lumborum." in note.objective
+    assert "Skipped: L quadratus lumborum." in note.objective
     assert "Pain fell from 6/10 to 3/10 during the session (3 points lower)." in note.assessment
     assert "Next: session 2." in note.plan
     assert "Carry over to the next session: left quadratus lumborum." in note.plan
@@ -85,18 +83,33 @@ def test_the_intake_complaint_and_goals_are_in_the_subjective(therapist, patient
         created_by=therapist,
     )
     note = note_draft(actor=therapist, session=make_session(therapist, patient))
-    assert "Main complaint at intake: Stiff neck after long days at the screen." in note.subjective
-    assert "The client's goals: Turn my head when reversing the car." in note.subjective
+    assert "Presenting complaint (intake): Stiff neck after long days at the screen." in (
+        note.subjective
+    )
+    assert "Goal: Turn my head when reversing the car." in note.subjective
+    later = note_draft(actor=therapist, session=make_session(therapist, patient))
+    assert "Stiff neck" not in later.subjective  # the intake's complaint: first visit only
 
 
 # --------------------------------------------------------------------------- signing
 
 
-def test_signing_an_unchanged_draft_is_one_click_and_locks_it(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
+def test_signing_shows_the_note_once_more_then_sign_and_lock_locks_it(
+    therapist_client, therapist, patient, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
     session = make_session(therapist, patient)
     note_page(therapist_client, patient, session)
     note = SoapNote.objects.get(session=session)
-    response = therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]))
+    url = reverse("notes:sign", args=[patient.pk, note.pk])
+    with django_assert_max_num_queries(20):
+        review = therapist_client.post(url)
+    html = review.content.decode()
+    assert review.status_code == 200
+    assert "Sign and lock" in html and 'name="confirm" value="1"' in html
+    assert "R upper trapezius" in html and "TrP trigger point" in html  # the note and legend
+    note.refresh_from_db()
+    assert note.status == "draft"  # nothing signed until confirmed
+    response = therapist_client.post(url, {"confirm": "1"})
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.status == "signed"
@@ -121,7 +134,11 @@ def test_signing_saves_the_text_in_the_editor_first(therapist_client, therapist,
         "assessment": note.assessment,
         "plan": "Continue as planned.",
     }
-    therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]), data)
+    review = therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]), data)
+    assert "Client reports a calmer week." in review.content.decode()
+    note.refresh_from_db()
+    assert note.status == "draft" and note.subjective == "Client reports a calmer week."
+    therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]), {"confirm": "1"})
     note.refresh_from_db()
     assert note.status == "signed"
     assert note.subjective == "Client reports a calmer week."
@@ -153,6 +170,10 @@ def test_a_note_of_a_session_in_progress_waits_for_the_session(
     response = therapist_client.post(reverse("notes:sign", args=[patient.pk, note.pk]))
     assert response.status_code == 400
     assert "finish it before signing" in response.content.decode()
+    confirmed = therapist_client.post(
+        reverse("notes:sign", args=[patient.pk, note.pk]), {"confirm": "1"}
+    )
+    assert confirmed.status_code == 400
     note.refresh_from_db()
     assert note.status == "draft"
 
@@ -162,7 +183,7 @@ def test_a_draft_is_drafted_again_once_the_session_has_finished(
 ):  # type: ignore[no-untyped-def]
     session = make_session(therapist, patient, finished=False)
     note = note_draft(actor=therapist, session=session)
-    assert "after treatment" not in note.subjective
+    assert "after " not in note.subjective
     session.status = "finished"
     session.pain_after = 2
     session.finished_at = session.started_at
@@ -171,7 +192,7 @@ def test_a_draft_is_drafted_again_once_the_session_has_finished(
         reverse("notes:detail", args=[patient.pk, note.pk]), {"action": "redraft"}
     )
     note.refresh_from_db()
-    assert "after treatment 2/10" in note.subjective
+    assert "after 2/10" in note.subjective
 
 
 # --------------------------------------------------------------------------- locked
@@ -243,7 +264,7 @@ def test_an_amendment_is_shown_under_the_original_with_reason_and_author(
     data = {
         "reason": "The second compression was on the left side, not the right",
         "subjective": note.subjective,
-        "objective": original.replace("Right upper trapezius", "Left upper trapezius"),
+        "objective": original.replace("R upper trapezius", "L upper trapezius"),
         "assessment": note.assessment,
         "plan": note.plan,
     }
@@ -258,7 +279,7 @@ def test_an_amendment_is_shown_under_the_original_with_reason_and_author(
     assert "The second compression was on the left side, not the right" in html
     assert "by <strong>Therapist Tester</strong>" in html
     assert "Objective now reads" in html
-    assert html.index("Right upper trapezius") < html.index("Objective now reads")
+    assert html.index("R upper trapezius") < html.index("Objective now reads")
     assert 'data-note-status="amended"' in html
     assert AuditEvent.objects.filter(
         patient=patient, summary__contains="Amended the signed SOAP note of session 1"

@@ -153,7 +153,9 @@ def test_repeated_sends_store_each_tap_once(therapist_client, session):  # type:
     assert (step.status, step.released, step.hold_s_total, step.discomfort_max) == (
         "done", True, 60, 4,
     )  # fmt: skip
-    assert again.json()["summary"]["current_step"] == 2
+    assert again.json()["summary"]["current_step"] == 1  # Released is a finding, not a move
+    assert again.json()["summary"]["steps"][0]["outcome"] == "released"
+    assert again.json()["summary"]["steps"][0]["holds"] == [60]
 
 
 def test_the_same_id_with_other_content_is_refused(therapist_client, session):  # type: ignore[no-untyped-def]
@@ -302,6 +304,10 @@ def test_the_guide_works_without_its_script(therapist_client, session):  # type:
     assert 'class="region pattern-site"' in page  # its trigger point on the chart
     therapist_client.post(url, {"kind": "discomfort", "step": "1", "value": "7"})
     response = therapist_client.post(url, {"kind": "released", "step": "1"})
+    page = therapist_client.get(response.url).content.decode()
+    assert '<section class="g-stage stage-step" data-stage="1" aria' in page  # stays
+    assert 'data-outcome="released" aria-pressed="true"' in page
+    response = therapist_client.post(url, {"kind": "step_done", "step": "1"})
     page = therapist_client.get(response.url).content.decode()
     assert '<section class="g-stage stage-step" data-stage="2" aria' in page
     alert = page[page.index('id="ease-off"') :][:200]

@@ -59,12 +59,24 @@ def make_session(
     made = {}
     for order, fields in enumerate(steps, start=1):
         made[order] = SessionStep.objects.create(session=session, order=order, **fields)
-    for seq, (order, value) in enumerate(discomfort, start=1):
+    # The log is the truth: the taps that give each step the outcome its fields describe.
+    taps: list[tuple[int, str, float | None]] = [(o, "discomfort", v) for o, v in discomfort]
+    for order, fields in enumerate(steps, start=1):
+        if fields.get("status") == "done":
+            if fields.get("hold_s_total"):
+                taps.append((order, "timer_done", fields["hold_s_total"]))
+            for flag in ("twitch", "referral_reproduced", "released"):
+                if fields.get(flag):
+                    taps.append((order, flag, None))
+            taps.append((order, "step_done", None))
+        elif fields.get("status") == "skipped":
+            taps.append((order, "skipped", None))
+    for seq, (order, kind, value) in enumerate(taps, start=1):
         SessionEvent.objects.create(
             session=session,
             event_id=uuid.uuid4(),
             seq=seq,
-            kind="discomfort",
+            kind=kind,
             step=made[order],
             value=value,
             occurred_at=started + timedelta(minutes=5 + seq),

@@ -21,9 +21,10 @@
   const savedNote = document.getElementById("guide-saved");
   const alertBox = document.getElementById("ease-off");
   const errorBox = document.getElementById("guide-error");
-  const MOVES = ["released", "step_done", "skipped"];
+  const MOVES = ["step_done", "skipped"];
+  const OUTCOMES = ["released", "eased", "no_change"];
   const TREATMENT = ["step_started", "timer_started", "timer_done", "discomfort", "released",
-    "twitch", "referral_reproduced", "skipped", "step_done"];
+    "eased", "no_change", "twitch", "referral_reproduced", "skipped", "step_done"];
   const RETRY_MS = 5000;
   const STATUS_MS = 4000;
   const holdBox = document.getElementById("guide-hold");
@@ -79,10 +80,11 @@
       return a.seq - b.seq || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || (a.event_id < b.event_id ? -1 : 1);
     });
   }
-  // What the log adds up to (the same rules as the server's summary).
+  // What the log adds up to: the rules of the server's summary (myomap_core.session.summarise),
+  // replayed here so the guide keeps working while offline.
   function summarise() {
     const out = steps.map(function () {
-      return { status: "pending", discomfort: [], twitch: false, referral_reproduced: false, timer: null };
+      return { status: "pending", outcome: null, discomfort: [], twitch: false, referral_reproduced: false, timer: null };
     });
     const sum = { steps: out, pain_before: null, pain_after: null, current: steps.length ? 1 : null, warning: null, any: false };
     ordered().forEach(function (e) {
@@ -99,7 +101,8 @@
         case "eased_off": sum.warning = null; return;
         case "twitch": s.twitch = true; break;
         case "referral_reproduced": s.referral_reproduced = true; break;
-        case "released": case "step_done": s.status = "done"; break;
+        case "released": case "eased": case "no_change": s.outcome = e.kind; s.status = "done"; break;
+        case "step_done": s.status = "done"; break;
         case "skipped": s.status = "skipped"; break;
         case "timer_started": case "timer_stopped": case "timer_done": s.timer = e; break;
       }
@@ -243,6 +246,7 @@
       const label = section.querySelector(".row-label");
       if (label) label.innerHTML = "Discomfort 0–10" + (s.discomfort.length ? ' <span class="muted">(so far: ' + s.discomfort.join(", ") + ")</span>" : "");
       section.querySelectorAll("[data-flag]").forEach(function (b) { b.setAttribute("aria-pressed", String(!!s[b.dataset.flag])); });
+      section.querySelectorAll("[data-outcome]").forEach(function (b) { b.setAttribute("aria-pressed", String(s.outcome === b.dataset.outcome)); });
     });
     ["0", String(end)].forEach(function (n) {
       const link = document.querySelector('.step-link[data-go="' + n + '"]');
