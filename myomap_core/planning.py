@@ -1152,11 +1152,11 @@ def _gather(facts: AssessmentFacts, profile: ElementProfile) -> tuple[list[_Targ
             taut_band=fact.taut_band,
         )
         key = (fact.muscle_id, fact.trigger_point, fact.side)
-        same = next((t for t in targets if (t.muscle_id, t.trigger_point, t.side) == key), None)
-        if same is None:
+        twin = next((t for t in targets if (t.muscle_id, t.trigger_point, t.side) == key), None)
+        if twin is None:
             targets.append(target)
         else:  # the same point palpated twice: one step
-            same.add(target)
+            twin.add(target)
     posture, weak = _posture_targets(facts)
     nerves = _nerve_targets(facts) if profile.rating(Element.NERVE_COMPRESSION).rating else []
     others = nerves + _exam_targets(facts) + posture
