@@ -1352,6 +1352,9 @@ class _Candidate:
     step: Step
     order: tuple[int, ...]
     primary: bool
+    core: bool
+    """A palpated point (or an adjunct a finding calls for on it); other candidates come
+    in only to cover an element nothing else covers, else they are suggestions."""
 
 
 def _course(profile: ElementProfile, chronic: bool) -> Course:
@@ -1489,11 +1492,12 @@ def propose(data: PlanInput) -> Plan:
                 made.append(step)
         for position, step in enumerate(made):
             order = (t_index, _WITHIN_TARGET_ORDER.index(step.technique))
-            candidates.append(_Candidate(step, order, position == 0))
+            core = target.rank[0] in (_TIER_ACTIVE, _TIER_PALPATED)
+            candidates.append(_Candidate(step, order, position == 0, core))
 
     # Coverage first, then fill in priority order, within the budget.
     budget = step_budget(data.session_minutes)
-    queue = [c for c in candidates if c.primary] + [c for c in candidates if not c.primary]
+    queue = sorted(candidates, key=lambda c: (not c.core, not c.primary))
     chosen_ids: set[int] = set()
     used = 0.0
     rated = sorted(
@@ -1511,8 +1515,12 @@ def propose(data: PlanInput) -> Plan:
                 chosen_ids.add(i)
                 used += candidate.step.minutes
                 break
+    offered: list[Suggestion] = []
     for i, candidate in enumerate(queue):
         if i in chosen_ids:
+            continue
+        if not candidate.core:
+            offered.append(Suggestion(candidate.step, candidate.step.reasons[0]))
             continue
         if used + candidate.step.minutes <= budget:
             chosen_ids.add(i)
@@ -1558,23 +1566,32 @@ def propose(data: PlanInput) -> Plan:
         coverage=tuple(coverage),
         left_out=tuple(left_out + weak),
         precautions_applied=applied,
-        suggestions=suggest(facts, steps, precautions),
+        suggestions=suggest(facts, steps, precautions, offered),
     )
 
 
-SUGGESTIONS_MAX: Final = 8
+SUGGESTIONS_MAX: Final = 10
 """At most this many suggestions are offered with a plan [ours]."""
 
 
 def suggest(
-    facts: AssessmentFacts, steps: Sequence[Step], precautions: Precautions | None
+    facts: AssessmentFacts,
+    steps: Sequence[Step],
+    precautions: Precautions | None,
+    implicated: Sequence[Suggestion] = (),
 ) -> tuple[Suggestion, ...]:
-    """Satellites and chain partners of the active trigger points, as steps the therapist
-    may add: one primary technique each, the precautions honoured, none on a muscle and
-    side the plan already works, none in a region to avoid."""
+    """Steps the therapist may add with one tap: muscles an examination test or the posture
+    implicates but palpation did not confirm (``implicated``), then satellites and chain
+    partners of the active trigger points. One primary technique each, the precautions
+    honoured, none on a muscle and side the plan already works, none in a region to avoid."""
     cap = precautions.max_pressure_kg if precautions else None
     taken = {(s.muscle_id, s.side) for s in steps}
     found: list[Suggestion] = []
+    for item in implicated:
+        key = (item.step.muscle_id, item.step.side)
+        if key not in taken and len(found) < SUGGESTIONS_MAX:
+            found.append(item)
+            taken.add(key)
     for target in _satellite_targets(facts) + _chain_partner_targets(facts):
         key = (target.muscle_id, target.side)
         if key in taken or (target.muscle_id, None) in taken:

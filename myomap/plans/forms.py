@@ -41,8 +41,10 @@ class ProposeForm(forms.Form):
     session_minutes = forms.TypedChoiceField(
         label="Session length",
         coerce=int,
-        choices=[(m, f"{m} minutes") for m in (60, 75, 90)],  # as the plan card offers
-        initial=planning.SESSION_MIN_MINUTES,
+        choices=[(m, f"{m} minutes") for m in planning.SESSION_LENGTHS],
+        initial=planning.DEFAULT_SESSION_MINUTES,
+        required=False,
+        empty_value=planning.DEFAULT_SESSION_MINUTES,
     )
 
 

@@ -123,6 +123,32 @@ def _left_out(plan: Plan) -> list[dict[str, str]]:
     return out
 
 
+def _suggestions(plan: Plan, rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The proposal's suggestions (satellites, chain partners) not yet in the plan."""
+    taken = {(s["row"].muscle_id, s["row"].side or "") for s in rows}
+    out = []
+    for item in plan.proposal.get("suggestions") or []:
+        step = item.get("step") if isinstance(item, dict) else None
+        if not isinstance(step, dict):
+            continue
+        key = (str(step.get("muscle_id") or ""), str(step.get("side") or ""))
+        if key in taken:
+            continue
+        out.append(
+            {
+                "muscle_id": key[0],
+                "muscle": str(step.get("muscle") or key[0]),
+                "trigger_point": str(step.get("trigger_point") or ""),
+                "side": key[1],
+                "label": str(step.get("label") or ""),
+                "technique": str(step.get("technique") or ""),
+                "technique_label": str(step.get("technique_label") or ""),
+                "reason": str(item.get("reason") or ""),
+            }
+        )
+    return out
+
+
 def _course_reasons(plan: Plan) -> list[str]:
     course = plan.proposal.get("course") or {}
     reasons = course.get("reasons", []) if isinstance(course, dict) else []
@@ -147,10 +173,9 @@ def body_context(
         "step_budget": budget,
         "fixed_minutes": planning.fixed_minutes(),
         "over_budget": total > budget,
-        "budget_min": planning.SESSION_MIN_MINUTES,
-        "budget_max": planning.SESSION_MAX_MINUTES,
         "coverage": coverage,
         "uncovered": [c for c in coverage if not c.get("covered")],
+        "suggestions": _suggestions(plan, steps),
         "editable": plan.status == PlanStatus.ACTIVE and gate.allowed,
     }
 

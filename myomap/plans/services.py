@@ -147,7 +147,7 @@ def plan_propose(
     actor: User,
     patient: Patient,
     assessment: Assessment | None = None,
-    session_minutes: int = planning.SESSION_MIN_MINUTES,
+    session_minutes: int = planning.DEFAULT_SESSION_MINUTES,
     origin: Origin | None = None,
 ) -> Plan:
     """Propose a plan from the latest (or the given) assessment and the screening.
@@ -162,13 +162,7 @@ def plan_propose(
         raise DomainError(NO_ASSESSMENT, field="assessment")
     if assessment.patient_id != patient.pk:
         raise DomainError("the assessment is of another client", field="assessment")
-    if not planning.SESSION_MIN_MINUTES <= session_minutes <= planning.SESSION_MAX_MINUTES:
-        raise DomainError(
-            f"a session lasts {planning.SESSION_MIN_MINUTES}–{planning.SESSION_MAX_MINUTES} "
-            "minutes",
-            field="session_minutes",
-            value=session_minutes,
-        )
+    planning.check_session_minutes(session_minutes)
     chronic = selectors.chronic_reason(patient)
     proposal = planning.propose(
         planning.PlanInput(

@@ -8,7 +8,7 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -26,6 +26,7 @@ from myomap.plans.services import (
     plan_step_remove,
     plan_step_update,
 )
+from myomap_core import planning
 from myomap_core.errors import DomainError
 from myomap_core.knowledge import load_knowledge_base
 
@@ -106,8 +107,15 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before planning treatment.")
         return redirect("patients:detail", patient.pk)
-    form = ProposeForm(request.POST or None)
-    minutes = form.cleaned_data["session_minutes"] if form.is_valid() else 60
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        lengths = ", ".join(str(m) for m in planning.SESSION_LENGTHS)
+        value = request.POST.get("session_minutes", "")[:20]
+        return HttpResponseBadRequest(
+            f"session_minutes: must be one of {lengths} minutes (got {value!r}).",
+            content_type="text/plain; charset=utf-8",
+        )
+    minutes = form.cleaned_data["session_minutes"]
     try:
         plan = plan_propose(
             actor=request.user,  # type: ignore[arg-type]

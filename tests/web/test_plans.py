@@ -25,11 +25,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 
 def assess(therapist, patient):  # type: ignore[no-untyped-def]
-    """Two active trigger points that reproduce the pain, one in the buttock, one in the back."""
+    """Two active trigger points that reproduce the pain, one in the buttock (very tender:
+    positional release), one in the back (compression)."""
     assessment = assessment_start(actor=therapist, patient=patient)
-    for muscle, point, side in (
-        ("piriformis", "lateral", "right"),
-        ("quadratus_lumborum", "superficial_lower", "left"),
+    for muscle, point, side, tenderness in (
+        ("piriformis", "lateral", "right", 3),
+        ("quadratus_lumborum", "superficial_lower", "left", 2),
     ):
         finding = palpation_finding_add(
             actor=therapist,
@@ -38,7 +39,8 @@ def assess(therapist, patient):  # type: ignore[no-untyped-def]
             trigger_point=point,
             side=side,
         )
-        for tap in ("active:1", "taut_band", "referral_reproduced", "tenderness:3"):
+        taps = ("active:1", "taut_band", "referral_reproduced", f"tenderness:{tenderness}")
+        for tap in taps:
             palpation_tap(actor=therapist, finding=finding, tap=tap)
     return assessment
 

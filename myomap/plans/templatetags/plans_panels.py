@@ -10,11 +10,9 @@ from django.forms import BoundField, Form
 from myomap.plans import selectors
 from myomap.plans.services import USES
 from myomap.screening.gate import page_gate
-from myomap_core.planning import Technique, step_budget
+from myomap_core.planning import DEFAULT_SESSION_MINUTES, SESSION_LENGTHS, Technique, step_budget
 
 register = template.Library()
-
-SESSION_LENGTHS = (60, 75, 90)
 
 
 @register.inclusion_tag("plans/_plan_card.html", takes_context=True)
@@ -30,7 +28,7 @@ def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "gate": page_gate(patient),
         "assessment": assessments_of(patient).first(),
         "session_lengths": SESSION_LENGTHS,
-        "chosen_minutes": plan.session_minutes if plan is not None else SESSION_LENGTHS[0],
+        "chosen_minutes": plan.session_minutes if plan is not None else DEFAULT_SESSION_MINUTES,
     }
     if plan is not None:
         steps = selectors.core_steps(plan)
