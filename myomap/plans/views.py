@@ -27,7 +27,7 @@ from myomap.plans.services import (
     plan_step_update,
 )
 from myomap_core import planning
-from myomap_core.errors import DomainError
+from myomap_core.errors import DomainError, DomainErrors
 from myomap_core.knowledge import load_knowledge_base
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
@@ -71,8 +71,9 @@ def _error(form: StepAddForm | StepEditForm, exc: DomainError | ValidationError)
         else:
             form.add_error(None, exc.messages)
         return
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    for item in exc.errors if isinstance(exc, DomainErrors) else (exc,):
+        field = item.field if item.field in form.fields else None
+        form.add_error(field, item.message)
 
 
 def _answer(

@@ -77,10 +77,22 @@ def bound(form: Form, name: str) -> BoundField:
 
 
 @register.filter
-def invalid_widget(field: BoundField) -> str:
-    attrs = (
+def invalid_widget(field: BoundField, focus: str = "") -> str:
+    """The field's widget, marked invalid when it has an error; ``focus`` names the field
+    that gets ``autofocus`` (the first refused one, so a refusal is never off-screen)."""
+    attrs: dict[str, str | bool] = (
         {"aria-invalid": "true", "aria-describedby": f"{field.auto_id}-error"}
         if field.errors
         else {}
     )
+    if focus and field.name == focus:
+        attrs["autofocus"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def first_error(form: Form) -> str:
+    """The name of the form's first field with an error ("" when none)."""
+    if not form.is_bound:
+        return ""
+    return next((name for name in form.fields if form.errors.get(name)), "")
