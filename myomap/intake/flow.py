@@ -53,8 +53,7 @@ def _context(flow: Flow, section: Section, **extra: Any) -> dict[str, Any]:
             "title": s.title,
             "url": flow.section_url(s.slug),
             "current": s.slug == section.slug,
-            "done": s.slug not in errors
-            and (s.form is None or s.slug in flow.intake.answers),
+            "done": s.slug not in errors and (s.form is None or s.slug in flow.intake.answers),
         }
         for s in SECTIONS
     ]

@@ -33,8 +33,7 @@ BODY_MAP = "bodymap"
 """The body map section's slug; its answer (``{"no_pain": bool}``) is kept under it."""
 NO_PAIN = "no_pain"
 NO_MAP = (
-    'Mark where it hurts on the body map, or tick "No pain to mark today" if nothing hurts '
-    "today."
+    'Mark where it hurts on the body map, or tick "No pain to mark today" if nothing hurts today.'
 )
 
 
