@@ -52,7 +52,9 @@ def _element_label(value: str) -> str:
         return value.replace("_", " ")
 
 
-def step_view(row: PlanStep, gate: Gate, form: StepEditForm | None = None) -> dict[str, Any]:
+def step_view(
+    row: PlanStep, gate: Gate, form: StepEditForm | None = None, unit: str = "kg"
+) -> dict[str, Any]:
     """One step as the page shows it, with a warning if today's precautions refuse it."""
     warning = ""
     try:
@@ -77,7 +79,9 @@ def step_view(row: PlanStep, gate: Gate, form: StepEditForm | None = None) -> di
         "elements": [_element_label(e) for e in row.elements],
         "warning": warning,
         "form": form
-        or StepEditForm(initial=StepEditForm.initial_for(row), auto_id=f"s{row.pk}-%s"),
+        or StepEditForm(
+            initial=StepEditForm.initial_for(row, unit), unit=unit, auto_id=f"s{row.pk}-%s"
+        ),
         "open": form is not None,
     }
 
@@ -163,7 +167,8 @@ def body_context(
 ) -> dict[str, Any]:
     """The parts an edit changes: steps, time and coverage."""
     edit_forms = edit_forms or {}
-    steps = [step_view(r, gate, edit_forms.get(r.pk)) for r in selectors.steps_of(plan)]
+    unit = selectors.pressure_unit(plan.clinic_id)
+    steps = [step_view(r, gate, edit_forms.get(r.pk), unit) for r in selectors.steps_of(plan)]
     total = selectors.minutes(plan, [selectors.core_step(s["row"]) for s in steps])
     coverage = _coverage(plan, steps)
     budget = planning.step_budget(plan.session_minutes)
@@ -176,6 +181,7 @@ def body_context(
         "coverage": coverage,
         "uncovered": [c for c in coverage if not c.get("covered")],
         "suggestions": _suggestions(plan, steps),
+        "unit": unit,
         "editable": plan.status == PlanStatus.ACTIVE and gate.allowed,
     }
 
@@ -191,7 +197,14 @@ def page_context(
     gate = treatment_gate(patient)
     q = request.GET.get("q", "")
     results = [
-        {"muscle": m, "form": StepAddForm(muscle=m, auto_id=f"add-{m.id}-%s")}
+        {
+            "muscle": m,
+            "form": StepAddForm(
+                muscle=m,
+                auto_id=f"add-{m.id}-%s",
+                initial={"pressure_unit": selectors.pressure_unit(plan.clinic_id)},
+            ),
+        }
         for m in search_muscles(q)
     ]
     precautions = shown_precautions(gate.screening) if gate.screening is not None else None

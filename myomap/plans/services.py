@@ -16,7 +16,7 @@ from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.patients.models import Patient
 from myomap.plans import selectors
-from myomap.plans.models import Plan, PlanStatus, PlanStep
+from myomap.plans.models import Plan, PlanSettings, PlanStatus, PlanStep, PressureUnit
 from myomap.screening.gate import Gate, require_treatment_allowed
 from myomap_core import planning
 from myomap_core.elements import Element
@@ -580,3 +580,30 @@ def plan_step_move(
             step,
         )
     return step
+
+
+@transaction.atomic
+def plan_pressure_unit_set(*, actor: User, unit: str, origin: Origin | None = None) -> PlanSettings:
+    """Set the unit the actor's clinic types plan pressures in (the owner's choice).
+    Pressures stay stored in kilograms. Refused, naming ``pressure_unit``, for any other
+    unit or for an account that is not the clinic's owner."""
+    if unit not in PressureUnit.values:
+        raise DomainError("must be kg or lb", field="pressure_unit", value=unit)
+    if actor.clinic_id is None or not actor.is_owner:
+        raise DomainError(
+            "only the clinic's owner sets the pressure unit", field="pressure_unit", value=unit
+        )
+    row, _ = PlanSettings.objects.select_for_update().get_or_create(clinic_id=actor.clinic_id)
+    before = row.pressure_unit
+    row.pressure_unit = unit
+    row.full_clean()
+    row.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        clinic=actor.clinic,
+        actor=actor,
+        obj=row,
+        summary=f"Plan pressures are typed in {unit} (was {before}); they are stored in kg.",
+        origin=origin,
+    )
+    return row

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
@@ -20,6 +21,7 @@ from myomap.plans.forms import ProposeForm, StepAddForm, StepEditForm
 from myomap.plans.models import Plan, PlanStep
 from myomap.plans.page import page_context
 from myomap.plans.services import (
+    plan_pressure_unit_set,
     plan_propose,
     plan_step_add,
     plan_step_move,
@@ -233,3 +235,26 @@ def step_move(
     except DomainError as exc:
         messages.error(request, exc.message)
     return _answer(request, plan, f"step-{step.pk}")
+
+
+@clinic_member(Role.OWNER)
+def pressure_unit(request: HttpRequest) -> HttpResponse:
+    """The owner sets the unit the clinic types plan pressures in (kg or lb)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        plan_pressure_unit_set(
+            actor=request.user,  # type: ignore[arg-type]
+            unit=request.POST.get("pressure_unit", "")[:10],
+            origin=Origin.of(request),
+        )
+    except DomainError as exc:
+        return HttpResponseBadRequest(
+            f"{exc.field}: {exc.message} (got {exc.value!r}).",
+            content_type="text/plain; charset=utf-8",
+        )
+    messages.success(request, "Plan pressures are now typed in " + request.POST["pressure_unit"])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("patients:list")
+    return redirect(target)
