@@ -163,6 +163,7 @@ def plan_out(plan: Plan) -> dict[str, Any]:
         ],
         "left_out": plan.proposal.get("left_out", []),
         "precautions_applied": plan.proposal.get("precautions_applied", []),
+        "suggestions": plan.proposal.get("suggestions", []),
     }
 
 

@@ -79,6 +79,8 @@ def test_the_demo_proposals_are_lean(client: Client, django_assert_max_num_queri
     with django_assert_max_num_queries(40):
         page = client.get(url).content.decode()
     offered = maria.proposal.get("suggestions") or []
+    api = client.get(f"/api/v1/clients/{maria.patient_id}/plans/{maria.pk}").json()
+    assert api["suggestions"] == offered
     if offered:
         assert "Suggested: add with one tap" in page
         first = offered[0]["step"]
