@@ -243,77 +243,96 @@ def _where(fact: PalpationFact) -> str:
     return text
 
 
-def _ischemia(facts: AssessmentFacts) -> list[Evidence]:
+def _ischemia_of(fact: PalpationFact, facts: AssessmentFacts) -> list[Evidence]:
+    """Ischemia evidence from one palpation finding (the other side's threshold compared)."""
     found: list[Evidence] = []
-    for fact in facts.palpation:
-        where = _where(fact)
-        if fact.tenderness is not None and fact.tenderness >= 2:
+    where = _where(fact)
+    if fact.tenderness is not None and fact.tenderness >= 2:
+        found.append(
+            Evidence(
+                f"Tender to pressure, grade {fact.tenderness}/3: {where}",
+                1 if fact.tenderness == 2 else 2,
+                "seed000",
+            )
+        )
+    if fact.taut_band:
+        found.append(Evidence(f"Taut band: {where}", 1, "seed000"))
+    if fact.ppt_kpa is not None:
+        low, normal = pressure.ppt_reference_kpa(fact.muscle_id)
+        kg = pressure.to_unit(fact.ppt_kpa, "kg_cm2")
+        if fact.ppt_kpa <= low:
             found.append(
                 Evidence(
-                    f"Tender to pressure, grade {fact.tenderness}/3: {where}",
-                    1 if fact.tenderness == 2 else 2,
-                    "seed000",
+                    f"Pressure pain threshold {kg:.1f} kg/cm² at or below the chronic "
+                    f"back pain mean ({pressure.to_unit(low, 'kg_cm2'):.1f}): {where}",
+                    2,
+                    pressure.PPT_REFERENCE_SOURCE,
                 )
             )
-        if fact.taut_band:
-            found.append(Evidence(f"Taut band: {where}", 1, "seed000"))
-        if fact.ppt_kpa is not None:
-            low, normal = pressure.ppt_reference_kpa(fact.muscle_id)
-            kg = pressure.to_unit(fact.ppt_kpa, "kg_cm2")
-            if fact.ppt_kpa <= low:
-                found.append(
-                    Evidence(
-                        f"Pressure pain threshold {kg:.1f} kg/cm² at or below the chronic "
-                        f"back pain mean ({pressure.to_unit(low, 'kg_cm2'):.1f}): {where}",
-                        2,
-                        pressure.PPT_REFERENCE_SOURCE,
-                    )
+        elif fact.ppt_kpa < normal:
+            found.append(
+                Evidence(
+                    f"Pressure pain threshold {kg:.1f} kg/cm² below the pain-free mean "
+                    f"({pressure.to_unit(normal, 'kg_cm2'):.1f}): {where}",
+                    1,
+                    pressure.PPT_REFERENCE_SOURCE,
                 )
-            elif fact.ppt_kpa < normal:
-                found.append(
-                    Evidence(
-                        f"Pressure pain threshold {kg:.1f} kg/cm² below the pain-free mean "
-                        f"({pressure.to_unit(normal, 'kg_cm2'):.1f}): {where}",
-                        1,
-                        pressure.PPT_REFERENCE_SOURCE,
-                    )
-                )
-            other_side = {"left": "right", "right": "left"}.get(fact.side or "")
-            lower_than_other = any(
-                o.muscle_id == fact.muscle_id
-                and o.side == other_side
-                and o.ppt_kpa is not None
-                and o.ppt_kpa > fact.ppt_kpa
-                and pressure.ppt_change_is_real(fact.ppt_kpa, o.ppt_kpa)
-                for o in facts.palpation
             )
-            if lower_than_other:
-                found.append(
-                    Evidence(
-                        f"Pressure pain threshold lower than the other side by more than "
-                        f"measurement error ({pressure.REAL_CHANGE_KG_CM2:g} kg/cm²): {where}",
-                        1,
-                        "chesterton2007",
-                    )
+        other_side = {"left": "right", "right": "left"}.get(fact.side or "")
+        lower_than_other = any(
+            o.muscle_id == fact.muscle_id
+            and o.side == other_side
+            and o.ppt_kpa is not None
+            and o.ppt_kpa > fact.ppt_kpa
+            and pressure.ppt_change_is_real(fact.ppt_kpa, o.ppt_kpa)
+            for o in facts.palpation
+        )
+        if lower_than_other:
+            found.append(
+                Evidence(
+                    f"Pressure pain threshold lower than the other side by more than "
+                    f"measurement error ({pressure.REAL_CHANGE_KG_CM2:g} kg/cm²): {where}",
+                    1,
+                    "chesterton2007",
                 )
+            )
     return found
+
+
+def _trigger_points_of(fact: PalpationFact) -> list[Evidence]:
+    """Trigger point evidence from one palpation finding."""
+    found: list[Evidence] = []
+    where = _where(fact)
+    if fact.active is True:
+        found.append(Evidence(f"Active trigger point: {where}", 2, "tss3"))
+    elif fact.active is False:
+        found.append(Evidence(f"Latent trigger point: {where}", 1, "tss3"))
+    elif fact.nodule and fact.taut_band:
+        found.append(Evidence(f"Nodule in a taut band: {where}", 1, "tss3"))
+    if fact.twitch:
+        found.append(Evidence(f"Local twitch response: {where}", 1, "tss3"))
+    if fact.referral_reproduced:
+        found.append(Evidence(f"Referred pain reproduced: {where}", 1, "tss3"))
+    return found
+
+
+def _ischemia(facts: AssessmentFacts) -> list[Evidence]:
+    return [e for fact in facts.palpation for e in _ischemia_of(fact, facts)]
 
 
 def _trigger_points(facts: AssessmentFacts) -> list[Evidence]:
-    found: list[Evidence] = []
-    for fact in facts.palpation:
-        where = _where(fact)
-        if fact.active is True:
-            found.append(Evidence(f"Active trigger point: {where}", 2, "tss3"))
-        elif fact.active is False:
-            found.append(Evidence(f"Latent trigger point: {where}", 1, "tss3"))
-        elif fact.nodule and fact.taut_band:
-            found.append(Evidence(f"Nodule in a taut band: {where}", 1, "tss3"))
-        if fact.twitch:
-            found.append(Evidence(f"Local twitch response: {where}", 1, "tss3"))
-        if fact.referral_reproduced:
-            found.append(Evidence(f"Referred pain reproduced: {where}", 1, "tss3"))
-    return found
+    return [e for fact in facts.palpation for e in _trigger_points_of(fact)]
+
+
+def palpation_elements(fact: PalpationFact, facts: AssessmentFacts) -> frozenset[Element]:
+    """The elements one palpation finding is evidence for, by the same rules that rate
+    them (``facts`` for the other side's pressure pain threshold)."""
+    found: set[Element] = set()
+    if _trigger_points_of(fact):
+        found.add(Element.TRIGGER_POINTS)
+    if _ischemia_of(fact, facts):
+        found.add(Element.ISCHEMIA)
+    return frozenset(found)
 
 
 def _exam_text(test: examination.ExamTest, fact: ExamFact) -> str:

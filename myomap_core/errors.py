@@ -33,3 +33,19 @@ class DomainError(ValueError):
 
 class KnowledgeBaseError(DomainError):
     """The knowledge base's data files are inconsistent; names file, record and field."""
+
+
+class DomainErrors(DomainError):
+    """Several refusals at once, one per field (a form shows each beside its field).
+
+    Reads as its first error (``field``, ``message``, ``value``); ``errors`` holds them all
+    and ``str()`` lists them all.
+    """
+
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        if not errors:
+            raise ValueError("DomainErrors needs at least one error")
+        first = errors[0]
+        super().__init__(first.message, field=first.field, value=first.value)
+        self.errors = tuple(errors)
+        self.args = ("; ".join(str(e) for e in self.errors),)

@@ -28,6 +28,7 @@ from myomap_core.elements import (
     Element,
     ElementProfile,
     PalpationFact,
+    palpation_elements,
     rate_elements,
 )
 from myomap_core.errors import DomainError, KnowledgeBaseError
@@ -48,7 +49,12 @@ PRESSURE_MAX_LB: Final = 12.0
 
 SESSION_MIN_MINUTES: Final = 60
 SESSION_MAX_MINUTES: Final = 90
-"""Length of a session (seed 001)."""
+"""The seed's length of a full session (seed 001); 60 minutes is the default."""
+
+SESSION_LENGTHS: Final = (30, 45, 60, 75, 90)
+"""Session lengths a plan can be proposed for, minutes: the seed's 60-90 and shorter
+follow-up visits of 30 and 45 minutes [ours]."""
+DEFAULT_SESSION_MINUTES: Final = SESSION_MIN_MINUTES
 
 DISCOMFORT_MAX: Final = 5
 """Discomfort on the 0–10 session scale must never go above this (seed 001)."""
@@ -261,7 +267,7 @@ def rules() -> PlanningRules:
     )
     _source_id(session)
     session.build(lambda: None)
-    if sum(fixed) >= SESSION_MIN_MINUTES:
+    if sum(fixed) >= min(SESSION_LENGTHS):
         raise session.error("closing_minutes", "fixed parts leave no time for steps", sum(fixed))
 
     timing = top.table("timing")
@@ -711,25 +717,33 @@ def total_minutes(steps: Sequence[Step]) -> float:
 class PlanInput:
     """What a plan is proposed from. ``profile`` None: rated from ``facts``.
 
-    ``chronic``: pain for 3 months or longer. ``session_minutes``: 60–90.
+    ``chronic``: pain for 3 months or longer. ``session_minutes``: one of
+    ``SESSION_LENGTHS``.
     """
 
     facts: AssessmentFacts
     profile: ElementProfile | None
     precautions: Precautions | None
     chronic: bool = False
-    session_minutes: int = 60
+    session_minutes: int = DEFAULT_SESSION_MINUTES
 
     def __post_init__(self) -> None:
         if not isinstance(self.chronic, bool):
             raise DomainError("must be true or false", field="chronic", value=self.chronic)
-        _whole(
-            "session_minutes",
-            self.session_minutes,
-            SESSION_MIN_MINUTES,
-            SESSION_MAX_MINUTES,
-            " minutes",
+        check_session_minutes(self.session_minutes)
+
+
+def check_session_minutes(value: object) -> int:
+    """The session length if it is one of ``SESSION_LENGTHS``; else ``DomainError``
+    naming ``session_minutes``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in SESSION_LENGTHS:
+        lengths = ", ".join(str(m) for m in SESSION_LENGTHS[:-1])
+        raise DomainError(
+            f"must be {lengths} or {SESSION_LENGTHS[-1]} minutes",
+            field="session_minutes",
+            value=value,
         )
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -765,8 +779,18 @@ class LeftOut:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A step the therapist may add with one tap (a satellite or chain partner of an active
+    trigger point): not in the plan until added. ``step`` is ready to save."""
+
+    step: Step
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
-    """A proposed plan: the course and one session's steps, with coverage and what was left out."""
+    """A proposed plan: the course and one session's steps, with coverage, what was left out
+    and the steps offered as suggestions."""
 
     course: Course
     steps: tuple[Step, ...]
@@ -774,6 +798,7 @@ class Plan:
     coverage: tuple[Coverage, ...]
     left_out: tuple[LeftOut, ...]
     precautions_applied: tuple[str, ...]
+    suggestions: tuple[Suggestion, ...] = ()
 
     @property
     def fixed_minutes(self) -> int:
@@ -888,34 +913,6 @@ def _palpation_reason(fact: PalpationFact) -> str:
             f"pressure pain threshold {pressure.to_unit(fact.ppt_kpa, 'kg_cm2'):.1f} kg/cm²"
         )
     return ", ".join(parts)
-
-
-def _palpation_elements(fact: PalpationFact, facts: AssessmentFacts) -> set[Element]:
-    """The elements this palpation finding is evidence for (as ``elements`` rates them)."""
-    found: set[Element] = set()
-    if (
-        fact.active is not None
-        or (fact.nodule and fact.taut_band)
-        or fact.twitch
-        or fact.referral_reproduced
-    ):
-        found.add(Element.TRIGGER_POINTS)
-    ischemic = (fact.tenderness or 0) >= 2 or fact.taut_band
-    if fact.ppt_kpa is not None:
-        _, normal = pressure.ppt_reference_kpa(fact.muscle_id)
-        ischemic |= fact.ppt_kpa < normal
-        other = {"left": "right", "right": "left"}.get(fact.side or "")
-        ischemic |= any(
-            o.muscle_id == fact.muscle_id
-            and o.side == other
-            and o.ppt_kpa is not None
-            and o.ppt_kpa > fact.ppt_kpa
-            and pressure.ppt_change_is_real(fact.ppt_kpa, o.ppt_kpa)
-            for o in facts.palpation
-        )
-    if ischemic:
-        found.add(Element.ISCHEMIA)
-    return found
 
 
 def _exam_targets(facts: AssessmentFacts) -> list[_Target]:
@@ -1048,6 +1045,8 @@ def _posture_targets(facts: AssessmentFacts) -> tuple[list[_Target], list[LeftOu
 
 
 def _satellite_targets(facts: AssessmentFacts) -> list[_Target]:
+    """Satellites of each active trigger point: a satellite muscle's point that lies in the
+    active point's referral zone, on the side the zone is on (tss3)."""
     kb = load_knowledge_base()
     targets: list[_Target] = []
     for index, fact in enumerate(facts.palpation):
@@ -1084,6 +1083,52 @@ def _satellite_targets(facts: AssessmentFacts) -> list[_Target]:
     return targets
 
 
+def _chain_partner_targets(facts: AssessmentFacts) -> list[_Target]:
+    """Chain partners of each active trigger point: its synergists that share a myofascial
+    chain with it, on the same side (the knowledge base's synergists and chains)."""
+    kb = load_knowledge_base()
+    targets: list[_Target] = []
+    for index, fact in enumerate(facts.palpation):
+        if fact.active is not True:
+            continue
+        muscle = kb.muscle(fact.muscle_id)
+        for order, partner_id in enumerate(muscle.synergists):
+            partner = kb.muscle(partner_id)
+            shared = sorted(set(muscle.chains) & set(partner.chains))
+            if not shared:
+                continue
+            chain = kb.chains[shared[0]].label
+            targets.append(
+                _Target(
+                    partner_id,
+                    None,
+                    fact.side,
+                    (_TIER_SATELLITE + 1, index, order),
+                    {Element.TRIGGER_POINTS},
+                    [
+                        f"Chain partner of {muscle.name}: a synergist on the same chain "
+                        f"({chain}); check it for trigger points"
+                    ],
+                    press=True,
+                )
+            )
+    return targets
+
+
+def _finding_sides(facts: AssessmentFacts) -> set[str]:
+    """The sides any finding is on: palpation, examination, body-map tingling, posture."""
+    sides = {f.side for f in facts.palpation if f.side}
+    sides |= {f.side for f in facts.exams if f.side}
+    for region_id in facts.paraesthesia_regions:
+        side = atlas.region(region_id).side
+        if side is not atlas.Side.MIDLINE:
+            sides.add(str(side.value))
+    for item in facts.posture:
+        found = findings_for((item,)) if isinstance(item, Measure) else (item,)
+        sides |= {h.side for f in found for h in f.hypotheses if h.side}
+    return sides
+
+
 def _gather(facts: AssessmentFacts, profile: ElementProfile) -> tuple[list[_Target], list[LeftOut]]:
     """Every target the findings call for, merged per muscle and side, best first.
 
@@ -1092,34 +1137,46 @@ def _gather(facts: AssessmentFacts, profile: ElementProfile) -> tuple[list[_Targ
     """
     targets: list[_Target] = []
     for index, fact in enumerate(facts.palpation):
-        elements = _palpation_elements(fact, facts)
+        elements = set(palpation_elements(fact, facts))
         if not elements and not fact.tenderness:
             continue
-        targets.append(
-            _Target(
-                fact.muscle_id,
-                fact.trigger_point,
-                fact.side,
-                _palpation_rank(index, fact),
-                elements,
-                [_palpation_reason(fact)],
-                press=True,
-                tenderness=fact.tenderness or 0,
-                taut_band=fact.taut_band,
-            )
+        target = _Target(
+            fact.muscle_id,
+            fact.trigger_point,
+            fact.side,
+            _palpation_rank(index, fact),
+            elements,
+            [_palpation_reason(fact)],
+            press=True,
+            tenderness=fact.tenderness or 0,
+            taut_band=fact.taut_band,
         )
+        key = (fact.muscle_id, fact.trigger_point, fact.side)
+        twin = next((t for t in targets if (t.muscle_id, t.trigger_point, t.side) == key), None)
+        if twin is None:
+            targets.append(target)
+        else:  # the same point palpated twice: one step
+            twin.add(target)
     posture, weak = _posture_targets(facts)
     nerves = _nerve_targets(facts) if profile.rating(Element.NERVE_COMPRESSION).rating else []
-    others = nerves + _exam_targets(facts) + posture + _satellite_targets(facts)
+    others = nerves + _exam_targets(facts) + posture
+    sides = _finding_sides(facts)
     for other in sorted(others, key=lambda t: t.rank):
+        if other.side is None and len(sides) == 1:
+            # Sides only where findings are: a finding with no side goes to the one side
+            # every sided finding is on, not to both.
+            other.side = next(iter(sides))
         same = [
             t
             for t in targets
             if t.muscle_id == other.muscle_id
-            and t.side == other.side
+            and (t.side == other.side or other.side is None)
             and (other.trigger_point is None or t.trigger_point in (None, other.trigger_point))
         ]
-        if same:
+        if other.side is None and same:
+            for target in same:  # a sideless finding joins the muscle's sided targets
+                target.add(other)
+        elif same:
             same[0].add(other)
         else:
             targets.append(other)
@@ -1154,19 +1211,27 @@ def _add_chain_reasons(targets: list[_Target], facts: AssessmentFacts) -> None:
 # --------------------------------------------------------------------------- steps from targets
 
 
-def _techniques_for(target: _Target) -> list[Technique]:
-    wanted: list[Technique] = []
+def _primary_options(target: _Target) -> list[Technique]:
+    """The one primary technique a target gets, best first, with its fallback.
+
+    A point to press: ischemic compression (seed000), positional release first when it is
+    very tender (planning.toml ``very_tender``) or when compression is ruled out. A muscle
+    only to release: positional release. A short muscle with nothing to press or release
+    gets no primary technique, only its stretch.
+    """
     if target.press:
         if target.tenderness >= rules().very_tender:
-            wanted.append(Technique.POSITIONAL_RELEASE)
-        wanted.append(Technique.ISCHEMIC_COMPRESSION)
-    if target.short:
-        wanted.append(Technique.FACILITATED_STRETCH)
-    if target.release or not wanted:
-        wanted.append(Technique.POSITIONAL_RELEASE)
-    if target.taut_band:
-        wanted.append(Technique.CROSS_FIBRE_FRICTION)
-    return list(dict.fromkeys(wanted))
+            return [Technique.POSITIONAL_RELEASE, Technique.ISCHEMIC_COMPRESSION]
+        return [Technique.ISCHEMIC_COMPRESSION, Technique.POSITIONAL_RELEASE]
+    if target.release or not target.short:
+        return [Technique.POSITIONAL_RELEASE]
+    return []
+
+
+def _adjuncts(target: _Target) -> list[Technique]:
+    """Techniques a finding calls for besides the primary: a short muscle gets a
+    facilitated stretch (facstretch)."""
+    return [Technique.FACILITATED_STRETCH] if target.short else []
 
 
 def compression_range(
@@ -1287,6 +1352,9 @@ class _Candidate:
     step: Step
     order: tuple[int, ...]
     primary: bool
+    core: bool
+    """A palpated point (or an adjunct a finding calls for on it); other candidates come
+    in only to cover an element nothing else covers, else they are suggestions."""
 
 
 def _course(profile: ElementProfile, chronic: bool) -> Course:
@@ -1375,60 +1443,61 @@ def propose(data: PlanInput) -> Plan:
             note_blocked(target.elements, f"{where} {why}")
             avoided_count += 1
             continue
-        wanted = _techniques_for(target)
-        chosen: list[Technique] = []
-        for technique in wanted:
+        primary: Step | None = None
+        for technique in _primary_options(target):
             restrictions = ruled_out_by(
                 technique, target.muscle_id, target.trigger_point, precautions
             )
             if restrictions:
-                left_out.append(
-                    LeftOut(
-                        target.muscle_id,
-                        target.trigger_point,
-                        target.side,
-                        f"{technique.label} ruled out by the screening precautions "
-                        f"(not allowed: {_labels(restrictions)})"
-                        + (
-                            "; positional release instead."
-                            if technique is not Technique.CROSS_FIBRE_FRICTION
-                            else "."
-                        ),
-                    )
-                )
                 for r in restrictions:
                     substituted[r] = substituted.get(r, 0) + 1
                 note_blocked(
                     target.elements & rules().capabilities[technique],
                     f"{technique.label.lower()} is ruled out on {where}",
                 )
-                if technique is not Technique.CROSS_FIBRE_FRICTION:
-                    chosen.append(Technique.POSITIONAL_RELEASE)
                 continue
-            chosen.append(technique)
-        chosen = sorted(dict.fromkeys(chosen), key=_WITHIN_TARGET_ORDER.index)
-        for technique in chosen:
             step, lowered = _make_step(target, technique, cap)
-            if step is None:
-                if technique is Technique.ISCHEMIC_COMPRESSION and lowered and cap is not None:
-                    left_out.append(
-                        LeftOut(
-                            target.muscle_id,
-                            target.trigger_point,
-                            target.side,
-                            f"Ischemic compression left out: the pressure cap of "
-                            f"{pressure_text(cap)} leaves nothing to press with.",
-                        )
-                    )
-                continue
-            lowered_steps += int(lowered)
-            primary = technique is not Technique.CROSS_FIBRE_FRICTION
-            order = (t_index, _WITHIN_TARGET_ORDER.index(technique))
-            candidates.append(_Candidate(step, order, primary))
+            if step is not None:
+                primary = step
+                lowered_steps += int(lowered)
+                break
+        if primary is None and _primary_options(target):
+            left_out.append(
+                LeftOut(
+                    target.muscle_id,
+                    target.trigger_point,
+                    target.side,
+                    f"{where}: no technique the precautions allow; no step on it.",
+                )
+            )
+        made = [primary] if primary is not None else []
+        for technique in _adjuncts(target):
+            restrictions = ruled_out_by(
+                technique, target.muscle_id, target.trigger_point, precautions
+            )
+            if restrictions:
+                for r in restrictions:
+                    substituted[r] = substituted.get(r, 0) + 1
+                note_blocked(
+                    target.elements & rules().capabilities[technique],
+                    f"{technique.label.lower()} is ruled out on {where}",
+                )
+                if primary is None or primary.technique is not Technique.POSITIONAL_RELEASE:
+                    # Positional release takes the ruled-out stretch's place.
+                    technique = Technique.POSITIONAL_RELEASE
+                else:
+                    continue
+            step, _ = _make_step(target, technique, cap)
+            if step is not None:
+                made.append(step)
+        for position, step in enumerate(made):
+            order = (t_index, _WITHIN_TARGET_ORDER.index(step.technique))
+            core = target.rank[0] in (_TIER_ACTIVE, _TIER_PALPATED)
+            candidates.append(_Candidate(step, order, position == 0, core))
 
     # Coverage first, then fill in priority order, within the budget.
     budget = step_budget(data.session_minutes)
-    queue = [c for c in candidates if c.primary] + [c for c in candidates if not c.primary]
+    queue = sorted(candidates, key=lambda c: (not c.core, not c.primary))
     chosen_ids: set[int] = set()
     used = 0.0
     rated = sorted(
@@ -1446,8 +1515,12 @@ def propose(data: PlanInput) -> Plan:
                 chosen_ids.add(i)
                 used += candidate.step.minutes
                 break
+    offered: list[Suggestion] = []
     for i, candidate in enumerate(queue):
         if i in chosen_ids:
+            continue
+        if not candidate.core:
+            offered.append(Suggestion(candidate.step, candidate.step.reasons[0]))
             continue
         if used + candidate.step.minutes <= budget:
             chosen_ids.add(i)
@@ -1493,7 +1566,49 @@ def propose(data: PlanInput) -> Plan:
         coverage=tuple(coverage),
         left_out=tuple(left_out + weak),
         precautions_applied=applied,
+        suggestions=suggest(facts, steps, precautions, offered),
     )
+
+
+SUGGESTIONS_MAX: Final = 10
+"""At most this many suggestions are offered with a plan [ours]."""
+
+
+def suggest(
+    facts: AssessmentFacts,
+    steps: Sequence[Step],
+    precautions: Precautions | None,
+    implicated: Sequence[Suggestion] = (),
+) -> tuple[Suggestion, ...]:
+    """Steps the therapist may add with one tap: muscles an examination test or the posture
+    implicates but palpation did not confirm (``implicated``), then satellites and chain
+    partners of the active trigger points. One primary technique each, the precautions
+    honoured, none on a muscle and side the plan already works, none in a region to avoid."""
+    cap = precautions.max_pressure_kg if precautions else None
+    taken = {(s.muscle_id, s.side) for s in steps}
+    found: list[Suggestion] = []
+    for item in implicated:
+        key = (item.step.muscle_id, item.step.side)
+        if key not in taken and len(found) < SUGGESTIONS_MAX:
+            found.append(item)
+            taken.add(key)
+    for target in _satellite_targets(facts) + _chain_partner_targets(facts):
+        key = (target.muscle_id, target.side)
+        if key in taken or (target.muscle_id, None) in taken:
+            continue
+        if avoided_regions_of(target.muscle_id, target.trigger_point, target.side, precautions):
+            continue
+        for technique in _primary_options(target):
+            if ruled_out_by(technique, target.muscle_id, target.trigger_point, precautions):
+                continue
+            step, _ = _make_step(target, technique, cap)
+            if step is not None:
+                found.append(Suggestion(step, target.reasons[0]))
+                taken.add(key)
+                break
+        if len(found) >= SUGGESTIONS_MAX:
+            break
+    return tuple(found)
 
 
 def _applied(
@@ -1627,4 +1742,7 @@ def plan_json(plan: Plan) -> dict[str, object]:
             for item in plan.left_out
         ],
         "precautions_applied": list(plan.precautions_applied),
+        "suggestions": [
+            {"reason": item.reason, "step": step_json(item.step)} for item in plan.suggestions
+        ],
     }

@@ -19,6 +19,8 @@ from myomap.intake import bodymap
 from myomap.intake.forms import SECTION_BY_SLUG, SECTIONS, Section, section_after, section_before
 from myomap.intake.models import Intake, PainMap
 from myomap.intake.services import (
+    BODY_MAP,
+    NO_PAIN,
     IntakeClosed,
     IntakeIncomplete,
     SectionInvalid,
@@ -44,13 +46,14 @@ def _pain_map(intake: Intake) -> PainMap | None:
 
 
 def _context(flow: Flow, section: Section, **extra: Any) -> dict[str, Any]:
+    errors = intake_errors(flow.intake)
     steps = [
         {
             "slug": s.slug,
             "title": s.title,
             "url": flow.section_url(s.slug),
             "current": s.slug == section.slug,
-            "started": s.slug in flow.intake.answers or (s.form is None and _pain_map(flow.intake)),
+            "done": s.slug not in errors and (s.form is None or s.slug in flow.intake.answers),
         }
         for s in SECTIONS
     ]
@@ -66,6 +69,7 @@ def _context(flow: Flow, section: Section, **extra: Any) -> dict[str, Any]:
         "next": section_after(section.slug),
         "autosave_url": flow.section_url(section.slug) + "?autosave=1",
         "qualities": bodymap.QUALITIES,
+        "no_pain": (flow.intake.answers.get(BODY_MAP) or {}).get(NO_PAIN) is True,
         **extra,
     }
 
@@ -130,7 +134,13 @@ def _bodymap_page(
         context = _context(flow, section, chart=views, map_errors=sorted(errors.values()))
         return render(request, "intake/section.html", context, status=400)
     try:
-        pain_map_save_for_intake(intake=flow.intake, marks=marks, actor=flow.actor, origin=origin)
+        pain_map_save_for_intake(
+            intake=flow.intake,
+            marks=marks,
+            actor=flow.actor,
+            origin=origin,
+            no_pain=request.POST.get(NO_PAIN) == "1",
+        )
     except IntakeClosed:
         return redirect(flow.done_url)
     if autosave:
@@ -156,12 +166,12 @@ def _submit(request: HttpRequest, flow: Flow, section: Section, form: Any) -> Ht
 
 
 def first_open_section(intake: Intake) -> str:
-    """Where to resume: the first section with nothing saved or with errors."""
+    """Where to resume: the first section not done, the body map included. A section is
+    done when its required answers are given (a half-filled one is not); the body map when
+    something is marked or the client said there is no pain to mark today."""
     errors = intake_errors(intake)
     for s in SECTIONS:
-        if s.form is None:
-            continue
-        if s.slug not in intake.answers or s.slug in errors:
+        if s.slug in errors or (s.form is not None and s.slug not in intake.answers):
             return s.slug
     return SECTIONS[-1].slug
 

@@ -29,6 +29,13 @@ from myomap.screening.models import ScreeningTrigger
 from myomap.screening.services import screening_for_intake, screening_run
 from myomap_core.pain import PainMark as CorePainMark
 
+BODY_MAP = "bodymap"
+"""The body map section's slug; its answer (``{"no_pain": bool}``) is kept under it."""
+NO_PAIN = "no_pain"
+NO_MAP = (
+    'Mark where it hurts on the body map, or tick "No pain to mark today" if nothing hurts today.'
+)
+
 
 class IntakeClosed(Exception):
     """The intake was already submitted: it can be read, not changed."""
@@ -195,11 +202,20 @@ def pain_map_save_for_intake(
     marks: tuple[CorePainMark, ...],
     actor: User | None,
     origin: Origin | None = None,
+    no_pain: bool = False,
 ) -> PainMap:
-    """Replace the intake's pain map with ``marks``."""
+    """Replace the intake's pain map with ``marks``. ``no_pain``: the client said there is
+    no pain to mark today (kept only while nothing is marked); the body map counts as done
+    with marks or with that answer, never with neither."""
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.is_submitted:
         raise IntakeClosed
+    said = {NO_PAIN: bool(no_pain) and not marks}
+    if intake.answers.get(BODY_MAP) != said:
+        intake.answers = {**intake.answers, BODY_MAP: said}
+        intake.save(update_fields=["answers", "updated_at"])
+        if said[NO_PAIN]:
+            _audit(intake, AuditAction.UPDATE, actor, "Answered: no pain to mark today", origin)
     pain_map, _ = PainMap.objects.get_or_create(
         intake=intake,
         defaults={
@@ -234,11 +250,24 @@ def pain_map_save_for_intake(
     return pain_map
 
 
+def body_map_errors(intake: Intake) -> dict[str, list[str]]:
+    """The body map is done with at least one mark or the answer "no pain to mark today"."""
+    if (intake.answers.get(BODY_MAP) or {}).get(NO_PAIN) is True:
+        return {}
+    if PainMark.objects.filter(pain_map__intake=intake).exists():
+        return {}
+    return {"marks": [NO_MAP]}
+
+
 def intake_errors(intake: Intake) -> dict[str, dict[str, list[str]]]:
-    """Validation errors per section (empty when the intake can be submitted)."""
+    """Validation errors per section, the body map included (empty when the intake can be
+    submitted)."""
     errors: dict[str, dict[str, list[str]]] = {}
     for section in SECTIONS:
         if section.form is None:
+            missing = body_map_errors(intake)
+            if missing:
+                errors[section.slug] = missing
             continue
         form = section.form(data=intake.answers.get(section.slug, {}))
         if not form.is_valid():

@@ -37,8 +37,8 @@ STEPS = BASE + "/{plan_id}/steps"
 class ProposeIn(Schema):
     assessment_id: int | None = Field(None, description="Default: the latest assessment.")
     session_minutes: int = Field(
-        planning.SESSION_MIN_MINUTES,
-        description=f"{planning.SESSION_MIN_MINUTES}–{planning.SESSION_MAX_MINUTES}",
+        planning.DEFAULT_SESSION_MINUTES,
+        description="One of " + ", ".join(str(m) for m in planning.SESSION_LENGTHS) + " minutes.",
     )
 
 
@@ -143,6 +143,7 @@ def plan_out(plan: Plan) -> dict[str, Any]:
         ],
         "left_out": plan.proposal.get("left_out", []),
         "precautions_applied": plan.proposal.get("precautions_applied", []),
+        "suggestions": plan.proposal.get("suggestions", []),
     }
 
 

@@ -41,8 +41,10 @@ class ProposeForm(forms.Form):
     session_minutes = forms.TypedChoiceField(
         label="Session length",
         coerce=int,
-        choices=[(m, f"{m} minutes") for m in (60, 75, 90)],  # as the plan card offers
-        initial=planning.SESSION_MIN_MINUTES,
+        choices=[(m, f"{m} minutes") for m in planning.SESSION_LENGTHS],
+        initial=planning.DEFAULT_SESSION_MINUTES,
+        required=False,
+        empty_value=planning.DEFAULT_SESSION_MINUTES,
     )
 
 
@@ -114,18 +116,26 @@ class StepAddForm(ParametersForm):
 
 
 class StepEditForm(ParametersForm):
-    """Change one step: side and parameters (the technique too)."""
+    """Change one step: side and parameters (the technique too). Pressures are shown and
+    typed in the clinic's unit; a hidden field says which, so the value is converted from
+    the unit it was typed in even if the setting changes meanwhile."""
 
-    pressure_unit = None  # type: ignore[assignment]  # kg only: a unit switch would not convert
+    pressure_unit = forms.ChoiceField(
+        choices=UNITS, initial="kg", required=False, widget=forms.HiddenInput
+    )
     side = forms.ChoiceField(label="Side", choices=SIDES, required=False)
     technique = forms.ChoiceField(label="Technique", choices=TECHNIQUE_CHOICES)
 
     field_order = ["side", "technique"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: str = "kg", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pressure_min_kg"].label = "Pressure from (kg)"
-        self.fields["pressure_max_kg"].label = "to (kg)"
+        unit = (self.data.get("pressure_unit") if self.is_bound else unit) or "kg"
+        unit = unit if unit in dict(UNITS) else "kg"
+        self.unit = unit
+        self.fields["pressure_unit"].initial = unit
+        self.fields["pressure_min_kg"].label = f"Pressure from ({unit})"
+        self.fields["pressure_max_kg"].label = f"to ({unit})"
 
     @property
     def technique_shown(self) -> str:
@@ -143,7 +153,23 @@ class StepEditForm(ParametersForm):
         return data
 
     @classmethod
-    def initial_for(cls, step: Any) -> dict[str, Any]:
+    def initial_for(cls, step: Any, unit: str = "kg") -> dict[str, Any]:
+        """The step's values as the form shows them, pressures in ``unit``."""
+        shown = {
+            f: getattr(step, f)
+            for f in ("pressure_min_kg", "pressure_max_kg")
+            if getattr(step, f) is not None
+        }
+        if unit == "lb":
+            shown = {f: round(v / KGF_PER_LBF, 1) for f, v in shown.items()}
+        return {
+            "pressure_unit": unit,
+            **cls._initial_rest(step),
+            **shown,
+        }
+
+    @staticmethod
+    def _initial_rest(step: Any) -> dict[str, Any]:
         return {
             "side": step.side,
             "technique": step.technique,

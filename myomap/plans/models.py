@@ -88,3 +88,24 @@ class PlanStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.muscle_id} {self.technique}"
+
+
+class PressureUnit(models.TextChoices):
+    KG = "kg", "kilograms (kg)"
+    LB = "lb", "pounds (lb)"
+
+
+class PlanSettings(models.Model):
+    """A clinic's plan settings: the unit its plan editor takes pressures in. Pressures are
+    stored in kilograms whatever the unit."""
+
+    clinic = models.OneToOneField(
+        "clinics.Clinic", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    pressure_unit = models.CharField(
+        max_length=2, choices=PressureUnit.choices, default=PressureUnit.KG
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Plan settings of clinic {self.clinic_id}"

@@ -52,7 +52,9 @@ def _element_label(value: str) -> str:
         return value.replace("_", " ")
 
 
-def step_view(row: PlanStep, gate: Gate, form: StepEditForm | None = None) -> dict[str, Any]:
+def step_view(
+    row: PlanStep, gate: Gate, form: StepEditForm | None = None, unit: str = "kg"
+) -> dict[str, Any]:
     """One step as the page shows it, with a warning if today's precautions refuse it."""
     warning = ""
     try:
@@ -77,7 +79,9 @@ def step_view(row: PlanStep, gate: Gate, form: StepEditForm | None = None) -> di
         "elements": [_element_label(e) for e in row.elements],
         "warning": warning,
         "form": form
-        or StepEditForm(initial=StepEditForm.initial_for(row), auto_id=f"s{row.pk}-%s"),
+        or StepEditForm(
+            initial=StepEditForm.initial_for(row, unit), unit=unit, auto_id=f"s{row.pk}-%s"
+        ),
         "open": form is not None,
     }
 
@@ -123,6 +127,32 @@ def _left_out(plan: Plan) -> list[dict[str, str]]:
     return out
 
 
+def _suggestions(plan: Plan, rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The proposal's suggestions (satellites, chain partners) not yet in the plan."""
+    taken = {(s["row"].muscle_id, s["row"].side or "") for s in rows}
+    out = []
+    for item in plan.proposal.get("suggestions") or []:
+        step = item.get("step") if isinstance(item, dict) else None
+        if not isinstance(step, dict):
+            continue
+        key = (str(step.get("muscle_id") or ""), str(step.get("side") or ""))
+        if key in taken:
+            continue
+        out.append(
+            {
+                "muscle_id": key[0],
+                "muscle": str(step.get("muscle") or key[0]),
+                "trigger_point": str(step.get("trigger_point") or ""),
+                "side": key[1],
+                "label": str(step.get("label") or ""),
+                "technique": str(step.get("technique") or ""),
+                "technique_label": str(step.get("technique_label") or ""),
+                "reason": str(item.get("reason") or ""),
+            }
+        )
+    return out
+
+
 def _course_reasons(plan: Plan) -> list[str]:
     course = plan.proposal.get("course") or {}
     reasons = course.get("reasons", []) if isinstance(course, dict) else []
@@ -137,7 +167,8 @@ def body_context(
 ) -> dict[str, Any]:
     """The parts an edit changes: steps, time and coverage."""
     edit_forms = edit_forms or {}
-    steps = [step_view(r, gate, edit_forms.get(r.pk)) for r in selectors.steps_of(plan)]
+    unit = selectors.pressure_unit(plan.clinic_id)
+    steps = [step_view(r, gate, edit_forms.get(r.pk), unit) for r in selectors.steps_of(plan)]
     total = selectors.minutes(plan, [selectors.core_step(s["row"]) for s in steps])
     coverage = _coverage(plan, steps)
     budget = planning.step_budget(plan.session_minutes)
@@ -147,10 +178,10 @@ def body_context(
         "step_budget": budget,
         "fixed_minutes": planning.fixed_minutes(),
         "over_budget": total > budget,
-        "budget_min": planning.SESSION_MIN_MINUTES,
-        "budget_max": planning.SESSION_MAX_MINUTES,
         "coverage": coverage,
         "uncovered": [c for c in coverage if not c.get("covered")],
+        "suggestions": _suggestions(plan, steps),
+        "unit": unit,
         "editable": plan.status == PlanStatus.ACTIVE and gate.allowed,
     }
 
@@ -166,7 +197,14 @@ def page_context(
     gate = treatment_gate(patient)
     q = request.GET.get("q", "")
     results = [
-        {"muscle": m, "form": StepAddForm(muscle=m, auto_id=f"add-{m.id}-%s")}
+        {
+            "muscle": m,
+            "form": StepAddForm(
+                muscle=m,
+                auto_id=f"add-{m.id}-%s",
+                initial={"pressure_unit": selectors.pressure_unit(plan.clinic_id)},
+            ),
+        }
         for m in search_muscles(q)
     ]
     precautions = shown_precautions(gate.screening) if gate.screening is not None else None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from myomap.assessments.selectors import element_profile
 from myomap.intake.models import Intake
 from myomap.patients.models import Patient
-from myomap.plans.models import Plan, PlanStatus, PlanStep
+from myomap.plans.models import Plan, PlanSettings, PlanStatus, PlanStep, PressureUnit
 from myomap.screening.models import Screening
 from myomap_core.elements import Element, ElementProfile
 from myomap_core.planning import Coverage, Step, Technique, coverage_of, total_minutes
@@ -109,3 +109,9 @@ def chronic_reason(patient: Patient) -> str | None:
     ):
         return "Back pain for over three months (safety screening)."
     return None
+
+
+def pressure_unit(clinic_id: int | None) -> str:
+    """The unit the clinic's plan editor takes pressures in ("kg" unless set to "lb")."""
+    row = PlanSettings.objects.filter(clinic_id=clinic_id).first()
+    return row.pressure_unit if row is not None else str(PressureUnit.KG)

@@ -16,11 +16,11 @@ from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.patients.models import Patient
 from myomap.plans import selectors
-from myomap.plans.models import Plan, PlanStatus, PlanStep
+from myomap.plans.models import Plan, PlanSettings, PlanStatus, PlanStep, PressureUnit
 from myomap.screening.gate import Gate, require_treatment_allowed
 from myomap_core import planning
 from myomap_core.elements import Element
-from myomap_core.errors import DomainError
+from myomap_core.errors import DomainError, DomainErrors
 from myomap_core.knowledge import load_knowledge_base
 from myomap_core.knowledge.records import Muscle
 from myomap_core.planning import Step, Technique
@@ -147,7 +147,7 @@ def plan_propose(
     actor: User,
     patient: Patient,
     assessment: Assessment | None = None,
-    session_minutes: int = planning.SESSION_MIN_MINUTES,
+    session_minutes: int = planning.DEFAULT_SESSION_MINUTES,
     origin: Origin | None = None,
 ) -> Plan:
     """Propose a plan from the latest (or the given) assessment and the screening.
@@ -162,13 +162,7 @@ def plan_propose(
         raise DomainError(NO_ASSESSMENT, field="assessment")
     if assessment.patient_id != patient.pk:
         raise DomainError("the assessment is of another client", field="assessment")
-    if not planning.SESSION_MIN_MINUTES <= session_minutes <= planning.SESSION_MAX_MINUTES:
-        raise DomainError(
-            f"a session lasts {planning.SESSION_MIN_MINUTES}–{planning.SESSION_MAX_MINUTES} "
-            "minutes",
-            field="session_minutes",
-            value=session_minutes,
-        )
+    planning.check_session_minutes(session_minutes)
     chronic = selectors.chronic_reason(patient)
     proposal = planning.propose(
         planning.PlanInput(
@@ -353,6 +347,42 @@ def _checked(step: Step, gate: Gate) -> Step:
     return step
 
 
+_PRESSURE = ("pressure_min_kg", "pressure_max_kg")
+
+
+def _stand_in(trial: dict[str, Any], field: str, safe: Mapping[str, Any]) -> bool:
+    """Put the knowledge base's value in place of a refused field, so the other fields
+    can be checked too; False when the field has no stand-in (the checks stop there)."""
+    names = _PRESSURE if field in _PRESSURE else (field,)
+    if not all(n in PARAMETERS for n in names):
+        return False
+    for name in names:
+        trial[name] = safe.get(name, 1 if name == "repetitions" else None)
+    return True
+
+
+def _step_from(fields: Mapping[str, Any], muscle: Muscle, gate: Gate) -> Step:
+    """The checked step, or ``DomainErrors`` naming every refused field at once (each
+    refused value is replaced by the knowledge base's and the rest checked again)."""
+    safe = defaults(muscle, Technique(fields["technique"]), gate.precautions)
+    trial = dict(fields)
+    errors: list[DomainError] = []
+    for _ in range(len(EDITABLE) + 1):
+        try:
+            step = _checked(_build(trial, muscle), gate)
+        except DomainError as exc:
+            if any(e.field == exc.field for e in errors):
+                break
+            errors.append(exc)
+            if not _stand_in(trial, exc.field, safe):
+                break
+            continue
+        if not errors:
+            return step
+        break
+    raise DomainErrors(errors)
+
+
 def _renumber(plan: Plan, rows: list[PlanStep]) -> None:
     for order, row in enumerate(rows, start=1):
         if row.order != order:
@@ -389,7 +419,7 @@ def plan_step_add(
     fields["reasons"] = [reason or "Added by the therapist."]
     fields["elements"] = _elements_for(plan, muscle.id, technique)
     fields["source"] = planning.rules().capability_source[technique]
-    step = _checked(_build(fields, muscle), gate)
+    step = _step_from(fields, muscle, gate)
     rows = selectors.steps_of(plan)
     at = _number("order", values.get("order"), int)
     position = len(rows) + 1 if at is None else max(1, min(at, len(rows) + 1))
@@ -473,7 +503,7 @@ def plan_step_update(
         fields["elements"] = _elements_for(plan, step.muscle_id, technique, keep=step.elements)
         fields["source"] = planning.rules().capability_source[technique]
     fields["reasons"] = step.reasons
-    core = _checked(_build(fields, muscle), gate)
+    core = _step_from(fields, muscle, gate)
     before = {name: getattr(step, name) for name in EDITABLE}
     stored = _step_fields(core)
     for name in (*EDITABLE, "minutes", "elements", "source"):
@@ -550,3 +580,30 @@ def plan_step_move(
             step,
         )
     return step
+
+
+@transaction.atomic
+def plan_pressure_unit_set(*, actor: User, unit: str, origin: Origin | None = None) -> PlanSettings:
+    """Set the unit the actor's clinic types plan pressures in (the owner's choice).
+    Pressures stay stored in kilograms. Refused, naming ``pressure_unit``, for any other
+    unit or for an account that is not the clinic's owner."""
+    if unit not in PressureUnit.values:
+        raise DomainError("must be kg or lb", field="pressure_unit", value=unit)
+    if actor.clinic_id is None or not actor.is_owner:
+        raise DomainError(
+            "only the clinic's owner sets the pressure unit", field="pressure_unit", value=unit
+        )
+    row, _ = PlanSettings.objects.select_for_update().get_or_create(clinic_id=actor.clinic_id)
+    before = row.pressure_unit
+    row.pressure_unit = unit
+    row.full_clean()
+    row.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        clinic=actor.clinic,
+        actor=actor,
+        obj=row,
+        summary=f"Plan pressures are typed in {unit} (was {before}); they are stored in kg.",
+        origin=origin,
+    )
+    return row

@@ -7,6 +7,7 @@ P = "clients/<int:patient_id>/plans/<int:plan_id>/"
 S = f"{P}steps/<int:plan_step_id>/"
 urlpatterns = [
     path("clients/<int:patient_id>/plans/propose/", views.propose, name="propose"),
+    path("plans/pressure-unit/", views.pressure_unit, name="pressure_unit"),
     path(P, views.detail, name="detail"),
     path(f"{P}steps/", views.step_add, name="step_add"),
     path(S, views.step_update, name="step_update"),

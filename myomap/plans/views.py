@@ -8,9 +8,10 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
@@ -21,13 +22,15 @@ from myomap.plans.forms import ProposeForm, StepAddForm, StepEditForm
 from myomap.plans.models import Plan, PlanStep
 from myomap.plans.page import page_context
 from myomap.plans.services import (
+    plan_pressure_unit_set,
     plan_propose,
     plan_step_add,
     plan_step_move,
     plan_step_remove,
     plan_step_update,
 )
-from myomap_core.errors import DomainError
+from myomap_core import planning
+from myomap_core.errors import DomainError, DomainErrors
 from myomap_core.knowledge import load_knowledge_base
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
@@ -47,8 +50,9 @@ def _error(form: StepAddForm | StepEditForm, exc: DomainError | ValidationError)
         else:
             form.add_error(None, exc.messages)
         return
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    for item in exc.errors if isinstance(exc, DomainErrors) else (exc,):
+        field = item.field if item.field in form.fields else None
+        form.add_error(field, item.message)
 
 
 def _answer(
@@ -83,8 +87,15 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before planning treatment.")
         return redirect("patients:detail", patient.pk)
-    form = ProposeForm(request.POST or None)
-    minutes = form.cleaned_data["session_minutes"] if form.is_valid() else 60
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        lengths = ", ".join(str(m) for m in planning.SESSION_LENGTHS)
+        value = request.POST.get("session_minutes", "")[:20]
+        return HttpResponseBadRequest(
+            f"session_minutes: must be one of {lengths} minutes (got {value!r}).",
+            content_type="text/plain; charset=utf-8",
+        )
+    minutes = form.cleaned_data["session_minutes"]
     try:
         plan = plan_propose(
             actor=request.user,  # type: ignore[arg-type]
@@ -203,3 +214,26 @@ def step_move(
     except DomainError as exc:
         messages.error(request, exc.message)
     return _answer(request, plan, f"step-{step.pk}")
+
+
+@clinic_member(Role.OWNER)
+def pressure_unit(request: HttpRequest) -> HttpResponse:
+    """The owner sets the unit the clinic types plan pressures in (kg or lb)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        plan_pressure_unit_set(
+            actor=request.user,  # type: ignore[arg-type]
+            unit=request.POST.get("pressure_unit", "")[:10],
+            origin=Origin.of(request),
+        )
+    except DomainError as exc:
+        return HttpResponseBadRequest(
+            f"{exc.field}: {exc.message} (got {exc.value!r}).",
+            content_type="text/plain; charset=utf-8",
+        )
+    messages.success(request, "Plan pressures are now typed in " + request.POST["pressure_unit"])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("patients:list")
+    return redirect(target)

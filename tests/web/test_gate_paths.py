@@ -49,6 +49,7 @@ NOT_HANDS_ON = {
     "plans:detail",
     "plans:step_remove",  # tidying a plan puts no hands on anyone
     "plans:step_move",
+    "plans:pressure_unit",  # a clinic setting: the unit pressures are typed in
     "sessions:detail",
     "sessions:guide",
     "sessions:events",  # tried below with a treatment tap

@@ -627,8 +627,8 @@ def test_an_intake_started_by_the_therapist_is_continued_by_the_link(
     visitor = Client()
     welcome = text(visitor.get(portal(token)))
     assert "Continue where you left off" in welcome
-    # Complaint is done; the first open form section is the week.
-    assert f'href="{portal(token, "activities")}"' in welcome
+    # Complaint is done; nothing is marked yet, so the body map is the first open section.
+    assert f'href="{portal(token, "bodymap")}"' in welcome
     assert "Aching low back on the left" in text(visitor.get(portal(token, "complaint")))
 
 
@@ -643,3 +643,77 @@ def test_archiving_a_client_closes_their_open_link(client, therapist, patient): 
     assert client.get(url).status_code == 404
     patient_restore(actor=therapist, patient=patient)
     assert client.get(url).status_code == 200
+
+
+# --- Resume where the client really stopped ------------------------------------------------
+
+
+def test_resume_stops_at_the_body_map_and_at_a_half_filled_section(therapist_client, patient):  # type: ignore[no-untyped-def]
+    url, token = create_link(therapist_client, patient)
+    visitor = Client()
+    visitor.get(url)
+    assert visitor.post(portal(token, "complaint"), COMPLAINT).url == portal(token, "bodymap")
+    # The client skips the body map without marking anything and fills the next section.
+    assert visitor.post(portal(token, "bodymap"), {}).url == portal(token, "activities")
+    visitor.post(portal(token, "activities"), ACTIVITIES)
+    again = text(visitor.get(url))
+    assert "Continue where you left off" in again
+    assert f'href="{portal(token, "bodymap")}"' in again  # not past the empty body map
+
+    # Marks on the body map: the resume moves on, but not past a half-filled section.
+    visitor.post(portal(token, "bodymap"), BODYMAP)
+    visitor.post(portal(token, "history") + "?autosave=1", {"old_injuries": "Ankle"})
+    again = text(visitor.get(url))
+    assert (
+        f'href="{portal(token, "screening")}"' in again
+        or f'href="{portal(token, "history")}"' in again
+    )
+    intake = Intake.objects.get(patient=patient)
+    from myomap.intake.flow import first_open_section
+    from myomap.intake.services import intake_errors
+
+    resume = first_open_section(intake)
+    assert resume not in ("complaint", "bodymap", "activities")
+    assert resume in intake_errors(intake) or resume not in intake.answers
+
+
+def test_submitting_without_a_pain_map_needs_no_pain_to_mark_today(therapist_client, patient):  # type: ignore[no-untyped-def]
+    intake = start_intake(therapist_client, patient)
+    for slug, data in FORM_SECTIONS:
+        if slug != "bodymap":
+            therapist_client.post(section_url(intake, slug), data)
+    refused = therapist_client.post(section_url(intake, "consent"), CONSENT)
+    assert refused.status_code == 400
+    page = words(text(refused))
+    assert "Where it hurts" in page and "No pain to mark today" in page
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+
+    # The therapist's intake resumes at the body map, which offers the explicit answer.
+    resumed = therapist_client.get(reverse("intake:detail", args=[patient.pk, intake.pk]))
+    assert resumed.url == section_url(intake, "bodymap")
+    bodymap_page = text(therapist_client.get(section_url(intake, "bodymap")))
+    assert 'name="no_pain"' in bodymap_page
+
+    ticked = therapist_client.post(section_url(intake, "bodymap"), {"no_pain": "1"})
+    assert ticked.status_code == 302
+    intake.refresh_from_db()
+    assert intake.answers["bodymap"] == {"no_pain": True}
+    assert AuditEvent.objects.filter(
+        patient=patient, summary="Answered: no pain to mark today"
+    ).exists()
+    done = therapist_client.post(section_url(intake, "consent"), CONSENT)
+    assert done.status_code == 302
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.SUBMITTED
+
+
+def test_a_mark_replaces_the_no_pain_answer(therapist_client, patient):  # type: ignore[no-untyped-def]
+    intake = start_intake(therapist_client, patient)
+    therapist_client.post(section_url(intake, "bodymap"), {"no_pain": "1"})
+    therapist_client.post(section_url(intake, "bodymap"), {**BODYMAP, "no_pain": "1"})
+    intake.refresh_from_db()
+    assert intake.answers["bodymap"] == {"no_pain": False}
+    from myomap.intake.services import intake_errors
+
+    assert "bodymap" not in intake_errors(intake)

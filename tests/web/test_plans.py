@@ -4,6 +4,7 @@ within the safe ranges, on the page (with and without HTMX) and through the API.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -25,11 +26,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 
 def assess(therapist, patient):  # type: ignore[no-untyped-def]
-    """Two active trigger points that reproduce the pain, one in the buttock, one in the back."""
+    """Two active trigger points that reproduce the pain, one in the buttock (very tender:
+    positional release), one in the back (compression)."""
     assessment = assessment_start(actor=therapist, patient=patient)
-    for muscle, point, side in (
-        ("piriformis", "lateral", "right"),
-        ("quadratus_lumborum", "superficial_lower", "left"),
+    for muscle, point, side, tenderness in (
+        ("piriformis", "lateral", "right", 3),
+        ("quadratus_lumborum", "superficial_lower", "left", 2),
     ):
         finding = palpation_finding_add(
             actor=therapist,
@@ -38,7 +40,8 @@ def assess(therapist, patient):  # type: ignore[no-untyped-def]
             trigger_point=point,
             side=side,
         )
-        for tap in ("active:1", "taut_band", "referral_reproduced", "tenderness:3"):
+        taps = ("active:1", "taut_band", "referral_reproduced", f"tenderness:{tenderness}")
+        for tap in taps:
             palpation_tap(actor=therapist, finding=finding, tap=tap)
     return assessment
 
@@ -535,3 +538,72 @@ def test_the_session_starts_from_the_plan_page(therapist_client, therapist, pati
     assert [(s.muscle_id, s.technique) for s in copied] == [
         (s.muscle_id, s.technique) for s in steps(plan)
     ]
+
+
+def test_every_refused_field_is_shown_at_once_and_the_first_takes_the_focus(
+    therapist_client, therapist, patient, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    assess(therapist, patient)
+    propose(therapist_client, patient)
+    plan = active_plan(patient)
+    assert plan is not None
+    step = compression(plan)
+    before = (step.hold_s, step.pressure_max_kg, step.repetitions)
+    with django_assert_max_num_queries(45):
+        response = therapist_client.post(
+            plan_url(plan, "plans:step_update", step),
+            edit_data(step, hold_s=120, pressure_min_kg=5, pressure_max_kg=9, repetitions=20),
+            HTTP_HX_REQUEST="true",
+        )
+    html = response.content.decode()
+    for name in ("hold_s", "pressure_max_kg", "repetitions"):
+        assert f'id="s{step.pk}-{name}-error"' in html, name
+    focused = re.findall(r"<input[^>]*autofocus[^>]*>", html)
+    assert len(focused) == 1 and f'id="s{step.pk}-pressure_max_kg"' in focused[0]
+    # The edited step stays in view after the swap.
+    assert f'hx-swap="outerHTML show:#step-{step.pk}:top"' in html
+    step.refresh_from_db()
+    assert (step.hold_s, step.pressure_max_kg, step.repetitions) == before
+
+
+def test_pressure_in_lb_when_the_clinic_prefers_it(client, owner, therapist, patient):  # type: ignore[no-untyped-def]
+    from myomap.plans.models import PlanSettings
+
+    client.force_login(therapist)
+    assess(therapist, patient)
+    propose(client, patient)
+    plan = active_plan(patient)
+    assert plan is not None
+    # Only the owner sets the clinic's unit.
+    refused = client.post(reverse("plans:pressure_unit"), {"pressure_unit": "lb"})
+    assert refused.status_code == 403
+    client.force_login(owner)
+    bad = client.post(reverse("plans:pressure_unit"), {"pressure_unit": "stone"})
+    assert bad.status_code == 400 and "pressure_unit" in bad.content.decode()
+    done = client.post(
+        reverse("plans:pressure_unit"), {"pressure_unit": "lb", "next": plan_url(plan)}
+    )
+    assert done.status_code == 302 and done.url == plan_url(plan)
+    assert PlanSettings.objects.get(clinic=patient.clinic).pressure_unit == "lb"
+    assert AuditEvent.objects.filter(summary__startswith="Plan pressures are typed in lb").exists()
+
+    client.force_login(therapist)
+    step = compression(plan)
+    page = client.get(plan_url(plan)).content.decode()
+    assert "Pressure from (lb)" in page
+    assert f"{step.pressure_max_kg / KGF_PER_LBF:.1f} lb</strong>" in page
+    # 9 lb typed is stored as kilograms.
+    response = client.post(
+        plan_url(plan, "plans:step_update", step),
+        edit_data(step, pressure_unit="lb", pressure_min_kg=6, pressure_max_kg=9),
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.pressure_max_kg == pytest.approx(9 * KGF_PER_LBF, abs=0.01)
+    # 13 lb is above the safe 12 lb and refused, naming the field.
+    response = client.post(
+        plan_url(plan, "plans:step_update", step),
+        edit_data(step, pressure_unit="lb", pressure_min_kg=6, pressure_max_kg=13),
+    )
+    assert response.status_code == 400
+    assert f'id="s{step.pk}-pressure_max_kg-error"' in response.content.decode()

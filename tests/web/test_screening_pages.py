@@ -242,6 +242,7 @@ def test_the_client_link_submits_and_is_screened(therapist_client, patient, ther
     assert all(stored[k] == "yes" for k in answers)
     sections = {
         "complaint": {"main_complaint": "Back pain", "onset": "gradual"},
+        "bodymap": {"no_pain": "1"},
         "goals": {"goals": "Walk again"},
         "consent": {"consent_agree": "on", "signature_name": "Maria Lopez"},
     }
@@ -261,6 +262,7 @@ def test_the_therapist_edits_answers_and_re_screens(therapist_client, patient, t
     visitor = Client()
     for slug, data in {
         "complaint": {"main_complaint": "Back pain", "onset": "gradual"},
+        "bodymap": {"no_pain": "1"},
         "goals": {"goals": "Walk again"},
         "consent": {"consent_agree": "on", "signature_name": "Maria Lopez"},
     }.items():

@@ -10,11 +10,9 @@ from django.forms import BoundField, Form
 from myomap.plans import selectors
 from myomap.plans.services import USES
 from myomap.screening.gate import page_gate
-from myomap_core.planning import Technique, step_budget
+from myomap_core.planning import DEFAULT_SESSION_MINUTES, SESSION_LENGTHS, Technique, step_budget
 
 register = template.Library()
-
-SESSION_LENGTHS = (60, 75, 90)
 
 
 @register.inclusion_tag("plans/_plan_card.html", takes_context=True)
@@ -30,7 +28,7 @@ def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "gate": page_gate(patient),
         "assessment": assessments_of(patient).first(),
         "session_lengths": SESSION_LENGTHS,
-        "chosen_minutes": plan.session_minutes if plan is not None else SESSION_LENGTHS[0],
+        "chosen_minutes": plan.session_minutes if plan is not None else DEFAULT_SESSION_MINUTES,
     }
     if plan is not None:
         steps = selectors.core_steps(plan)
@@ -79,10 +77,22 @@ def bound(form: Form, name: str) -> BoundField:
 
 
 @register.filter
-def invalid_widget(field: BoundField) -> str:
-    attrs = (
+def invalid_widget(field: BoundField, focus: str = "") -> str:
+    """The field's widget, marked invalid when it has an error; ``focus`` names the field
+    that gets ``autofocus`` (the first refused one, so a refusal is never off-screen)."""
+    attrs: dict[str, str | bool] = (
         {"aria-invalid": "true", "aria-describedby": f"{field.auto_id}-error"}
         if field.errors
         else {}
     )
+    if focus and field.name == focus:
+        attrs["autofocus"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def first_error(form: Form) -> str:
+    """The name of the form's first field with an error ("" when none)."""
+    if not form.is_bound:
+        return ""
+    return next((name for name in form.fields if form.errors.get(name)), "")
