@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from myomap.appointments import selectors
 from myomap.appointments.access import access_appointment
@@ -114,7 +114,7 @@ def appointments_list(
 
 
 @router.post("/appointments", response={201: dict[str, Any]})
-def appointments_book(request: HttpRequest, payload: BookIn) -> tuple[int, dict[str, Any]]:
+def appointments_book(request: HttpRequest, payload: BookIn) -> Any:
     """Book one appointment; 422 names the field (an overlap, a time outside the hours
     without ``override_hours``, an archived client, another clinic's therapist)."""
     clinic = _clinic(request)
@@ -131,7 +131,7 @@ def appointments_book(request: HttpRequest, payload: BookIn) -> tuple[int, dict[
         override_hours=payload.override_hours,
         origin=Origin.of(request),
     )
-    return 201, appointment_json(appointment)
+    return Status(201, appointment_json(appointment))
 
 
 @router.get(ONE, response=dict[str, Any])
@@ -148,7 +148,9 @@ def _get(request: HttpRequest, patient_id: int, appointment_id: int) -> Appointm
 
 def _post_only(request: HttpRequest, patient_id: int, appointment_id: int) -> Any:
     _get(request, patient_id, appointment_id)
-    return 405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
+    return Status(
+        405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
+    )
 
 
 for _action in ("move", "cancel", "status"):
