@@ -7,9 +7,10 @@ spring-forward night are skipped; busy intervals and the returned slots are awar
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from myomap_core.errors import DomainError
@@ -41,10 +42,11 @@ class Interval:
     end: datetime
 
 
-def _exists(local: datetime, tz: ZoneInfo) -> bool:
-    """False for a wall-clock time skipped by a spring-forward change."""
-    back = local.astimezone(UTC).astimezone(tz)
-    return back.replace(tzinfo=None) == local.replace(tzinfo=None)
+def _exists(local: datetime) -> bool:
+    """False for a wall-clock time skipped by a spring-forward change: there the offset
+    before the change (``fold=0``) is smaller than the offset after it (``fold=1``)."""
+    before, after = local.utcoffset(), local.replace(fold=1).utcoffset()
+    return before is None or after is None or before >= after
 
 
 def within_hours(
@@ -88,40 +90,46 @@ def free_slots(
         raise DomainError("the slot step is longer than zero minutes", field="step")
     if not 0 < days <= 366:
         raise DomainError(f"search {days} days: between 1 and 366", field="days")
-    ordered = sorted(busy, key=lambda b: b.start)
+    ordered = sorted((b.start.timestamp(), b.end.timestamp()) for b in busy)
+    starts = [b[0] for b in ordered]
+    latest_end: list[float] = []
+    for _, end in ordered:
+        latest_end.append(max(end, latest_end[-1]) if latest_end else end)
+    floor = not_before.timestamp() if not_before is not None else None
+    length, margin = duration.total_seconds(), buffer.total_seconds()
     found: list[datetime] = []
+
+    def free(begin: float) -> bool:
+        # Busy intervals starting before this slot's end (plus buffer) must all have ended
+        # by its start (minus buffer): the latest of their ends says so.
+        before = bisect_left(starts, begin + length + margin)
+        return not (before and latest_end[before - 1] > begin - margin)
+
     for offset in range(days):
         day = first_day + timedelta(days=offset)
+        midnight = datetime.combine(day, time(0), tzinfo=tz)
+        steady = midnight.utcoffset() == (midnight + timedelta(days=1)).utcoffset()
         for window in sorted(hours, key=lambda w: w.start):
             if window.weekday != day.weekday():
                 continue
-            opens = datetime.combine(day, window.start)
-            closes = datetime.combine(day, window.end, tzinfo=tz)
-            local = opens
+            local = datetime.combine(day, window.start)
+            closes = datetime.combine(day, window.end, tzinfo=tz).timestamp()
+            first, opens = local, local.replace(tzinfo=tz).timestamp()
             while True:
                 start = local.replace(tzinfo=tz)
-                end = start + duration
-                if end.astimezone(UTC) > closes.astimezone(UTC):
-                    break
+                # On a day without a clock change, the offset is the window's opening one.
+                begin = opens + (local - first).total_seconds() if steady else start.timestamp()
                 local += step
-                if not _exists(start, tz):
+                if begin + length > closes:
+                    break
+                if not steady and not _exists(start):
                     continue
-                if not_before is not None and start < not_before:
+                if (floor is not None and begin < floor) or not free(begin):
                     continue
-                if _clear(start - buffer, end + buffer, ordered):
-                    found.append(start)
-                    if limit is not None and len(found) >= limit:
-                        return found
+                found.append(start)
+                if limit is not None and len(found) >= limit:
+                    return found
     return found
-
-
-def _clear(start: datetime, end: datetime, busy: Sequence[Interval]) -> bool:
-    for interval in busy:
-        if interval.start >= end:
-            return True  # sorted by start: nothing later can overlap
-        if interval.end > start:
-            return False
-    return True
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

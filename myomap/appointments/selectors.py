@@ -189,13 +189,12 @@ def today(user: User, *, now: datetime | None = None) -> list[TodayRow]:
 
 
 def busy_of(therapist: User, start: datetime, end: datetime) -> list[Interval]:
-    """The therapist's bookings and blocks overlapping ``start``–``end``, each with the buffer
-    of its type added after it."""
+    """The therapist's holding bookings and blocks overlapping ``start``–``end``."""
     busy = [
-        Interval(a.starts_at, a.ends_at + timedelta(minutes=a.type.buffer_minutes))
+        Interval(a.starts_at, a.ends_at)
         for a in Appointment.objects.filter(
             therapist=therapist, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
-        ).select_related("type")
+        ).only("starts_at", "ends_at")
     ]
     busy += [
         Interval(b.starts_at, b.ends_at)
