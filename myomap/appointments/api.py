@@ -59,6 +59,8 @@ def appointment_json(a: Appointment) -> dict[str, Any]:
 def _one_of(model: type[Any], clinic: Clinic, pk: int | None, name: str, **more: Any) -> Any:
     if pk is None:
         return None
+    if not 0 < pk < 2**63:
+        raise ValidationError({name: f"No {name} {pk} in this clinic."})
     found = model.objects.filter(pk=pk, clinic=clinic, **more).first()
     if found is None:
         raise ValidationError({name: f"No {name} {pk} in this clinic."})
@@ -106,7 +108,7 @@ def appointments_list(
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": f"{days} is not between 1 and {MAX_DAYS}."})
     therapist = _one_of(User, clinic, therapist_id, "therapist_id")
-    start, end = selectors.day_bounds(clinic, date_from, days)
+    start, end = selectors.day_bounds(clinic, selectors.check_day(date_from, "date_from"), days)
     rows = selectors.appointments_between(clinic, start, end, therapist=therapist)
     access_patient_list(request.user, list({a.patient_id: a.patient for a in rows}.values()),  # type: ignore[arg-type]
                         request=request)  # fmt: skip
@@ -228,7 +230,9 @@ def availability(
         User, clinic, therapist_id, "therapist_id", role__in=(Role.THERAPIST, Role.OWNER)
     )
     kind = _one_of(AppointmentType, clinic, type_id, "type_id", active=True)
-    first = date_from or timezone.now().astimezone(selectors.clinic_tz(clinic)).date()
+    first = selectors.check_day(
+        date_from or timezone.now().astimezone(selectors.clinic_tz(clinic)).date(), "date_from"
+    )
     slots = selectors.next_free_slots(
         therapist=therapist, kind=kind, first_day=first, days=days, limit=limit
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -34,6 +35,20 @@ LISTED = ("patient", "therapist", "room", "type", "session")
 
 def clinic_tz(clinic: Clinic) -> ZoneInfo:
     return ZoneInfo(clinic.timezone)
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2200
+"""The years a calendar date may fall in: anything else is a typing error."""
+
+
+def check_day(day: date, field: str = "date") -> date:
+    """``day`` if it lies in a year the calendar can show, else a ValidationError naming
+    ``field``."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(
+            {field: f"{day.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR}."}
+        )
+    return day
 
 
 def day_bounds(clinic: Clinic, day: date, days: int = 1) -> tuple[datetime, datetime]:

@@ -24,6 +24,7 @@ from myomap.appointments.models import (
     Status,
     WorkingHours,
 )
+from myomap.appointments.selectors import check_day
 from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
@@ -136,6 +137,7 @@ def _check_time(
     (allowed only with ``override_hours``)."""
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": f"{starts_at.isoformat()} has no time zone."})
+    check_day(starts_at.date(), "starts_at")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "The appointment ends after it starts."})
     clinic_tz = ZoneInfo(therapist.clinic.timezone)  # type: ignore[union-attr]
@@ -211,6 +213,7 @@ def appointment_book(
     the therapist's or the room's bookings or blocks, or a time outside the therapist's
     hours without ``override_hours`` (an override is audited)."""
     _check_parties(patient=patient, therapist=therapist, kind=type, room=room)
+    check_day(starts_at.date(), "starts_at")
     ends_at = starts_at + timedelta(minutes=type.minutes)
     outside = _check_time(
         therapist=therapist,
@@ -266,6 +269,7 @@ def appointment_move(
     _check_parties(
         patient=appointment.patient, therapist=therapist, kind=appointment.type, room=room
     )
+    check_day(starts_at.date(), "starts_at")
     ends_at = starts_at + (locked.ends_at - locked.starts_at)
     outside = _check_time(
         therapist=therapist,

@@ -47,8 +47,8 @@ def _day(request: HttpRequest, clinic: Clinic) -> date | None:
     if not text:
         return timezone.now().astimezone(selectors.clinic_tz(clinic)).date()
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return selectors.check_day(date.fromisoformat(text))
+    except (ValueError, ValidationError):
         return None
 
 
