@@ -15,6 +15,7 @@ from ninja.security import django_auth
 
 from myomap.aftercare.api import router as aftercare_router
 from myomap.apitokens.auth import TokenAuth
+from myomap.appointments.api import router as appointments_router
 from myomap.assessments.api import router as assessments_router
 from myomap.common.bad_input import BadInput, CheckedJSONParser
 from myomap.knowledge.api import router as knowledge_router
@@ -178,3 +179,4 @@ api.add_router("", plans_router)
 api.add_router("", sessions_router)
 api.add_router("", notes_router)
 api.add_router("", aftercare_router)
+api.add_router("", appointments_router)

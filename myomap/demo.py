@@ -487,6 +487,7 @@ DEMO_MODULES = (
     "myomap.sessions.demo",
     "myomap.notes.demo",
     "myomap.aftercare.demo",
+    "myomap.appointments.demo",
 )
 """Apps that add their own demo records once the clients and intakes exist, in this order."""
 

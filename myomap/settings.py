@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "myomap.notes",
     "myomap.apitokens",
     "myomap.aftercare",
+    "myomap.appointments",
     "myomap.reports",
     "myomap.interop",
 ]
@@ -165,7 +166,7 @@ NIGHTLY_AT = os.environ.get("MYOMAP_NIGHTLY_AT", "02:30")
 
 AUTH_USER_MODEL = "clinics.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "patients:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 PASSWORD_HASHERS = [

@@ -31,7 +31,7 @@ def locked_message() -> str:
 
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("patients:list")
+        return redirect("home")
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
         username = request.POST.get("username", "")
@@ -47,7 +47,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             next_url = request.POST.get("next") or request.GET.get("next") or ""
             if next_url.startswith("/") and not next_url.startswith("//"):
                 return redirect(next_url)
-            return redirect("patients:list")
+            return redirect("home")
         login_failure_record(username=username, origin=origin)
         status = 429 if login_is_locked(username=username, ip_address=origin.ip_address) else 400
         if status == 429:

@@ -21,4 +21,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("patients:list" if request.user.is_authenticated else "login")
+    """Therapists land on Today, the front desk on the clinic's day calendar."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if getattr(user, "clinic_id", None) is None:
+        return redirect("patients:list")
+    return redirect("appointments:today" if user.is_clinician else "appointments:day")

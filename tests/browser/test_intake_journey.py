@@ -47,7 +47,7 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button:has-text('Log in')")
-    page.wait_for_url(f"{base}/clients/")
+    page.wait_for_url(re.compile(r"/(today|calendar)/"))
 
 
 def region_point(page: Any, region_id: str) -> dict[str, float]:

@@ -1,0 +1,35 @@
+"""``access_appointment``: the door to one appointment, through its client."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from myomap.appointments.models import Appointment
+from myomap.clinics.models import User
+from myomap.patients.access import access_patient
+
+RELATED = ("patient", "clinic", "therapist", "room", "room__location", "type", "session")
+"""The rows every caller of the door reads with an appointment."""
+
+
+def access_appointment(
+    user: User,
+    patient_id: int,
+    appointment_id: int,
+    *,
+    request: HttpRequest | None = None,
+    lock: bool = False,
+) -> Appointment:
+    """The client's appointment if ``user`` may see the client (404 for another clinic's).
+
+    Appointments are administrative: the front desk sees and changes them. ``lock`` takes
+    the row for update (inside a transaction only).
+    """
+    patient = access_patient(user, patient_id, request=request, what="appointment")
+    rows = Appointment.objects.select_related(*RELATED)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    try:
+        return rows.get(pk=appointment_id, patient=patient)
+    except (Appointment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such appointment.") from None

@@ -1,0 +1,250 @@
+"""The appointments endpoints: list and book, one appointment and its changes, and the free
+slots (``/availability``). Same services and errors as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from myomap.appointments import selectors
+from myomap.appointments.access import access_appointment
+from myomap.appointments.models import Appointment, AppointmentType, Room
+from myomap.appointments.services import (
+    appointment_book,
+    appointment_cancel,
+    appointment_mark,
+    appointment_move,
+)
+from myomap.clinics.models import Clinic, Role, User
+from myomap.common.audit import Origin
+from myomap.patients.access import access_patient, access_patient_list
+
+router = Router(tags=["appointments"])
+ONE = "/clients/{patient_id}/appointments/{appointment_id}"
+MAX_DAYS = 62
+
+
+def _clinic(request: HttpRequest) -> Clinic:
+    user = request.user
+    if getattr(user, "clinic_id", None) is None:
+        raise PermissionDenied("This account does not belong to a clinic.")
+    return user.clinic  # type: ignore[union-attr,return-value]
+
+
+def appointment_json(a: Appointment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "patient_id": a.patient_id,
+        "patient": a.patient.full_name,
+        "therapist_id": a.therapist_id,
+        "therapist": a.therapist.display_name,
+        "room_id": a.room_id,
+        "type_id": a.type_id,
+        "type": a.type.name,
+        "starts_at": a.starts_at.isoformat(),
+        "ends_at": a.ends_at.isoformat(),
+        "status": a.status,
+        "outside_hours": a.outside_hours,
+        "desk_notes": a.desk_notes,
+        "cancel_reason": a.cancel_reason,
+        "session_id": a.session_id,
+    }
+
+
+def _one_of(model: type[Any], clinic: Clinic, pk: int | None, name: str, **more: Any) -> Any:
+    if pk is None:
+        return None
+    if not 0 < pk < 2**63:
+        raise ValidationError({name: f"No {name} {pk} in this clinic."})
+    found = model.objects.filter(pk=pk, clinic=clinic, **more).first()
+    if found is None:
+        raise ValidationError({name: f"No {name} {pk} in this clinic."})
+    return found
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    if timezone.is_naive(value):
+        raise ValidationError({name: f"{value.isoformat()} needs a time zone offset."})
+    return value
+
+
+class BookIn(Schema):
+    patient_id: int
+    therapist_id: int
+    type_id: int
+    starts_at: datetime
+    room_id: int | None = None
+    desk_notes: str = Field("", max_length=1000)
+    override_hours: bool = False
+
+
+class MoveIn(Schema):
+    starts_at: datetime
+    therapist_id: int | None = None
+    room_id: int | None = None
+    override_hours: bool = False
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=200)
+
+
+class StatusIn(Schema):
+    status: str = Field(..., max_length=30)
+
+
+@router.get("/appointments", response=list[dict[str, Any]])
+def appointments_list(
+    request: HttpRequest, date_from: date, days: int = 1, therapist_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The clinic's appointments from ``date_from`` (local day) for ``days`` days (at most 62),
+    optionally of one therapist. The clients listed are recorded as read."""
+    clinic = _clinic(request)
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationError({"days": f"{days} is not between 1 and {MAX_DAYS}."})
+    therapist = _one_of(User, clinic, therapist_id, "therapist_id")
+    start, end = selectors.day_bounds(clinic, selectors.check_day(date_from, "date_from"), days)
+    rows = selectors.appointments_between(clinic, start, end, therapist=therapist)
+    access_patient_list(request.user, list({a.patient_id: a.patient for a in rows}.values()),  # type: ignore[arg-type]
+                        request=request)  # fmt: skip
+    return [appointment_json(a) for a in rows]
+
+
+@router.post("/appointments", response={201: dict[str, Any]})
+def appointments_book(request: HttpRequest, payload: BookIn) -> Any:
+    """Book one appointment; 422 names the field (an overlap, a time outside the hours
+    without ``override_hours``, an archived client, another clinic's therapist)."""
+    clinic = _clinic(request)
+    patient = access_patient(request.user, payload.patient_id, request=request, what="booking")  # type: ignore[arg-type]
+    therapist = _one_of(User, clinic, payload.therapist_id, "therapist_id")
+    appointment = appointment_book(
+        actor=request.user,  # type: ignore[arg-type]
+        patient=patient,
+        therapist=therapist,
+        type=_one_of(AppointmentType, clinic, payload.type_id, "type_id"),
+        room=_one_of(Room, clinic, payload.room_id, "room_id"),
+        starts_at=_aware(payload.starts_at, "starts_at"),
+        desk_notes=payload.desk_notes,
+        override_hours=payload.override_hours,
+        origin=Origin.of(request),
+    )
+    return Status(201, appointment_json(appointment))
+
+
+@router.get(ONE, response=dict[str, Any])
+def appointment_detail(request: HttpRequest, patient_id: int, appointment_id: int) -> Any:
+    _clinic(request)
+    return appointment_json(access_appointment(request.user, patient_id, appointment_id,  # type: ignore[arg-type]
+                                               request=request))  # fmt: skip
+
+
+def _get(request: HttpRequest, patient_id: int, appointment_id: int) -> Appointment:
+    _clinic(request)
+    return access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
+
+
+def _post_only(request: HttpRequest, patient_id: int, appointment_id: int) -> Any:
+    _get(request, patient_id, appointment_id)
+    return Status(
+        405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
+    )
+
+
+for _action in ("move", "cancel", "status"):
+    router.get(f"{ONE}/{_action}", response={405: dict[str, Any]}, url_name=f"appt_{_action}_get")(
+        _post_only
+    )
+
+
+@router.post(f"{ONE}/move", response=dict[str, Any])
+def appointment_move_api(
+    request: HttpRequest, patient_id: int, appointment_id: int, payload: MoveIn
+) -> Any:
+    """Move to another time (and therapist or room); the old time stays in the audit log."""
+    appointment = _get(request, patient_id, appointment_id)
+    clinic = appointment.clinic
+    moved = appointment_move(
+        actor=request.user,  # type: ignore[arg-type]
+        appointment=appointment,
+        starts_at=_aware(payload.starts_at, "starts_at"),
+        therapist=_one_of(User, clinic, payload.therapist_id, "therapist_id"),
+        room=_one_of(Room, clinic, payload.room_id, "room_id"),
+        override_hours=payload.override_hours,
+        origin=Origin.of(request),
+    )
+    return appointment_json(moved)
+
+
+@router.post(f"{ONE}/cancel", response=dict[str, Any])
+def appointment_cancel_api(
+    request: HttpRequest, patient_id: int, appointment_id: int, payload: CancelIn
+) -> Any:
+    """Cancel with a reason; within 24 hours of the start it is a late cancellation."""
+    appointment = _get(request, patient_id, appointment_id)
+    appointment_cancel(
+        actor=request.user,  # type: ignore[arg-type]
+        appointment=appointment,
+        reason=payload.reason,
+        origin=Origin.of(request),
+    )
+    return appointment_json(_get(request, patient_id, appointment_id))
+
+
+@router.post(f"{ONE}/status", response=dict[str, Any])
+def appointment_status_api(
+    request: HttpRequest, patient_id: int, appointment_id: int, payload: StatusIn
+) -> Any:
+    """Mark confirmed, arrived or no-show."""
+    appointment = _get(request, patient_id, appointment_id)
+    appointment_mark(
+        actor=request.user,  # type: ignore[arg-type]
+        appointment=appointment,
+        status=payload.status,
+        origin=Origin.of(request),
+    )
+    return appointment_json(_get(request, patient_id, appointment_id))
+
+
+@router.get("/availability", response=dict[str, Any])
+def availability(
+    request: HttpRequest,
+    therapist_id: int,
+    type_id: int,
+    date_from: date | None = None,
+    days: int = 56,
+    limit: int = 20,
+) -> dict[str, Any]:
+    """The next free starts of a type with a therapist, computed from the working hours,
+    blocks and bookings (with the type's buffer)."""
+    clinic = _clinic(request)
+    if not 1 <= days <= 366:
+        raise ValidationError({"days": f"{days} is not between 1 and 366."})
+    if not 1 <= limit <= 200:
+        raise ValidationError({"limit": f"{limit} is not between 1 and 200."})
+    therapist = _one_of(
+        User, clinic, therapist_id, "therapist_id", role__in=(Role.THERAPIST, Role.OWNER)
+    )
+    kind = _one_of(AppointmentType, clinic, type_id, "type_id", active=True)
+    first = selectors.check_day(
+        date_from or timezone.now().astimezone(selectors.clinic_tz(clinic)).date(), "date_from"
+    )
+    slots = selectors.next_free_slots(
+        therapist=therapist, kind=kind, first_day=first, days=days, limit=limit
+    )
+    return {
+        "therapist_id": therapist.pk,
+        "type_id": kind.pk,
+        "minutes": kind.minutes,
+        "slots": [
+            {
+                "starts_at": s.isoformat(),
+                "ends_at": (s + timedelta(minutes=kind.minutes)).isoformat(),
+            }
+            for s in slots
+        ],
+    }

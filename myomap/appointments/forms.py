@@ -1,0 +1,65 @@
+"""Forms of the calendar: book, move, cancel. Times are typed in the clinic's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from myomap.appointments.models import AppointmentType, Room
+from myomap.clinics.models import Clinic, Role, User
+
+
+def local_start(clinic: Clinic, day: object, at: object) -> datetime:
+    """The aware start of a local date and time; a time skipped by a clock change is refused."""
+    tz = ZoneInfo(clinic.timezone)
+    naive = datetime.combine(day, at)  # type: ignore[arg-type]
+    aware = naive.replace(tzinfo=tz)
+    if aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
+        raise ValidationError({"time": f"{naive:%H:%M} does not exist that day (clocks change)."})
+    return aware
+
+
+class WhenForm(forms.Form):
+    """Where and when, shared by booking and moving."""
+
+    therapist = forms.ModelChoiceField(queryset=User.objects.none())
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), required=False)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
+    override_hours = forms.BooleanField(
+        required=False, label="Book outside the therapist's working hours (recorded)"
+    )
+
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.clinic = clinic
+        self.fields["therapist"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
+        ).order_by("first_name", "last_name")
+        self.fields["therapist"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        self.fields["room"].queryset = Room.objects.filter(clinic=clinic, active=True)  # type: ignore[attr-defined]
+
+    def starts_at(self) -> datetime:
+        return local_start(self.clinic, self.cleaned_data["date"], self.cleaned_data["time"])
+
+
+class BookForm(WhenForm):
+    type = forms.ModelChoiceField(queryset=AppointmentType.objects.none(), label="Type")
+    desk_notes = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Notes"
+    )
+
+    field_order = ["type", "therapist", "room", "date", "time", "desk_notes", "override_hours"]
+
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+        super().__init__(*args, clinic=clinic, **kwargs)
+        self.fields["type"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
+            clinic=clinic, active=True
+        )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Reason")

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from myomap.appointments import views
+
+app_name = "appointments"
+A = "clients/<int:patient_id>/appointments/<int:appointment_id>/"
+urlpatterns = [
+    path("today/", views.today, name="today"),
+    path("calendar/", views.day, name="day"),
+    path("calendar/week/", views.week, name="week"),
+    path("calendar/free/", views.free, name="free"),
+    path("calendar/book/", views.book, name="book"),
+    path("calendar/types/default/", views.types_default, name="types_default"),
+    path(A, views.detail, name="detail"),
+    path(f"{A}move/", views.move, name="move"),
+    path(f"{A}cancel/", views.cancel, name="cancel"),
+    path(f"{A}mark/", views.mark, name="mark"),
+    path(f"{A}start/", views.start, name="start"),
+]

@@ -1,0 +1,56 @@
+"""A clinic schedule (location, room, hours, types) and one appointment of the client."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from myomap.appointments.models import AppointmentType, Location, Room, WorkingHours
+from myomap.appointments.services import appointment_book, appointment_types_default
+
+
+def schedule(therapist: Any) -> dict[str, Any]:
+    """Every day 08:00–20:00 for ``therapist``, one room, the default types (made once)."""
+    clinic = therapist.clinic
+    location = Location.objects.filter(clinic=clinic).first() or Location.objects.create(
+        clinic=clinic, name="Harbour Street", address="1 Harbour Street"
+    )
+    room = Room.objects.filter(clinic=clinic).first() or Room.objects.create(
+        clinic=clinic, location=location, name="Room 1"
+    )
+    if not WorkingHours.objects.filter(therapist=therapist).exists():
+        for weekday in range(7):
+            WorkingHours.objects.create(
+                clinic=clinic,
+                therapist=therapist,
+                location=location,
+                weekday=weekday,
+                start=time(8),
+                end=time(20),
+            )
+    appointment_types_default(actor=therapist, clinic=clinic)
+    types = {t.name: t for t in AppointmentType.objects.filter(clinic=clinic)}
+    return {"location": location, "room": room, "types": types}
+
+
+def at(clinic: Any, days: int, hour: int, minute: int = 0) -> datetime:
+    """A local time ``days`` from today in the clinic's zone."""
+    tz = ZoneInfo(clinic.timezone)
+    day = timezone.now().astimezone(tz).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=tz)
+
+
+def make(therapist: Any, patient: Any) -> dict[str, object]:
+    s = schedule(therapist)
+    appointment = appointment_book(
+        actor=therapist,
+        patient=patient,
+        therapist=therapist,
+        type=s["types"]["Treatment"],
+        room=s["room"],
+        starts_at=at(patient.clinic, 3, 10),
+    )
+    return {"appointment_id": appointment.pk}
