@@ -148,16 +148,22 @@ def _get(request: HttpRequest, patient_id: int, appointment_id: int) -> Appointm
     return access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
 
 
-def _post_only(request: HttpRequest, patient_id: int, appointment_id: int) -> Any:
-    _get(request, patient_id, appointment_id)
-    return Status(
-        405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
-    )
+def _post_only(action: str) -> Any:
+    """A GET on a POST-only route: the door first (404 to an outsider), then 405."""
+
+    def view(request: HttpRequest, patient_id: int, appointment_id: int) -> Any:
+        _get(request, patient_id, appointment_id)
+        return Status(
+            405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
+        )
+
+    view.__name__ = f"appt_{action}_get"
+    return view
 
 
 for _action in ("move", "cancel", "status"):
     router.get(f"{ONE}/{_action}", response={405: dict[str, Any]}, url_name=f"appt_{_action}_get")(
-        _post_only
+        _post_only(_action)
     )
 
 

@@ -20,8 +20,8 @@ import myomap
 from myomap.patients.services import patient_create
 from tests.web.scoped import scoped_ids
 
-NOT_CLINICAL = {"access_patient"}
-"""Doors the front desk may pass: the client's demographics."""
+NOT_CLINICAL = {"access_patient", "access_appointment"}
+"""Doors the front desk may pass: the client's demographics and appointments."""
 
 
 def doors() -> list[tuple[str, Callable[..., Any]]]:
