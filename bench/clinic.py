@@ -154,6 +154,8 @@ class Template:
                 if model is TreatmentSession:
                     session = obj.pk
                     bad = bad or obj.status == "in_progress"
+                # A copy's chain gets heads of its own when it is re-chained.
+                bad = bad or getattr(obj, "object_type", None) == HEAD_OBJECT
                 if bad:
                     dropped.setdefault(model, set()).add(obj.pk)
                     continue
@@ -164,6 +166,10 @@ class Template:
             self.rows.append((model, kept))
         sessions = dict(self.rows).get(TreatmentSession, [])
         self.sessions = sorted((s.pk for s in sessions), key=lambda pk: pk)
+
+
+HEAD_OBJECT = "NoteChainHead"
+"""The audit rows that anchor a signed-note chain (myomap.notes.chain.HEAD_OBJECT)."""
 
 
 def _unique_fields(model: Any) -> list[Any]:
@@ -222,13 +228,14 @@ def _clone(template: Template, person: dict[str, Any], sessions_per_client: int,
 
 def _rechain(patient_ids: list[int]) -> None:
     """Number and hash the copies' signed notes and amendments as signing would have."""
+    from myomap.notes.chain import keyed_hash, record_chain_head
     from myomap.notes.models import NoteAmendment, NoteStatus, SoapNote
     from myomap.notes.selectors import amendment_content, note_content
     from myomap_core import soap
 
     notes = list(
         SoapNote.objects.filter(patient_id__in=patient_ids, status=NoteStatus.SIGNED)
-        .select_related("session")
+        .select_related("session", "patient__clinic")
         .order_by("patient_id", "session__number")
     )
     amendments: dict[int, list[Any]] = {}
@@ -240,19 +247,25 @@ def _rechain(patient_ids: list[int]) -> None:
         position, last = previous.get(note.patient_id, (0, soap.GENESIS))
         position += 1
         note.chain_position, note.previous_hash = position, last
-        note.content_hash = soap.content_hash(note_content(note), last)
+        note.content_hash = keyed_hash(note_content(note), last)
         last = note.content_hash
         changed_notes.append(note)
         for a in amendments.get(note.pk, []):
             position += 1
             a.chain_position, a.previous_hash = position, last
-            a.content_hash = soap.content_hash(amendment_content(a), last)
+            a.content_hash = keyed_hash(amendment_content(a), last)
             last = a.content_hash
             changed_amendments.append(a)
         previous[note.patient_id] = (position, last)
     fields = ["chain_position", "previous_hash", "content_hash"]
     SoapNote.objects.bulk_update(changed_notes, fields, batch_size=500)
     NoteAmendment.objects.bulk_update(changed_amendments, fields, batch_size=500)
+    patients = {n.patient_id: n.patient for n in notes}
+    for patient_id, (position, last) in previous.items():
+        patient = patients[patient_id]
+        record_chain_head(
+            clinic=patient.clinic, patient=patient, seq=position, digest=last, actor=None
+        )
 
 
 def generate(*, clients: int, sessions_per_client: int, seed: int) -> dict[str, Any]:

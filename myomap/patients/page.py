@@ -61,7 +61,8 @@ class TimelineEntry:
 
 
 def _run_key(event: AuditEvent) -> tuple[str, str, date] | None:
-    if event.object_type not in GROUPED:
+    # An edit that carries a safety screening's result stands on its own: never folded away.
+    if event.object_type not in GROUPED or "Safety screening" in event.summary:
         return None
     return event.object_type, event.actor_label, event.created_at.date()
 
@@ -157,8 +158,11 @@ def chart_summary(patient: Patient) -> ChartSummary:
 def _actions(
     patient: Patient, intake: Intake | None, gate: Gate, course: Course, has_plan: bool
 ) -> list[dict[str, Any]]:
-    """The next steps that matter now, most pressing first (names of URLs and their words)."""
+    """The next steps that matter now, most pressing first (names of URLs and their words).
+    An archived client has none: restoring comes first."""
     actions: list[dict[str, Any]] = []
+    if patient.is_archived:
+        return actions
     if course.open_session is not None:
         actions.append(
             {"url": "sessions:guide", "args": [patient.pk, course.open_session.pk],

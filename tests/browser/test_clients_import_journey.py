@@ -24,6 +24,7 @@ def test_front_desk_imports_a_client_list(browser, live_server, clinic, patient,
     context.set_default_timeout(10_000)
     page = context.new_page()
     log_in(page, base, "desk")
+    page.click("nav a:has-text('Clients')")
     page.click("a:has-text('Import from CSV')")
     shot(page, "upload")
     page.set_input_files("#id_file", str(FIXTURES / "jane_style.csv"))

@@ -102,6 +102,7 @@ def test_client_fills_the_intake_on_a_phone(browser, live_server, therapist, art
     desk.set_default_timeout(10_000)
     staff = desk.new_page()
     log_in(staff, base, "therapist")
+    staff.click("nav a:has-text('Clients')")
     shot(staff, "therapist-client-list")
     staff.click("text=New client")
     staff.fill("#id_first_name", "Nora")

@@ -102,7 +102,7 @@ def test_saddle_numbness_blocks_treatment_until_cleared(
     state = page.locator(".treatment-state")
     assert state.get_attribute("data-treatment") == "allowed"
     timeline = page.locator(".timeline").inner_text()
-    assert "Safety screening after the intake: Emergency" in timeline
+    assert "Safety screening as the health-check answers arrived: Emergency" in timeline
     assert "Safety screening after the health checks were edited: Treat" in timeline
     shot(page, "client-page-screened-again")
     context.close()
