@@ -117,6 +117,7 @@ class Template:
     """One service-made client's rows, and which rows belong to which finished session."""
 
     def __init__(self, patient: Any, models: list[Any]) -> None:
+        from myomap.notes.chain import HEAD_OBJECT
         from myomap.patients.models import Patient
         from myomap.sessions.models import TreatmentSession
 
@@ -166,10 +167,6 @@ class Template:
             self.rows.append((model, kept))
         sessions = dict(self.rows).get(TreatmentSession, [])
         self.sessions = sorted((s.pk for s in sessions), key=lambda pk: pk)
-
-
-HEAD_OBJECT = "NoteChainHead"
-"""The audit rows that anchor a signed-note chain (myomap.notes.chain.HEAD_OBJECT)."""
 
 
 def _unique_fields(model: Any) -> list[Any]:
