@@ -25,6 +25,7 @@ from myomap_core.errors import DomainError, KnowledgeBaseError
 __all__ = [
     "DRAWN_VIEWS",
     "VIEWBOX",
+    "AmbiguousRegion",
     "Area",
     "Region",
     "Side",
@@ -103,6 +104,10 @@ CONTRACT_AREAS: Final[Mapping[View, tuple[tuple[str, ...], tuple[str, ...]]]] = 
 def _inside_viewbox(point: tuple[float, float]) -> bool:
     x0, y0, width, height = VIEWBOX
     return x0 <= point[0] <= x0 + width and y0 <= point[1] <= y0 + height
+
+
+class AmbiguousRegion(DomainError):
+    """A phrase that names two or more areas equally well; ``suggestions`` are the choices."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -613,7 +618,7 @@ def resolve_region(text: str) -> tuple[str, ...]:
         targets = _most_specific(_word_index().match(reading.words))
         if len(targets) > 1:
             choices = sorted(_target_label(t) for t in targets)
-            raise DomainError(
+            raise AmbiguousRegion(
                 f"ambiguous body region {text!r}: it could be {' or '.join(choices)}",
                 field="region",
                 value=text,

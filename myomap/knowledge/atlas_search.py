@@ -76,7 +76,7 @@ def search(query: str) -> AtlasSearch:
         return AtlasSearch(
             query,
             problem=f"“{query}” could mean more than one region: choose one."
-            if exc.message.startswith("ambiguous")
+            if isinstance(exc, atlas.AmbiguousRegion)
             else f"No muscle or body region is called “{query}”.",
             suggestions=exc.suggestions,
         )

@@ -46,7 +46,7 @@ def resolve_region(request: HttpRequest) -> JsonResponse:
     except DomainError as exc:
         message = (
             f"“{query}” could be more than one place. Which one?"
-            if exc.message.startswith("ambiguous")
+            if isinstance(exc, atlas.AmbiguousRegion)
             else f"“{query}” is not a place on the chart we know."
         )
         return JsonResponse(
