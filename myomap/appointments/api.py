@@ -192,13 +192,13 @@ def appointment_cancel_api(
 ) -> Any:
     """Cancel with a reason; within 24 hours of the start it is a late cancellation."""
     appointment = _get(request, patient_id, appointment_id)
-    appointment_cancel(
+    changed = appointment_cancel(
         actor=request.user,  # type: ignore[arg-type]
         appointment=appointment,
         reason=payload.reason,
         origin=Origin.of(request),
     )
-    return appointment_json(_get(request, patient_id, appointment_id))
+    return appointment_json(changed)
 
 
 @router.post(f"{ONE}/status", response=dict[str, Any])
@@ -207,13 +207,13 @@ def appointment_status_api(
 ) -> Any:
     """Mark confirmed, arrived or no-show."""
     appointment = _get(request, patient_id, appointment_id)
-    appointment_mark(
+    changed = appointment_mark(
         actor=request.user,  # type: ignore[arg-type]
         appointment=appointment,
         status=payload.status,
         origin=Origin.of(request),
     )
-    return appointment_json(_get(request, patient_id, appointment_id))
+    return appointment_json(changed)
 
 
 @router.get("/availability", response=dict[str, Any])
