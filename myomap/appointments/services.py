@@ -3,7 +3,10 @@
 Each write is one transaction with its audit row. No therapist or room is ever double
 booked: the service checks for overlaps inside an immediate transaction (SQLite takes the
 write lock when the transaction begins) and PostgreSQL refuses an overlap with an exclusion
-constraint (see docs/appointments.md), which a concurrent booking meets as an IntegrityError.
+constraint (see docs/appointments.md). Before checking, a booking locks the therapist's and
+the room's rows (therapist first, always), so on PostgreSQL a second booking of the same
+calendar waits for the first to commit and then meets its row in the check: a clear refusal,
+never the deadlock two concurrent exclusion checks can end in.
 """
 
 from __future__ import annotations
@@ -124,6 +127,14 @@ def _check_parties(
         raise ValidationError({"room": f"No room {room.pk} in this clinic."})
 
 
+def _lock_calendars(therapist: User, room: Room | None) -> None:
+    """Serialise bookings of one therapist's or one room's calendar (a no-op on SQLite,
+    whose immediate transaction already holds the write lock)."""
+    list(User.objects.select_for_update().filter(pk=therapist.pk).values_list("pk"))
+    if room is not None:
+        list(Room.objects.select_for_update().filter(pk=room.pk).values_list("pk"))
+
+
 def _check_time(
     *,
     therapist: User,
@@ -135,6 +146,7 @@ def _check_time(
 ) -> bool:
     """Refuse an overlap or a blocked time; return whether the time is outside the hours
     (allowed only with ``override_hours``)."""
+    _lock_calendars(therapist, room)
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": f"{starts_at.isoformat()} has no time zone."})
     check_day(starts_at.date(), "starts_at")
@@ -423,8 +435,13 @@ def appointment_start_session(
 
 
 def appointment_complete_with_session(*, session: TreatmentSession) -> None:
-    """The appointment whose session ended is completed (called in the session's
-    transaction)."""
+    """The appointment whose session ended is completed (in the session's transaction when
+    there is one)."""
+    with transaction.atomic():
+        _complete_with(session)
+
+
+def _complete_with(session: TreatmentSession) -> None:
     appointment = (
         Appointment.objects.select_for_update()
         .select_related("patient", "clinic", "type")
