@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from myomap.aftercare.api import router as aftercare_router
 from myomap.assessments.api import router as assessments_router
 from myomap.common.bad_input import BadInput, CheckedJSONParser
+from myomap.interop.api import router as interop_router
 from myomap.knowledge.api import router as knowledge_router
 from myomap.notes.api import router as notes_router
 from myomap.outcomes.api import router as outcomes_router
@@ -176,3 +177,4 @@ api.add_router("", plans_router)
 api.add_router("", sessions_router)
 api.add_router("", notes_router)
 api.add_router("", aftercare_router)
+api.add_router("", interop_router)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("myomap.sessions.urls")),
     path("", include("myomap.notes.urls")),
     path("", include("myomap.aftercare.urls")),
+    path("", include("myomap.interop.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,4 +1,5 @@
-"""Writing backups and restoring them. The only place that writes for this app."""
+"""Writing backups and restoring them, and exporting a client's record. The only place that
+writes for this app."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -18,7 +19,13 @@ from myomap.common.models import AuditAction
 from myomap.interop import snapshot
 from myomap.interop.archive import SUFFIX, OpenedArchive, opened, private_dir, write_archive
 from myomap.interop.crypto import ArchiveError
+from myomap.interop.fhir_bundle import build_bundle
+from myomap.interop.fhir_selectors import client_record
 from myomap.interop.selectors import PREFIX, STAMP, backup_files, backups_dir, retained
+
+if TYPE_CHECKING:
+    from myomap.clinics.models import User
+    from myomap.patients.models import Patient
 
 
 class RestoreRefused(ArchiveError):
@@ -247,3 +254,29 @@ def backup_nightly(
         if found.path not in keep:
             found.path.unlink(missing_ok=True)
     return result
+
+
+def client_fhir_export(
+    *, actor: User | None, patient: Patient, origin: Origin | None = None, actor_label: str = ""
+) -> dict[str, Any]:
+    """``patient``'s record as a validated FHIR R4 Bundle, with the export in the audit log.
+
+    ``actor=None`` with an ``actor_label`` is the command line. Raises ``FhirInvalid`` (and
+    writes nothing) if a resource does not validate.
+    """
+    bundle = build_bundle(client_record(patient))
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.EXPORT,
+            clinic=patient.clinic,
+            actor=actor,
+            actor_label=actor_label,
+            patient=patient,
+            obj=patient,
+            summary=(
+                f"Exported the record of {patient.full_name} as FHIR "
+                f"({len(bundle['entry'])} resources)"
+            ),
+            origin=origin or Origin(),
+        )
+    return bundle
