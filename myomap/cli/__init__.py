@@ -21,7 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "myomap.cli.score",
     "myomap.cli.notes",
     "myomap.cli.data",
-    "myomap.cli.export",
+    "myomap.cli.transfer",
 )
 """Modules that register subcommands, in the order their commands are listed."""
 

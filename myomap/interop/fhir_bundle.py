@@ -85,7 +85,10 @@ def _concept(coding: Coding | None, text: str = "") -> dict[str, Any]:
 
 
 def _site(site: BodySite) -> dict[str, Any]:
-    return _concept(site.snomed, site.text)
+    concept = _concept(site.snomed, site.text)
+    if site.local is not None:
+        concept["coding"] = [*concept.get("coding", []), _coding(site.local)]
+    return concept
 
 
 def _quantity(value: float, unit: str) -> dict[str, Any]:
@@ -106,9 +109,23 @@ def _attachment(text: str, title: str, created: datetime) -> dict[str, Any]:
     }
 
 
-def _answer(value: object) -> dict[str, Any] | None:
+def _answer(value: object, link_id: str = "") -> dict[str, Any] | None:
+    """One answer; a PSFS activity is its rating with the activity's name nested under it."""
     if value is None or value == "":
         return None
+    if isinstance(value, dict):
+        rating = _answer(value.get("rating"))
+        if rating is None:
+            return None
+        if value.get("activity"):
+            rating["item"] = [
+                {
+                    "linkId": f"{link_id}.activity",
+                    "text": "Activity",
+                    "answer": [{"valueString": str(value["activity"])}],
+                }
+            ]
+        return rating
     if isinstance(value, bool):
         return {"valueBoolean": value}
     if isinstance(value, int):
@@ -274,7 +291,10 @@ class _Builder:
                 panel["valueString"] = "No painful region marked"
             if m.note:
                 panel["note"] = [{"text": m.note}]
-            panel["method"] = {"text": f"Marked on the body chart ({m.source})"}
+            panel["method"] = {
+                "coding": [_coding(Coding(MYOMAP, f"pain-map-{m.source}", m.source))],
+                "text": f"Marked on the body chart ({m.source})",
+            }
             self.add(m.key, panel)
 
     def thresholds(self) -> None:
@@ -311,7 +331,7 @@ class _Builder:
         spec = outcomes.instrument(o.instrument)
         items = []
         for item in spec.items:
-            answer = _answer(o.answers.get(item.id))
+            answer = _answer(o.answers.get(item.id), item.id)
             if answer is None:
                 continue  # skipped: no answer, never 0
             entry: dict[str, Any] = {"linkId": item.id, "text": item.text, "answer": [answer]}
@@ -326,6 +346,9 @@ class _Builder:
             "status": "completed",
             "subject": self.patient,
             "authored": _instant(o.taken_at),
+            "extension": [
+                {"url": f"{EXTENSION}/sessions-completed", "valueUnsignedInt": o.session_number}
+            ],
         }
         if items:
             response["item"] = items
@@ -493,6 +516,27 @@ class _Builder:
             }
             self.add(a.key, amendment)
 
+    def imported(self) -> None:
+        """Documents another clinic sent: as they came, custodian the sending clinic."""
+        for d in self.record.imported:
+            kind = LOCAL["soap"] if d.kind == "soap_note" else LOCAL["amendment"]
+            resource: Resource = {
+                "resourceType": "DocumentReference",
+                "status": "current",
+                "docStatus": "final" if d.amends_key is None else "amended",
+                "type": _concept(kind),
+                "subject": self.patient,
+                "date": _instant(d.authored_at),
+                "custodian": {"display": d.source_clinic},
+                "description": d.description or d.title,
+                "content": [{"attachment": _attachment(d.text, d.title, d.authored_at)}],
+            }
+            if d.author_name:
+                resource["author"] = [{"display": d.author_name}]
+            if d.amends_key is not None:
+                resource["relatesTo"] = [{"code": "appends", "target": self.ref(d.amends_key)}]
+            self.add(d.key, resource)
+
     def consent(self) -> None:
         c = self.record.consent
         if c is None:
@@ -535,6 +579,7 @@ def build_bundle(record: ClientRecord, *, now: datetime | None = None) -> Resour
     b.plans()
     for n in record.notes:
         b.note(n)
+    b.imported()
     b.consent()
     bundle: Resource = {
         "resourceType": "Bundle",

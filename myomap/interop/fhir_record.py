@@ -51,6 +51,8 @@ class BodySite:
 
     text: str
     snomed: Coding | None = None
+    local: Coding | None = None
+    """Myomap's own code for the place (the atlas region id), for a transfer back in."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,21 @@ class NoteInfo:
 
 
 @dataclass(frozen=True)
+class ImportedInfo:
+    """A signed note or amendment another clinic sent (kept as it came, with its source)."""
+
+    key: str
+    kind: str
+    title: str
+    text: str
+    description: str
+    authored_at: datetime
+    author_name: str
+    source_clinic: str
+    amends_key: str | None
+
+
+@dataclass(frozen=True)
 class ConsentInfo:
     key: str
     signed_at: datetime
@@ -211,4 +228,5 @@ class ClientRecord:
     plans: tuple[PlanInfo, ...] = ()
     notes: tuple[NoteInfo, ...] = ()
     consent: ConsentInfo | None = None
+    imported: tuple[ImportedInfo, ...] = ()
     generated_at: datetime | None = field(default=None, compare=False)

@@ -19,6 +19,7 @@ from myomap.interop.fhir_record import (
     ClinicInfo,
     ComplaintInfo,
     ConsentInfo,
+    ImportedInfo,
     NoteInfo,
     OutcomeInfo,
     PainMapInfo,
@@ -32,16 +33,20 @@ from myomap.interop.fhir_record import (
     StepInfo,
     ThresholdInfo,
 )
+from myomap.interop.models import ImportedDocument
 from myomap.notes.models import SECTION_LABELS, SECTIONS, NoteAmendment, NoteStatus, SoapNote
 from myomap.outcomes.models import OutcomeResponse
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan, PlanStatus
 from myomap.sessions.models import SessionStep, TreatmentSession
 from myomap_core import atlas
+from myomap_core.codes import MYOMAP, Coding
 from myomap_core.errors import DomainError
 from myomap_core.knowledge import load_knowledge_base
 from myomap_core.planning import Technique
 
+REGION_CODE = "region-"
+"""Prefix of Myomap's local code for an atlas region (``region-low_back_left``)."""
 MEASURE_UNITS = frozenset({"°", "mm"})
 """Posture measures in pixels (no scale marker) mean nothing outside the photo: left out."""
 CONSENT_WORDING = str(ConsentForm.base_fields["consent_agree"].label)
@@ -53,7 +58,9 @@ def region_site(region_id: str) -> BodySite:
         region = atlas.region(region_id)
     except DomainError:
         return BodySite(region_id.replace("_", " "))
-    return BodySite(region.label, region.snomed)
+    return BodySite(
+        region.label, region.snomed, Coding(MYOMAP, f"region-{region_id}", region.label)
+    )
 
 
 def muscle_site(muscle_id: str, side: str, trigger_point: str = "") -> BodySite:
@@ -171,6 +178,7 @@ def client_record(patient: Patient) -> ClientRecord:
         )
         .order_by("chain_position", "id")
     )
+    imported = list(ImportedDocument.objects.filter(patient=patient).order_by("authored_at", "id"))
     outcomes = list(OutcomeResponse.objects.filter(patient=patient).order_by("taken_at", "id"))
 
     record = ClientRecord(
@@ -309,6 +317,23 @@ def client_record(patient: Patient) -> ClientRecord:
                 ),
             )
             for n in notes
+        ),
+    )
+    record = replace(
+        record,
+        imported=tuple(
+            ImportedInfo(
+                key=f"imported-{d.pk}",
+                kind=d.kind,
+                title=d.title,
+                text=d.text,
+                description=d.description,
+                authored_at=d.authored_at,
+                author_name=d.author_name,
+                source_clinic=d.source_clinic,
+                amends_key=f"imported-{d.amends_id}" if d.amends_id else None,
+            )
+            for d in imported
         ),
     )
     practitioners = tuple(

@@ -1,4 +1,5 @@
-"""``myomap export fhir CLIENT_ID [--out FILE]``: a client's record as a FHIR R4 Bundle."""
+"""A client's record out and in as FHIR R4: ``myomap export fhir CLIENT_ID [--out FILE]`` and
+``myomap import fhir FILE --clinic SLUG``."""
 
 from __future__ import annotations
 
@@ -10,17 +11,21 @@ from pathlib import Path
 from typing import Any
 
 
-def _fail(message: str) -> int:
-    print(f"myomap export: {message}", file=sys.stderr)
+def _fail(message: str, command: str = "export") -> int:
+    print(f"myomap {command}: {message}", file=sys.stderr)
     return 2
 
 
-def export_fhir(args: argparse.Namespace) -> int:
-    """Write the Bundle to ``--out`` (owner-only) or standard output; audited."""
+def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myomap.settings")
     import django
 
     django.setup()
+
+
+def export_fhir(args: argparse.Namespace) -> int:
+    """Write the Bundle to ``--out`` (owner-only) or standard output; audited."""
+    _django()
     from myomap.common.audit import Origin
     from myomap.interop.fhir_bundle import FhirInvalid
     from myomap.interop.services import client_fhir_export
@@ -57,11 +62,50 @@ def export_fhir(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_fhir(args: argparse.Namespace) -> int:
+    """Import one client's Bundle into the clinic ``--clinic``; all or nothing."""
+    _django()
+    from myomap.clinics.models import Clinic
+    from myomap.common.audit import Origin
+    from myomap.interop.fhir_bundle import FhirInvalid
+    from myomap.interop.services import fhir_import
+
+    clinic = Clinic.objects.filter(slug=args.clinic).first()
+    if clinic is None:
+        return _fail(f"--clinic: no clinic {args.clinic!r}", "import")
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        return _fail(f"FILE: {args.file}: {exc.strerror}", "import")
+    try:
+        result = fhir_import(
+            clinic=clinic,
+            data=data,
+            actor=None,
+            actor_label="command line",
+            origin=Origin(path="(command line)"),
+        )
+    except FhirInvalid as exc:
+        return _fail(f"{args.file}: {exc}. Nothing was imported.", "import")
+    print(
+        f"Imported {result.patient.full_name} (client {result.patient.pk}) from "
+        f"{result.source_clinic}: {result.pain_maps} pain maps, {result.responses} "
+        f"questionnaires, {result.documents} signed documents."
+    )
+    return 0
+
+
 def register(subparsers: Any) -> None:
-    """Add ``export fhir``."""
+    """Add ``export fhir`` and ``import fhir``."""
     p = subparsers.add_parser("export", help="export a client's record")
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     f = kinds.add_parser("fhir", help="a client's whole record as a FHIR R4 Bundle (JSON)")
     f.add_argument("client_id", metavar="CLIENT_ID", help="the client's number")
     f.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     f.set_defaults(handler=export_fhir)
+    i = subparsers.add_parser("import", help="import a client's record")
+    into = i.add_subparsers(dest="kind", metavar="KIND", required=True)
+    g = into.add_parser("fhir", help="a client's record from another clinic's FHIR R4 Bundle")
+    g.add_argument("file", metavar="FILE", help="the Bundle (JSON), as `export fhir` writes it")
+    g.add_argument("--clinic", metavar="SLUG", required=True, help="the receiving clinic")
+    g.set_defaults(handler=import_fhir)
