@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.db.models import Count
+from django.urls import reverse
 
+from myomap.cli import main
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.models import AuditAction, AuditEvent
 from myomap.demo import DEMO_SLUG, demo_load
@@ -184,3 +186,100 @@ def test_the_same_client_is_never_merged(exported, receiving):  # type: ignore[n
     data = json.dumps(bundle).encode()
     fhir_import(clinic=clinic, data=data, actor=owner)
     assert "already client" in str(_refused(bundle, clinic, owner))
+
+
+@pytest.fixture
+def sent(therapist, patient):  # type: ignore[no-untyped-def]
+    """A client of the first clinic with one signed note, as the file another clinic gets."""
+    from tests.web.scoped.notes import make
+
+    make(therapist, patient)
+    return json.dumps(build_bundle(client_record(patient))).encode()
+
+
+@pytest.fixture
+def other_owner(other_clinic):  # type: ignore[no-untyped-def]
+    return User.objects.create_user(
+        username="rowan",
+        password="x" * 12,
+        clinic=other_clinic,
+        role=Role.OWNER,
+        first_name="Rowan",
+        last_name="Reed",
+    )
+
+
+def _upload(data: bytes, name: str = "maria.json") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/fhir+json")
+
+
+def test_the_owner_imports_through_the_upload_page_and_sees_the_provenance(  # type: ignore[no-untyped-def]
+    client, sent, other_owner, other_clinic, django_assert_max_num_queries
+):
+    client.force_login(other_owner)
+    assert b"Import from another practice" in client.get(reverse("patients:list")).content
+    url = reverse("interop:import_fhir")
+    with django_assert_max_num_queries(10):
+        page = client.get(url)
+    assert page.status_code == 200 and b"Check and import" in page.content
+    with django_assert_max_num_queries(80):
+        response = client.post(url, {"bundle": _upload(sent)})
+    imported = Patient.objects.get(clinic=other_clinic)
+    assert response.status_code == 302
+    assert response.url == reverse("patients:detail", args=[imported.pk])
+    document = ImportedDocument.objects.get(patient=imported)
+    assert document.source_clinic == "Harbour Street NMT"
+    assert document.imported_by == other_owner
+    with django_assert_max_num_queries(60):
+        detail = client.get(response.url)
+    text = detail.content.decode()
+    assert "From another practice" in text
+    assert "Written at Harbour Street NMT" in text
+    assert document.text.splitlines()[1] in text
+
+
+def test_a_bad_file_on_the_page_is_named_and_nothing_is_imported(  # type: ignore[no-untyped-def]
+    client, sent, other_owner, other_clinic
+):
+    client.force_login(other_owner)
+    bundle = json.loads(sent)
+    _first(bundle, "Patient")["birthDate"] = "1980-13-45"
+    response = client.post(
+        reverse("interop:import_fhir"), {"bundle": _upload(json.dumps(bundle).encode())}
+    )
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.content.decode()
+    assert "Patient/" in response.content.decode() and "birthDate" in response.content.decode()
+    assert not Patient.objects.filter(clinic=other_clinic).exists()
+    missing = client.post(reverse("interop:import_fhir"), {})
+    assert missing.status_code == 400 and b"choose the FHIR file" in missing.content
+
+
+def test_only_the_owner_may_import(client, therapist, front_desk, sent):  # type: ignore[no-untyped-def]
+    for user in (therapist, front_desk):
+        client.force_login(user)
+        assert client.get(reverse("interop:import_fhir")).status_code == 403
+        assert (
+            client.post(reverse("interop:import_fhir"), {"bundle": _upload(sent)}).status_code
+            == 403
+        )
+    assert Patient.objects.count() == 1
+
+
+def test_the_command_line_imports_into_the_named_clinic(tmp_path, capsys, sent, other_clinic):  # type: ignore[no-untyped-def]
+    path = tmp_path / "maria.json"
+    path.write_bytes(sent)
+    assert main(["import", "fhir", str(path), "--clinic", "riverside"]) == 0
+    assert "Imported Maria Lopez" in capsys.readouterr().out
+    assert Patient.objects.filter(clinic=other_clinic).count() == 1
+    event = AuditEvent.objects.get(clinic=other_clinic, summary__contains="Imported")
+    assert event.actor is None and event.actor_label == "command line"
+
+    assert main(["import", "fhir", str(path), "--clinic", "nowhere"]) == 2
+    assert "--clinic: no clinic 'nowhere'" in capsys.readouterr().err
+    path.write_text('{"resourceType": "Bundle", "type": "collection"}')
+    assert main(["import", "fhir", str(path), "--clinic", "riverside"]) == 2
+    assert "Bundle: entry: the Bundle holds no resources" in capsys.readouterr().err
+    assert Patient.objects.filter(clinic=other_clinic).count() == 1
