@@ -18,6 +18,7 @@ from myomap.apitokens.auth import TokenAuth
 from myomap.appointments.api import router as appointments_router
 from myomap.assessments.api import router as assessments_router
 from myomap.common.bad_input import BadInput, CheckedJSONParser
+from myomap.interop.api import router as interop_router
 from myomap.knowledge.api import router as knowledge_router
 from myomap.notes.api import router as notes_router
 from myomap.outcomes.api import router as outcomes_router
@@ -180,3 +181,6 @@ api.add_router("", sessions_router)
 api.add_router("", notes_router)
 api.add_router("", aftercare_router)
 api.add_router("", appointments_router)
+
+
+api.add_router("", interop_router)

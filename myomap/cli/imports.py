@@ -1,4 +1,5 @@
-"""``myomap import clients FILE.csv``: a practice system's client list, previewed or imported."""
+"""``myomap import clients FILE.csv`` (a practice system's client list, previewed or imported)
+and ``myomap import fhir FILE --clinic SLUG`` (a client's record from another practice)."""
 
 from __future__ import annotations
 
@@ -138,8 +139,12 @@ def _print_preview(preview: Any) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``import clients``."""
-    p = subparsers.add_parser("import", help="import a client list (CSV) from a practice system")
+    """Add ``import clients`` and ``import fhir``."""
+    from myomap.cli.transfer import import_fhir
+
+    p = subparsers.add_parser(
+        "import", help="import a client list (CSV) or a client's record (FHIR)"
+    )
     kinds = p.add_subparsers(title="what", metavar="WHAT")
     c = kinds.add_parser(
         "clients",
@@ -166,3 +171,7 @@ def register(subparsers: Any) -> None:
         help="read a column as a field (FIELD - leaves it out); repeat for several",
     )
     c.set_defaults(handler=import_clients)
+    g = kinds.add_parser("fhir", help="a client's record from another clinic's FHIR R4 Bundle")
+    g.add_argument("file", metavar="FILE", help="the Bundle (JSON), as `export fhir` writes it")
+    g.add_argument("--clinic", metavar="SLUG", required=True, help="the receiving clinic")
+    g.set_defaults(handler=import_fhir)

@@ -1,5 +1,5 @@
-"""Writing backups and restoring them; importing a client list. The only place that writes
-for this app."""
+"""Writing backups and restoring them; importing a client list; exporting and importing a
+client's record as FHIR. The only place that writes for this app."""
 
 from __future__ import annotations
 
@@ -9,22 +9,37 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
+from myomap.intake.models import PainMap, PainMapSource, PainMark
 from myomap.interop import snapshot
 from myomap.interop.archive import SUFFIX, OpenedArchive, opened, private_dir, write_archive
 from myomap.interop.clients_csv import DateOrder, Preview, read_clients_csv
 from myomap.interop.crypto import ArchiveError
+from myomap.interop.fhir_bundle import FhirInvalid, build_bundle
+from myomap.interop.fhir_read import BundleIn, PainMapIn, ResponseIn, parse_bundle
+from myomap.interop.fhir_selectors import client_record
+from myomap.interop.models import ImportedDocument, ImportedKind
 from myomap.interop.selectors import PREFIX, STAMP, backup_files, backups_dir, retained
+from myomap.outcomes.models import OutcomeResponse
+from myomap.outcomes.services import score_answers
 from myomap.patients.models import Patient
 from myomap.patients.services import patient_create
+from myomap_core.errors import DomainError
+from myomap_core.outcomes import instrument as outcome_instrument
+from myomap_core.pain import PainMark as CorePainMark
+from myomap_core.pain import PainQuality
+
+if TYPE_CHECKING:
+    from myomap.clinics.models import Clinic
 
 
 class RestoreRefused(ArchiveError):
@@ -331,3 +346,177 @@ def clients_import(
             origin=origin,
         )
     return ImportResult(preview, created)
+
+
+def client_fhir_export(
+    *, actor: User | None, patient: Patient, origin: Origin | None = None, actor_label: str = ""
+) -> dict[str, Any]:
+    """``patient``'s record as a validated FHIR R4 Bundle, with the export in the audit log.
+
+    ``actor=None`` with an ``actor_label`` is the command line. Raises ``FhirInvalid`` (and
+    writes nothing) if a resource does not validate.
+    """
+    bundle = build_bundle(client_record(patient))
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.EXPORT,
+            clinic=patient.clinic,
+            actor=actor,
+            actor_label=actor_label,
+            patient=patient,
+            obj=patient,
+            summary=(
+                f"Exported the record of {patient.full_name} as FHIR "
+                f"({len(bundle['entry'])} resources)"
+            ),
+            origin=origin or Origin(),
+        )
+    return bundle
+
+
+@dataclass(frozen=True)
+class FhirImportResult:
+    patient: Patient
+    source_clinic: str
+    pain_maps: int
+    responses: int
+    documents: int
+
+
+def fhir_import(
+    *,
+    clinic: Clinic,
+    data: bytes,
+    actor: User | None,
+    actor_label: str = "",
+    origin: Origin | None = None,
+) -> FhirImportResult:
+    """Bring a client's record from another practice's FHIR Bundle into ``clinic``.
+
+    All or nothing, in one transaction: the client, the pain maps, the questionnaires (scored
+    again by the clinical core) and the signed notes as read-only documents of the sending
+    clinic. Raises ``FhirInvalid`` naming the resource and field; nothing is written then.
+    """
+    read = parse_bundle(data)
+    with transaction.atomic():
+        patient = _import_patient(clinic, read, actor)
+        for pain_map in read.pain_maps:
+            _import_pain_map(patient, pain_map)
+        for response in read.responses:
+            _import_response(patient, response, actor)
+        _import_documents(patient, read, actor)
+        audit_record(
+            action=AuditAction.CREATE,
+            clinic=clinic,
+            actor=actor,
+            actor_label=actor_label,
+            patient=patient,
+            obj=patient,
+            summary=(
+                f"Imported the record of {patient.full_name} from {read.source_clinic} "
+                f"(FHIR): {len(read.pain_maps)} pain maps, {len(read.responses)} "
+                f"questionnaires, {len(read.documents)} signed documents"
+            ),
+            origin=origin or Origin(),
+        )
+    return FhirImportResult(
+        patient, read.source_clinic, len(read.pain_maps), len(read.responses), len(read.documents)
+    )
+
+
+def _import_patient(clinic: Clinic, read: BundleIn, actor: User | None) -> Patient:
+    data = read.patient
+    twin = Patient.objects.filter(
+        clinic=clinic,
+        first_name__iexact=data["first_name"],
+        last_name__iexact=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+    ).first()
+    if twin is not None:
+        raise FhirInvalid(
+            "Patient",
+            "name",
+            f"{twin.full_name}, born {twin.date_of_birth:%d %b %Y}, is already client "
+            f"{twin.pk} of this clinic: nothing was merged or imported",
+        )
+    patient = Patient(clinic=clinic, created_by=actor, **data)
+    try:
+        # The command line imports with no account: the audit row names it instead.
+        patient.full_clean(exclude=["created_by"] if actor is None else None)
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise FhirInvalid("Patient", name, " ".join(messages).rstrip(".")) from None
+    patient.save()
+    return patient
+
+
+def _import_pain_map(patient: Patient, read: PainMapIn) -> None:
+    try:
+        marks = [CorePainMark(m.region_id, m.intensity, PainQuality(m.quality)) for m in read.marks]
+    except (DomainError, ValueError) as exc:
+        raise FhirInvalid("Observation (pain map)", "bodySite/valueInteger", str(exc)) from None
+    source = read.source if read.source in PainMapSource.values else PainMapSource.THERAPIST
+    pain_map = PainMap.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        source=source,
+        recorded_at=read.recorded_at,
+        note=read.note[:500],
+    )
+    PainMark.objects.bulk_create(
+        PainMark(pain_map=pain_map, region_id=m.region_id, intensity=m.intensity, quality=m.quality)
+        for m in marks
+    )
+
+
+def _import_response(patient: Patient, read: ResponseIn, actor: User | None) -> None:
+    try:
+        spec = outcome_instrument(read.instrument)
+        result = score_answers(spec.id, read.answers)
+    except DomainError as exc:
+        raise FhirInvalid(read.where, f"item {exc.field or ''}".strip(), str(exc)) from None
+    response = OutcomeResponse(
+        clinic=patient.clinic,
+        patient=patient,
+        instrument=str(spec.id),
+        answers=read.answers,
+        score_value=result.value,
+        score_display=result.display,
+        band=result.band or "",
+        band_label=result.band_label or "",
+        subscores={k: float(v) for k, v in result.subscores.items()},
+        answered=result.answered,
+        skipped=list(result.skipped),
+        session_number=read.session_number,
+        taken_at=read.taken_at,
+        created_by=actor,
+    )
+    try:
+        response.full_clean()
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise FhirInvalid(read.where, name, " ".join(messages).rstrip(".")) from None
+    response.save()
+
+
+def _import_documents(patient: Patient, read: BundleIn, actor: User | None) -> None:
+    stored: dict[str, ImportedDocument] = {}
+    for doc in sorted(read.documents, key=lambda d: d.amends is not None):
+        amends = stored.get(doc.amends) if doc.amends else None
+        if doc.amends and amends is None:
+            raise FhirInvalid(doc.key, "relatesTo", "amends a document that is not a note")
+        stored[doc.key] = ImportedDocument.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            kind=ImportedKind.AMENDMENT if amends else ImportedKind.SOAP_NOTE,
+            title=doc.title[:200],
+            text=doc.text,
+            description=doc.description[:600],
+            authored_at=doc.authored_at,
+            author_name=doc.author_name[:200],
+            amends=amends,
+            source_clinic=doc.source_clinic[:200],
+            source_identifier=doc.source_identifier[:300],
+            source_bundle=read.bundle_label[:300],
+            imported_by=actor,
+        )

@@ -1,0 +1,36 @@
+"""The data-out endpoints of the JSON API: a client's record as a FHIR R4 Bundle."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from myomap.common.audit import Origin
+from myomap.interop.services import client_fhir_export
+from myomap.interop.fhir_views import FHIR_JSON
+from myomap.patients.access import access_patient
+
+router = Router(tags=["data in and out"])
+
+
+@router.get(
+    "/clients/{patient_id}/fhir",
+    response={200: dict[str, Any]},
+    summary="The client's record as a FHIR R4 Bundle (collection)",
+)
+def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Every resource in the Bundle passed FHIR R4 validation; the export is audited."""
+    user: Any = request.user
+    if getattr(user, "clinic_id", None) is None:
+        raise PermissionDenied("This account does not belong to a clinic.")
+    patient = access_patient(
+        user, patient_id, request=request, clinical=True, what="record (FHIR export)"
+    )
+    bundle = client_fhir_export(actor=user, patient=patient, origin=Origin.of(request))
+    response = HttpResponse(json.dumps(bundle, ensure_ascii=False), FHIR_JSON)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,86 @@
+"""Pages for a client's record going out (the FHIR download) and coming in (the owner's upload)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from myomap.clinics.access import clinic_member
+from myomap.clinics.models import Role
+from myomap.common.audit import Origin
+from myomap.interop.fhir_bundle import FhirInvalid
+from myomap.interop.services import client_fhir_export, fhir_import
+from myomap.patients.access import access_patient
+from myomap.patients.models import Patient
+
+FHIR_JSON = "application/fhir+json"
+CLINICIANS = (Role.OWNER, Role.THERAPIST)
+MAX_BUNDLE_BYTES = 50 * 1024 * 1024
+
+
+def download_name(patient: Patient, kind: str, suffix: str) -> str:
+    """``<kind>-<last name>-<date>.<suffix>``, safe in a Content-Disposition header."""
+    last = "".join(c for c in patient.last_name.lower() if c.isalnum()) or "client"
+    return f"{kind}-{last}-{timezone.localdate():%Y-%m-%d}.{suffix}"
+
+
+@clinic_member(*CLINICIANS)
+def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The client's record as a FHIR R4 Bundle, downloaded as a file."""
+    patient = access_patient(
+        request.user,  # type: ignore[arg-type]
+        patient_id,
+        request=request,
+        clinical=True,
+        what="record (FHIR export)",
+    )
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    bundle = client_fhir_export(
+        actor=request.user,  # type: ignore[arg-type]
+        patient=patient,
+        origin=Origin.of(request),
+    )
+    response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=1), FHIR_JSON)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{download_name(patient, "fhir-record", "json")}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@clinic_member(Role.OWNER)
+def import_fhir(request: HttpRequest) -> HttpResponse:
+    """The owner uploads a client's FHIR Bundle; all of it comes in, or nothing."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "GET":
+        return render(request, "interop/import_fhir.html", {})
+    upload = request.FILES.get("bundle")
+    if upload is None:
+        error = "bundle: choose the FHIR file to import."
+    elif upload.size is not None and upload.size > MAX_BUNDLE_BYTES:
+        error = f"bundle: {upload.name} is larger than {MAX_BUNDLE_BYTES // 2**20} MB."
+    else:
+        try:
+            result = fhir_import(
+                clinic=request.user.clinic,  # type: ignore[union-attr]
+                data=upload.read(),
+                actor=request.user,  # type: ignore[arg-type]
+                origin=Origin.of(request),
+            )
+        except FhirInvalid as exc:
+            error = f"{upload.name}: {exc}"
+        else:
+            messages.success(
+                request,
+                f"Imported {result.patient.full_name} from {result.source_clinic}: "
+                f"{result.pain_maps} pain maps, {result.responses} questionnaires, "
+                f"{result.documents} signed documents.",
+            )
+            return redirect("patients:detail", result.patient.pk)
+    return render(request, "interop/import_fhir.html", {"error": error}, status=400)
