@@ -7,6 +7,7 @@ urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
     path("", include("myomap.clinics.urls")),
+    path("webauthn/", include("myomap.clinics.passkeys")),
     path("", include("myomap.patients.urls")),
     path("", include("myomap.intake.urls")),
     path("", include("myomap.portal.urls")),
