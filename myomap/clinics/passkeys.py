@@ -81,7 +81,9 @@ class VerifyPasskeyView(CompleteCredentialAuthenticationView):
         origin = Origin.of(request)
         if login_is_locked(username=user.username, ip_address=origin.ip_address):
             logout(request)
-            return JsonResponse({"detail": "Too many failed attempts.", "code": "locked"}, status=429)
+            return JsonResponse(
+                {"detail": "Too many failed attempts.", "code": "locked"}, status=429
+            )
         try:
             response: HttpResponse = super().post(*args, **kwargs)
         except exceptions.OTPWebAuthnApiError:

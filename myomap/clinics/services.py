@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.utils import timezone
 
 from myomap.clinics.models import Clinic, LoginFailure, Role, User
 from myomap.clinics.usernames import username_normalise
@@ -60,7 +60,9 @@ def login_success_record(*, user: User, origin: Origin, how: str = "") -> None:
     """Record the login; the account's own failures stop counting, the address's stay."""
     LoginFailure.objects.filter(username=user.username).delete()
     summary = f"Logged in {how}" if how else "Logged in"
-    audit_record(action=AuditAction.LOGIN, clinic=user.clinic, actor=user, summary=summary, origin=origin)
+    audit_record(
+        action=AuditAction.LOGIN, clinic=user.clinic, actor=user, summary=summary, origin=origin
+    )
 
 
 @transaction.atomic

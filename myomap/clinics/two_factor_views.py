@@ -30,9 +30,9 @@ from myomap.clinics.services import (
     two_factor_reset,
 )
 from myomap.clinics.two_factor import (
-    after_login_url,
     PENDING_KEY,
     Pending,
+    after_login_url,
     confirmed_devices,
     pending_for,
     totp_qr_data_uri,

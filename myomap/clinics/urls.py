@@ -11,7 +11,9 @@ urlpatterns = [
     path("account/", two_factor_views.account, name="account"),
     path("account/two-factor/app/start/", two_factor_views.app_start, name="two_factor_app_start"),
     path("account/two-factor/app/", two_factor_views.app_confirm, name="two_factor_app"),
-    path("account/two-factor/recovery/", two_factor_views.recovery_codes, name="two_factor_recovery"),
+    path(
+        "account/two-factor/recovery/", two_factor_views.recovery_codes, name="two_factor_recovery"
+    ),
     path("account/two-factor/remove/", two_factor_views.remove, name="two_factor_remove"),
     path("clinic/security/", two_factor_views.clinic_security, name="clinic_security"),
     path(

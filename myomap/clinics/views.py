@@ -55,7 +55,9 @@ def second_factor_after_password(
             login_password_accepted(user=user, origin=origin)
             return Pending.VERIFY
         django_otp.login(request, trusted)
-        login_success_record(user=user, origin=origin, how="(second factor remembered by this browser)")
+        login_success_record(
+            user=user, origin=origin, how="(second factor remembered by this browser)"
+        )
         return None
     login_success_record(user=user, origin=origin)
     if user.clinic is not None and user.clinic.require_two_factor:

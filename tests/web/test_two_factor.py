@@ -65,7 +65,9 @@ def test_enrol_an_app_from_the_account_page(client, therapist, django_assert_max
     assert codes[0].encode() not in again.content
 
 
-def test_login_asks_for_the_code_after_the_password(client, therapist, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+def test_login_asks_for_the_code_after_the_password(
+    client, therapist, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
     device = enrol_app(therapist)
     response = _log_in(client, "Therapist ")
     assert response.status_code == 302
@@ -188,7 +190,9 @@ def test_a_forged_or_outdated_trust_cookie_is_refused(client, therapist):  # typ
     assert _log_in(client, "therapist").url == reverse("two_factor_verify")
 
 
-def test_owner_requires_two_factor_and_enrolment_is_forced(client, owner, therapist, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+def test_owner_requires_two_factor_and_enrolment_is_forced(
+    client, owner, therapist, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
     client.force_login(owner)
     with django_assert_max_num_queries(14):
         page = client.get(reverse("clinic_security"))
@@ -239,7 +243,9 @@ def test_staff_who_are_not_the_owner_cannot_reset(client, request, owner, person
     client.force_login(request.getfixturevalue(persona))
     assert client.post(reverse("clinic_security_reset", args=[owner.pk])).status_code == status
     assert client.get(reverse("clinic_security")).status_code == status
-    assert client.post(reverse("clinic_security"), {"require_two_factor": "on"}).status_code == status
+    assert (
+        client.post(reverse("clinic_security"), {"require_two_factor": "on"}).status_code == status
+    )
     assert TOTPDevice.objects.filter(user=owner).exists()
     owner.clinic.refresh_from_db()
     assert not owner.clinic.require_two_factor
