@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -233,6 +234,13 @@ def clinic_two_factor_require(
     """The owner requires (or stops requiring) two-factor login for every user of the clinic."""
     if not actor.is_owner or actor.clinic_id != clinic.pk:
         raise PermissionDenied("Only the clinic owner may change this.")
+    if required and not any(devices_for_user(actor, confirmed=True)):
+        raise ValidationError(
+            {
+                "require_two_factor": "Set up your own second factor first (on your account "
+                "page), then require it for everyone."
+            }
+        )
     clinic.require_two_factor = required
     clinic.full_clean()
     clinic.save(update_fields=["require_two_factor", "updated_at"])

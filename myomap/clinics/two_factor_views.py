@@ -7,6 +7,7 @@ import django_otp
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -198,14 +199,18 @@ def clinic_security(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"require_two_factor": clinic.require_two_factor}
     )
     if request.method == "POST" and form.is_valid():
-        clinic_two_factor_require(
-            actor=owner,
-            clinic=clinic,
-            required=form.cleaned_data["require_two_factor"],
-            origin=Origin.of(request),
-        )
-        messages.success(request, "The clinic's two-factor setting is saved.")
-        return redirect("clinic_security")
+        try:
+            clinic_two_factor_require(
+                actor=owner,
+                clinic=clinic,
+                required=form.cleaned_data["require_two_factor"],
+                origin=Origin.of(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The clinic's two-factor setting is saved.")
+            return redirect("clinic_security")
     enrolled = set(
         TOTPDevice.objects.filter(user__clinic=clinic, confirmed=True).values_list(
             "user_id", flat=True

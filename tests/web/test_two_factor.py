@@ -194,6 +194,15 @@ def test_owner_requires_two_factor_and_enrolment_is_forced(
     client, owner, therapist, django_assert_max_num_queries
 ):  # type: ignore[no-untyped-def]
     client.force_login(owner)
+    refused = client.post(reverse("clinic_security"), {"require_two_factor": "on"})
+    assert refused.status_code == 400
+    assert b"Set up your own second factor first" in refused.content
+    owner.clinic.refresh_from_db()
+    assert not owner.clinic.require_two_factor
+    owner_app = enrol_app(owner)
+    client.post(reverse("logout"))
+    _log_in(client, "owner")
+    _verify(client, code_for(owner_app))
     with django_assert_max_num_queries(14):
         page = client.get(reverse("clinic_security"))
     assert page.status_code == 200
