@@ -283,12 +283,13 @@ def test_the_user_removes_their_own_second_factor_audited(client, therapist):  #
     assert AuditEvent.objects.get(action="revoke").summary == "Removed their two-factor login"
 
 
-def test_new_recovery_codes_replace_the_old(client, therapist):  # type: ignore[no-untyped-def]
+def test_new_recovery_codes_replace_the_old(client, therapist, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
     device = enrol_app(therapist)
     old = enrol_recovery(therapist)
     _log_in(client, "therapist")
     _verify(client, code_for(device))
-    response = client.post(reverse("two_factor_recovery"))
+    with django_assert_max_num_queries(16):
+        response = client.post(reverse("two_factor_recovery"))
     assert response.status_code == 200
     new = response.context["codes"]
     assert not set(old) & set(new)
@@ -312,3 +313,35 @@ def test_a_code_with_a_control_character_is_refused_naming_it(client, therapist)
 def test_without_a_second_factor_and_no_requirement_the_password_is_enough(client, therapist):  # type: ignore[no-untyped-def]
     assert _log_in(client, "therapist").url == reverse("patients:list")
     assert client.get(CLIENTS).status_code == 200
+
+
+def test_a_failed_passkey_counts_towards_the_lockout(client, therapist, settings):  # type: ignore[no-untyped-def]
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    enrol_app(therapist)
+    WebAuthnCredential.objects.create(
+        user=therapist,
+        name="Key",
+        confirmed=True,
+        credential_id=b"known-credential",
+        public_key=b"not-a-real-key",
+        sign_count=0,
+    )
+    _log_in(client, "therapist")
+    begin = "/webauthn/authentication/begin/"
+    complete = "/webauthn/authentication/complete/"
+    for attempt in range(settings.LOGIN_MAX_FAILURES):
+        assert client.post(begin).status_code == 200
+        forged = {"id": "a25vd24tY3JlZGVudGlhbA", "rawId": "a25vd24tY3JlZGVudGlhbA"}
+        response = client.post(complete, forged, content_type="application/json")
+        assert 400 <= response.status_code < 500, response.content
+        assert LoginFailure.objects.count() == attempt + 1
+    # Locked: the session is over and the right password is refused too.
+    assert client.get(reverse("patients:list")).status_code == 302
+    assert _log_in(client, "therapist").status_code == 429
+
+
+def test_a_passkey_alone_never_logs_in(client, therapist):  # type: ignore[no-untyped-def]
+    response = client.post("/webauthn/authentication/begin/")
+    assert response.status_code in (401, 403)
+    assert client.get(reverse("patients:list")).status_code == 302
