@@ -288,7 +288,7 @@ def test_new_recovery_codes_replace_the_old(client, therapist, django_assert_max
     old = enrol_recovery(therapist)
     _log_in(client, "therapist")
     _verify(client, code_for(device))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.post(reverse("two_factor_recovery"))
     assert response.status_code == 200
     new = response.context["codes"]
