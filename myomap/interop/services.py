@@ -163,7 +163,7 @@ def backup_restore(
             from django.core.management import call_command
 
             call_command("flush", database=using, interactive=False, verbosity=0)
-        archived = manifest["migrations"]
+        archived = snapshot.in_graph(manifest["migrations"], using)
         targets = snapshot.archive_targets(archived, using)
         latest = snapshot.migration_nodes(using)
         older = {(a, n) for a, names in archived.items() for n in names} != latest
