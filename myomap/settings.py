@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "myomap.common",
     "myomap.clinics",
     "myomap.patients",
@@ -105,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "myomap.clinics.two_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -188,6 +194,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = int(os.environ.get("MYOMAP_LOGIN_MAX_FAILURES", "5"))
 LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("MYOMAP_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MYOMAP_LOGIN_LOCKOUT_MINUTES", "15"))
+
+# Two-factor login (django-otp: authenticator-app codes and recovery codes; django-otp-webauthn:
+# passkeys). Wrong codes count towards the login lockout above, which replaces the libraries'
+# own per-device delays (one rule for both factors).
+OTP_TOTP_ISSUER = "Myomap"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# "Trust this browser": the second factor is not asked again on it for this many days.
+TWO_FACTOR_TRUST_DAYS = 30
+# A passkey is only a second factor, after the password: never a login on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Myomap"
+OTP_WEBAUTHN_HELPER_CLASS = "myomap.clinics.passkeys.PasskeyHelper"
+# The addresses browsers show for Myomap, e.g. https://clinic.example (comma-separated); the
+# passkeys' domain (relying party) is the host of the page unless MYOMAP_WEBAUTHN_RP_ID is set.
+# Without the setting, https:// on each allowed host with MYOMAP_HTTPS=1, else
+# http://localhost (any port; browsers allow passkeys on plain http only there).
+OTP_WEBAUTHN_RP_ID = os.environ.get("MYOMAP_WEBAUTHN_RP_ID", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "myomap.clinics.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    o.strip() for o in os.environ.get("MYOMAP_WEBAUTHN_ORIGINS", "").split(",") if o.strip()
+] or (
+    [f"https://{h}" for h in ALLOWED_HOSTS if h not in ("testserver", "*")]
+    if os.environ.get("MYOMAP_HTTPS") == "1"
+    else ["http://localhost:8000"]
+)
 
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("MYOMAP_SESSION_IDLE_SECONDS", str(30 * 60)))

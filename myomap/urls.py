@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("myomap.clinics.urls")),
     path("", include("myomap.interop.urls")),
     path("", include("myomap.apitokens.urls")),
+    path("webauthn/", include("myomap.clinics.passkeys")),
     path("", include("myomap.patients.urls")),
     path("", include("myomap.intake.urls")),
     path("", include("myomap.portal.urls")),

@@ -24,3 +24,32 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:  # type: ignore[operator]
             self.add_error("date_to", "The end date must not be before the start date.")
         return data
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+    trust = forms.BooleanField(
+        label="Trust this browser for 30 days (do not use on a shared computer)", required=False
+    )
+
+
+class TotpConfirmForm(forms.Form):
+    code = forms.CharField(
+        label="The 6-digit code your app shows now",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class RequireTwoFactorForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label="Require two-factor login for every user of the clinic", required=False
+    )

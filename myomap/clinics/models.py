@@ -28,6 +28,10 @@ class Clinic(TimeStamped):
     address = models.TextField(blank=True, max_length=500)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Every user of the clinic must enrol a second factor before doing anything else.",
+    )
 
     def __str__(self) -> str:
         return self.name

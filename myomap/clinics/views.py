@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -13,9 +14,21 @@ from django.views.decorators.http import require_POST
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.forms import AuditFilterForm
-from myomap.clinics.models import Role
+from myomap.clinics.models import Role, User
 from myomap.clinics.selectors import audit_list_for_clinic
-from myomap.clinics.services import login_failure_record, login_is_locked, login_success_record
+from myomap.clinics.services import (
+    login_failure_record,
+    login_is_locked,
+    login_password_accepted,
+    login_success_record,
+)
+from myomap.clinics.two_factor import (
+    NEXT_KEY,
+    PENDING_KEY,
+    Pending,
+    confirmed_devices,
+    trusted_device,
+)
 from myomap.common.audit import Origin
 
 LOCKED_MESSAGE = (
@@ -27,6 +40,29 @@ LOCKED_MESSAGE = (
 def locked_message() -> str:
     """The same words whether or not the account exists."""
     return LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
+def second_factor_after_password(
+    request: HttpRequest, *, user: User, origin: Origin
+) -> Pending | None:
+    """After a right password: ask for the second factor (unless this browser is trusted),
+    send to enrolment where the clinic requires one, or finish the login."""
+    devices = confirmed_devices(user)
+    if devices:
+        trusted = trusted_device(request, user=user, devices=devices)
+        if trusted is None:
+            request.session[PENDING_KEY] = Pending.VERIFY.value
+            login_password_accepted(user=user, origin=origin)
+            return Pending.VERIFY
+        django_otp.login(request, trusted)
+        login_success_record(
+            user=user, origin=origin, how="(second factor remembered by this browser)"
+        )
+        return None
+    login_success_record(user=user, origin=origin)
+    if user.clinic is not None and user.clinic.require_two_factor:
+        return Pending.ENROL
+    return None
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -43,11 +79,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.get_user()
             login(request, user)
-            login_success_record(user=user, origin=origin)
             next_url = request.POST.get("next") or request.GET.get("next") or ""
-            if next_url.startswith("/") and not next_url.startswith("//"):
-                return redirect(next_url)
-            return redirect("home")
+            if not (next_url.startswith("/") and not next_url.startswith("//")):
+                next_url = ""
+            pending = second_factor_after_password(request, user=user, origin=origin)
+            if pending is Pending.VERIFY:
+                request.session[NEXT_KEY] = next_url
+                return redirect("two_factor_verify")
+            if pending is Pending.ENROL:
+                return redirect("account")
+            return redirect(next_url) if next_url else redirect("home")
         login_failure_record(username=username, origin=origin)
         status = 429 if login_is_locked(username=username, ip_address=origin.ip_address) else 400
         if status == 429:

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from myomap.common.audit import Origin
-from myomap.interop.services import client_fhir_export
 from myomap.interop.fhir_views import FHIR_JSON
+from myomap.interop.services import client_fhir_export
 from myomap.patients.access import access_patient
 
 router = Router(tags=["data in and out"])

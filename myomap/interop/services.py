@@ -198,7 +198,7 @@ def backup_restore(
                 passphrase=passphrase, to=safety_dir, using=using, origin=origin
             ).path
             _empty(using)
-        archived = manifest["migrations"]
+        archived = snapshot.in_graph(manifest["migrations"], using)
         targets = snapshot.archive_targets(archived, using)
         latest = snapshot.migration_nodes(using)
         older = {(a, n) for a, names in archived.items() for n in names} != latest

@@ -240,9 +240,22 @@ def migration_nodes(using: str) -> set[tuple[str, str]]:
     return set(MigrationLoader(connections[using], ignore_no_migrations=True).graph.nodes)
 
 
+def replaced_migrations(using: str) -> set[tuple[str, str]]:
+    """Migrations a squashed migration of the graph stands for. Django records them as applied
+    beside the squashed one, so a database (and its archive) lists names the graph does not."""
+    graph = MigrationLoader(connections[using], ignore_no_migrations=True).graph
+    return {tuple(r) for m in graph.nodes.values() for r in (m.replaces or [])}  # type: ignore[misc]
+
+
+def in_graph(archived: dict[str, list[str]], using: str) -> dict[str, list[str]]:
+    """The archived migrations as the graph names them (replaced ones left out)."""
+    replaced = replaced_migrations(using)
+    return {app: [n for n in names if (app, n) not in replaced] for app, names in archived.items()}
+
+
 def unknown_migrations(archived: dict[str, list[str]], using: str) -> list[str]:
     """Archived migrations this version does not have: the archive is from a newer Myomap."""
-    known = migration_nodes(using)
+    known = migration_nodes(using) | replaced_migrations(using)
     return [
         f"{app}.{name}"
         for app, names in archived.items()

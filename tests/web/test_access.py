@@ -11,9 +11,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from myomap.intake.models import IntakeLink
 from tests.web.scoped import scoped_ids
 
-NOT_CLIENT_SCOPED = {"token", "slug", "category", "muscle_id"}
+NOT_CLIENT_SCOPED = {"token", "slug", "category", "muscle_id", "user_id"}
 """URL parameters that do not name a client's object: private-link tokens, section and test-group
-slugs, knowledge-base ids."""
+slugs, knowledge-base ids, members of staff (the owner's reset of a second factor, tested in
+test_two_factor.py: another clinic's owner gets 404)."""
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
