@@ -43,7 +43,7 @@ def test_enrol_an_authenticator_app_and_log_in_with_it(browser, live_server, the
     context.set_default_timeout(10_000)
     page = context.new_page()
     _password(page, base, "therapist")
-    page.wait_for_url(f"{base}/clients/")
+    page.wait_for_url(f"{base}/today/")
     page.click("a:has-text('Therapist Tester')")
     page.wait_for_url(f"{base}/account/")
     shot(page, "account-off")
@@ -74,7 +74,7 @@ def test_enrol_an_authenticator_app_and_log_in_with_it(browser, live_server, the
     page.fill("#id_code", code_for(device, steps_ahead=1))
     page.check("#id_trust")
     page.click("button:has-text('Continue')")
-    page.wait_for_url(f"{base}/clients/")
+    page.wait_for_url(f"{base}/today/")
     trust = [c for c in context.cookies() if c["name"] == "myomap_trusted_browser"]
     assert trust and trust[0]["httpOnly"]
     assert AuditEvent.objects.filter(
@@ -105,7 +105,7 @@ def test_register_a_passkey_and_log_in_with_it(browser, live_server, therapist, 
         },
     )
     _password(page, base, "therapist")
-    page.wait_for_url(f"{base}/clients/")
+    page.wait_for_url(f"{base}/today/")
     page.goto(f"{base}/account/")
     page.click("#passkey-register-button")
     page.wait_for_selector("#two-factor li")
@@ -121,7 +121,7 @@ def test_register_a_passkey_and_log_in_with_it(browser, live_server, therapist, 
     page.wait_for_url(f"{base}/login/verify/")
     shot(page, "second-step-passkey")
     page.click("#passkey-verification-button")
-    page.wait_for_url(f"{base}/clients/")
+    page.wait_for_url(f"{base}/today/")
     assert page.locator("h1").first.is_visible()
     assert AuditEvent.objects.filter(actor=therapist, summary="Logged in with a passkey").exists()
     context.close()
@@ -141,7 +141,7 @@ def test_owner_requires_two_factor_and_resets_a_therapist(
     page.wait_for_url(f"{base}/login/verify/")
     page.fill("#id_code", code_for(owner_app))
     page.click("button:has-text('Continue')")
-    page.wait_for_url(f"{base}/clients/")
+    page.wait_for_url(f"{base}/today/")
     page.goto(f"{base}/clinic/security/")
     shot(page, "security")
     page.check("#id_require_two_factor")

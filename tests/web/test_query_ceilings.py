@@ -124,6 +124,12 @@ READS: dict[str, int] = {
     "api:appt_cancel_get": 11,
     "api:appt_move_get": 11,
     "api:appt_status_get": 11,
+    "account": 9,
+    "clinic_security": 9,
+    "two_factor_verify": 6,
+    "two_factor_app": 7,
+    "two_factor_recovery": 6,
+    "otp_webauthn:js-i18n-catalog": 6,
 }
 """URL name -> the most queries one GET may take, whatever the size of the record."""
 
@@ -190,6 +196,13 @@ WRITES: dict[str, int | None] = {
     "api:appointment_move_api": None,
     "api:appointment_status_api": None,
     "api:appointments_book": None,
+    "two_factor_app_start": None,
+    "two_factor_remove": None,
+    "clinic_security_reset": None,
+    "otp_webauthn:credential-registration-begin": None,
+    "otp_webauthn:credential-registration-complete": None,
+    "otp_webauthn:credential-authentication-begin": None,
+    "otp_webauthn:credential-authentication-complete": None,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
 measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes) and
@@ -299,6 +312,7 @@ def world(owner, therapist, patient):  # type: ignore[no-untyped-def]
     )
     _, ids["checkin_token"] = checkin_link_create(actor=therapist, patient=patient)
     ids["muscle_id"] = "upper_trapezius"
+    ids["user_id"] = therapist.pk
     ids["instrument"], ids["questionnaire"] = "nprs", "odi"
     ids["aftercare_session_id"] = HomeProgramLink.objects.get(
         pk=ids["homecare_link_id"]

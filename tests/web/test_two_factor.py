@@ -169,7 +169,7 @@ def test_a_trusted_browser_is_not_asked_again(client, therapist):  # type: ignor
     assert int(cookie["max-age"]) == 30 * 24 * 3600
     client.post(reverse("logout"))
     back = _log_in(client, "therapist")
-    assert back.url == reverse("patients:list")
+    assert back.url == reverse("home")
     assert client.get(reverse("patients:list")).status_code == 200
     assert AuditEvent.objects.filter(
         summary="Logged in (second factor remembered by this browser)"
@@ -243,7 +243,7 @@ def test_owner_resets_a_second_factor_audited(client, owner, therapist):  # type
     assert event.clinic == owner.clinic
     assert "Therapist" in event.summary
     client.post(reverse("logout"))
-    assert _log_in(client, "therapist").url == reverse("patients:list")
+    assert _log_in(client, "therapist").url == reverse("home")
 
 
 @pytest.mark.parametrize(("persona", "status"), [("front_desk", 403), ("therapist", 403)])
@@ -311,7 +311,7 @@ def test_a_code_with_a_control_character_is_refused_naming_it(client, therapist)
 
 
 def test_without_a_second_factor_and_no_requirement_the_password_is_enough(client, therapist):  # type: ignore[no-untyped-def]
-    assert _log_in(client, "therapist").url == reverse("patients:list")
+    assert _log_in(client, "therapist").url == reverse("home")
     assert client.get(CLIENTS).status_code == 200
 
 
