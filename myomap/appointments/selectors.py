@@ -205,17 +205,13 @@ def today(user: User, *, now: datetime | None = None) -> list[TodayRow]:
 
 def busy_of(therapist: User, start: datetime, end: datetime) -> list[Interval]:
     """The therapist's holding bookings and blocks overlapping ``start``–``end``."""
-    busy = [
-        Interval(a.starts_at, a.ends_at)
-        for a in Appointment.objects.filter(
-            therapist=therapist, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
-        ).only("starts_at", "ends_at")
-    ]
-    busy += [
-        Interval(b.starts_at, b.ends_at)
-        for b in Block.objects.filter(therapist=therapist, starts_at__lt=end, ends_at__gt=start)
-    ]
-    return busy
+    bookings = Appointment.objects.filter(
+        therapist=therapist, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
+    ).values_list("starts_at", "ends_at")
+    blocks = Block.objects.filter(
+        therapist=therapist, starts_at__lt=end, ends_at__gt=start
+    ).values_list("starts_at", "ends_at")
+    return [Interval(s, e) for s, e in [*bookings, *blocks]]
 
 
 def next_free_slots(

@@ -15,7 +15,7 @@ from myomap.patients.services import patient_create
 from myomap.sessions.models import TreatmentSession
 from myomap.sessions.services import session_finish
 from tests.web.conftest import PASSWORD
-from tests.web.scoped.appointments import at, schedule
+from tests.web.scoped.appointments import at, morning_now, schedule
 
 
 @pytest.fixture
@@ -24,15 +24,11 @@ def plan(therapist):  # type: ignore[no-untyped-def]
 
 
 def _later_today(clinic, hours=1):  # type: ignore[no-untyped-def]
-    """A start later today in the clinic (or early tomorrow near midnight: then skip)."""
+    """A start later today in the clinic, where it is now about ten in the morning."""
     from django.utils import timezone
 
-    now = timezone.now()
-    start = (now + timedelta(hours=hours)).replace(second=0, microsecond=0)
-    last = start + timedelta(hours=4)  # room for the visits booked after it
-    if last.astimezone(at(clinic, 0, 0).tzinfo).date() != at(clinic, 0, 0).date():
-        pytest.skip("too close to midnight in the clinic for a visit later today")
-    return start
+    morning_now(clinic)
+    return (timezone.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
 
 
 def _clients(therapist, n):  # type: ignore[no-untyped-def]
