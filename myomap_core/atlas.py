@@ -610,30 +610,49 @@ def resolve_region(text: str) -> tuple[str, ...]:
     naming two areas equally well is refused with the choices; an unknown one with the
     anatomically closest areas as suggestions.
     """
-    atlas = _atlas()
+    found = _resolution(text)
+    if isinstance(found, tuple):
+        return _region_ids(*found)
+    if found:
+        choices = sorted(_target_label(t) for t in found)
+        raise AmbiguousRegion(
+            f"ambiguous body region {text!r}: it could be {' or '.join(choices)}",
+            field="region",
+            value=text,
+            suggestions=choices,
+        )
+    raise DomainError(
+        f"unknown body region {text!r}",
+        field="region",
+        value=text,
+        suggestions=suggest_regions(text),
+    )
+
+
+def find_region(text: str) -> tuple[str, ...] | None:
+    """The region ids ``text`` names, as :func:`resolve_region` reads it, or ``None`` when it
+    names no place or more than one (no suggestions are looked for: cheap enough to try every
+    few words of a sentence)."""
+    found = _resolution(text)
+    return _region_ids(*found) if isinstance(found, tuple) else None
+
+
+def _resolution(text: str) -> tuple[str, frozenset[Side]] | frozenset[str]:
+    """(area or group, side words) when ``text`` names one place; else the places it could
+    be (none, or several)."""
     key = normalise(text)
-    found = _read(atlas.names, key, frozenset(), depth=2) if key else None
-    if found is None:
-        reading = region_language.read(key)
-        targets = _most_specific(_word_index().match(reading.words))
-        if len(targets) > 1:
-            choices = sorted(_target_label(t) for t in targets)
-            raise AmbiguousRegion(
-                f"ambiguous body region {text!r}: it could be {' or '.join(choices)}",
-                field="region",
-                value=text,
-                suggestions=choices,
-            )
-        if not targets:
-            raise DomainError(
-                f"unknown body region {text!r}",
-                field="region",
-                value=text,
-                suggestions=suggest_regions(text),
-            )
-        sides = frozenset(Side(s.value) for s in reading.sides)
-        found = (next(iter(targets)), sides)
-    target, sides = found
+    found = _read(_atlas().names, key, frozenset(), depth=2) if key else None
+    if found is not None:
+        return found
+    reading = region_language.read(key)
+    targets = _most_specific(_word_index().match(reading.words))
+    if len(targets) != 1:
+        return frozenset(targets)
+    return next(iter(targets)), frozenset(Side(s.value) for s in reading.sides)
+
+
+def _region_ids(target: str, sides: frozenset[Side]) -> tuple[str, ...]:
+    atlas = _atlas()
     chosen = sides or frozenset({Side.LEFT, Side.RIGHT})
     ids: list[str] = []
     for area_id in atlas.groups.get(target, (target,)):

@@ -18,6 +18,7 @@ from myomap.common.audit import Origin
 from myomap.intake import bodymap
 from myomap.intake.forms import SECTION_BY_SLUG, SECTIONS, Section, section_after, section_before
 from myomap.intake.models import Intake, PainMap
+from myomap.intake.selectors import places_named
 from myomap.intake.services import (
     BODY_MAP,
     NO_PAIN,
@@ -124,8 +125,14 @@ def _bodymap_page(
     request: HttpRequest, flow: Flow, section: Section, origin: Origin, autosave: bool
 ) -> HttpResponse:
     if request.method != "POST":
-        views = bodymap.chart(bodymap.marks_of(_pain_map(flow.intake)))
-        return render(request, "intake/section.html", _context(flow, section, chart=views))
+        marks = bodymap.marks_of(_pain_map(flow.intake))
+        context = _context(
+            flow,
+            section,
+            chart=bodymap.chart(marks),
+            named_places=places_named(flow.intake, (r for r, _, _ in marks)),
+        )
+        return render(request, "intake/section.html", context)
     marks, errors = bodymap.parse_marks(request.POST)
     if errors:
         if autosave:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from myomap.intake.bodymap import region_label
 from myomap.intake.models import Intake
 from myomap.patients.models import Patient
+from myomap_core.places import places_in
 
 
 def latest_submitted_intake(patient: Patient) -> Intake | None:
@@ -20,3 +25,36 @@ def worse_with(intake: Intake | None) -> str:
     if intake is None:
         return ""
     return str(intake.answers.get("complaint", {}).get("worse_with") or "")
+
+
+@dataclass(frozen=True)
+class PlaceNamed:
+    """A place the client named in their own words, with the regions it reads as."""
+
+    words: str
+    regions: tuple[str, ...]
+    labels: str
+    marked: bool
+    """Every one of its regions is marked on the pain map."""
+
+
+PLACE_ANSWERS = ("main_complaint", "complaint_history")
+"""The complaint answers in which a client says where it hurts."""
+
+
+def places_named(intake: Intake | None, marked: Iterable[str] = ()) -> list[PlaceNamed]:
+    """Places named in the client's description of the complaint, in the order written."""
+    if intake is None:
+        return []
+    answers = intake.answers.get("complaint", {})
+    text = "\n".join(str(answers.get(key) or "") for key in PLACE_ANSWERS)
+    on_map = set(marked)
+    return [
+        PlaceNamed(
+            words=place.words,
+            regions=place.regions,
+            labels=", ".join(region_label(r) for r in place.regions),
+            marked=set(place.regions) <= on_map,
+        )
+        for place in places_in(text)
+    ]

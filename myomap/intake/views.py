@@ -17,7 +17,7 @@ from myomap.intake import bodymap
 from myomap.intake.access import access_intake
 from myomap.intake.flow import Flow, answers_for_display, first_open_section, section_page
 from myomap.intake.models import Intake, IntakeLink
-from myomap.intake.selectors import worse_with
+from myomap.intake.selectors import latest_submitted_intake, places_named, worse_with
 from myomap.intake.services import (
     intake_link_create,
     intake_link_revoke,
@@ -69,16 +69,18 @@ def intake_detail(request: HttpRequest, patient_id: int, intake_id: int) -> Http
     intake = access_intake(request.user, patient_id, intake_id, request=request)
     if not intake.is_submitted:
         return redirect("intake:section", patient_id, intake.pk, first_open_section(intake))
-    pain_map = getattr(intake, "pain_map", None)
+    marks = bodymap.marks_of(getattr(intake, "pain_map", None))
     context = {
         "patient": intake.patient,
         "intake": intake,
         "sections": answers_for_display(intake),
-        "chart": bodymap.chart(bodymap.marks_of(pain_map)),
-        "candidates": candidates_for(pain_marks(bodymap.marks_of(pain_map)), worse_with(intake)),
+        "chart": bodymap.chart(marks),
+        "candidates": candidates_for(pain_marks(marks), worse_with(intake)),
         "marks": [
-            {"label": bodymap.region_label(r), "intensity": i, "quality": q}
-            for r, i, q in bodymap.marks_of(pain_map)
+            {"label": bodymap.region_label(r), "intensity": i, "quality": q} for r, i, q in marks
+        ],
+        "unmarked_places": [
+            p for p in places_named(intake, (r for r, _, _ in marks)) if not p.marked
         ],
     }
     return render(request, "intake/detail.html", context)
@@ -170,5 +172,10 @@ def pain_map_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             "qualities": bodymap.QUALITIES,
         }
         return render(request, "intake/painmap_new.html", context, status=400)
-    context = {"patient": patient, "chart": bodymap.chart(), "qualities": bodymap.QUALITIES}
+    context = {
+        "patient": patient,
+        "chart": bodymap.chart(),
+        "qualities": bodymap.QUALITIES,
+        "named_places": places_named(latest_submitted_intake(patient)),
+    }
     return render(request, "intake/painmap_new.html", context)

@@ -49,7 +49,7 @@ READS: dict[str, int] = {
     "patients:edit": 10,
     "intake:detail": 12,
     "intake:section": 12,
-    "intake:pain_map_new": 10,
+    "intake:pain_map_new": 11,
     "portal:intake": 6,
     "portal:done": 1,
     "portal:checkin_done": 0,

@@ -121,8 +121,8 @@
     });
     regions.forEach(function (el) { paint(el.dataset.region); });
     renderList();
-    const search = form.querySelector(".region-search");
-    if (search) initSearch(search, function (ids) {
+    // Regions named by a phrase are marked at 5/10, aching, and opened to be set.
+    function markNamed(ids) {
       ids.forEach(function (id) {
         if (intensityInput(id) && intensityInput(id).value === "") {
           intensityInput(id).value = "5";
@@ -132,6 +132,14 @@
       });
       changed();
       open(ids[0]);
+    }
+    const search = form.querySelector(".region-search");
+    if (search) initSearch(search, markNamed);
+    form.querySelectorAll("[data-mark-regions]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        markNamed(button.dataset.markRegions.split(" "));
+        button.setAttribute("aria-pressed", "true");
+      });
     });
   }
 
