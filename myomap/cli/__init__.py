@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "myomap.cli.notes",
     "myomap.cli.data",
     "myomap.cli.imports",
+    "myomap.cli.reminders",
 )
 """Modules that register subcommands, in the order their commands are listed."""
 
