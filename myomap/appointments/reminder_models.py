@@ -7,11 +7,13 @@ it twice (see ``myomap.appointments.reminders``).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from myomap.appointments.models import Appointment, Status
+from myomap_core.errors import DomainError
+from myomap_core.reminders import parse_offsets
 
 DEFAULT_OFFSETS = "48,24"
 """Hours before the start at which reminders go out [ours: the issue's default]."""
@@ -31,12 +33,6 @@ class ReminderPolicy(models.Model):
     offsets = models.CharField(
         max_length=40,
         default=DEFAULT_OFFSETS,
-        validators=[
-            RegexValidator(
-                r"^\d{1,3}(,\d{1,3}){0,4}$",
-                "Give up to five whole numbers of hours, separated by commas, such as 48,24.",
-            )
-        ],
         help_text="Hours before the start at which reminders go out, such as 48,24.",
     )
     cancellation_hours = models.PositiveSmallIntegerField(
@@ -48,14 +44,15 @@ class ReminderPolicy(models.Model):
         return f"Reminders {self.offsets} h before; cancel {self.cancellation_hours} h ahead"
 
     def clean(self) -> None:
-        hours = [int(part) for part in self.offsets.split(",") if part.isdigit()]
-        if any(not 1 <= hour <= 336 for hour in hours):
-            raise ValidationError({"offsets": "Each offset is 1 to 336 hours before the start."})
+        try:
+            parse_offsets(self.offsets)
+        except DomainError as exc:
+            raise ValidationError({"offsets": exc.message}) from None
 
     @property
     def offset_hours(self) -> list[int]:
         """The offsets, longest first, without repeats."""
-        return sorted({int(part) for part in self.offsets.split(",")}, reverse=True)
+        return parse_offsets(self.offsets)
 
 
 class ReminderStatus(models.TextChoices):

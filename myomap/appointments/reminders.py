@@ -33,6 +33,7 @@ from myomap.appointments.sms import sms_backend
 from myomap.clinics.models import Clinic
 from myomap.common.links import link_by_token, token_new
 from myomap.sessions.services import checkin_link_create
+from myomap_core.reminders import offset_rule, reminders_ahead
 
 CONFIRMATION = "confirmation"
 MAX_ATTEMPTS = 3
@@ -50,26 +51,13 @@ def policy_of(clinic: Clinic) -> ReminderPolicy:
     return policy or ReminderPolicy(clinic=clinic)
 
 
-def _rule(hours: int) -> str:
-    return f"before_{hours}h"
-
-
-def _offsets(rule: str) -> int | None:
-    if rule.startswith("before_") and rule.endswith("h"):
-        return int(rule[len("before_") : -1])
-    return None
-
-
 def reminders_book(*, appointment: Appointment, now: datetime | None = None) -> list[Reminder]:
     """The confirmation (due now) and one reminder per offset still ahead of the start."""
     now = now or timezone.now()
-    rows = [Reminder(clinic=appointment.clinic, appointment=appointment, rule=CONFIRMATION,
-                     due_at=now)]  # fmt: skip
-    for hours in policy_of(appointment.clinic).offset_hours:
-        due = appointment.starts_at - timedelta(hours=hours)
-        if due > now:
-            rows.append(Reminder(clinic=appointment.clinic, appointment=appointment,
-                                 rule=_rule(hours), due_at=due))  # fmt: skip
+    offsets = policy_of(appointment.clinic).offset_hours
+    due = [(CONFIRMATION, now), *reminders_ahead(appointment.starts_at, offsets, now)]
+    rows = [Reminder(clinic=appointment.clinic, appointment=appointment, rule=rule, due_at=at)
+            for rule, at in due]  # fmt: skip
     for row in rows:
         row.full_clean()
     return Reminder.objects.bulk_create(rows)
@@ -81,17 +69,19 @@ def reminders_moved(*, appointment: Appointment, now: datetime | None = None) ->
     told of the new time."""
     now = now or timezone.now()
     existing = {r.rule: r for r in Reminder.objects.filter(appointment=appointment)}
-    for hours in policy_of(appointment.clinic).offset_hours:
-        due = appointment.starts_at - timedelta(hours=hours)
-        row = existing.get(_rule(hours))
-        if row is None:
-            if due > now:
-                Reminder.objects.create(clinic=appointment.clinic, appointment=appointment,
-                                        rule=_rule(hours), due_at=due)  # fmt: skip
-        elif row.status == ReminderStatus.PENDING:
-            row.due_at = due
-            if due <= now:
+    offsets = policy_of(appointment.clinic).offset_hours
+    ahead = dict(reminders_ahead(appointment.starts_at, offsets, now))
+    for hours in offsets:
+        rule = offset_rule(hours)
+        row, due = existing.get(rule), ahead.get(rule)
+        if row is None and due is not None:
+            Reminder.objects.create(clinic=appointment.clinic, appointment=appointment,
+                                    rule=rule, due_at=due)  # fmt: skip
+        elif row is not None and row.status == ReminderStatus.PENDING:
+            if due is None:
                 row.status, row.last_error = ReminderStatus.CANCELLED, "moved: time passed"
+            else:
+                row.due_at = due
             row.save(update_fields=["due_at", "status", "last_error"])
     confirmation = existing.get(CONFIRMATION)
     if confirmation is not None and confirmation.status == ReminderStatus.SENT:
@@ -136,7 +126,7 @@ def appointment_link_create(*, appointment: Appointment) -> str:
 def appointment_link_find(token: str) -> AppointmentLink | None:
     """The usable link for ``token``: unknown, revoked, cancelled and past look alike."""
     links = AppointmentLink.objects.select_related(
-        "clinic", "patient", "appointment__room__location"
+        "clinic", "patient", "appointment__clinic", "appointment__room__location"
     )
     return link_by_token(links, token)
 
