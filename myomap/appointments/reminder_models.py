@@ -63,10 +63,10 @@ class ReminderStatus(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
+    EMAIL = "email", "email"
     SMS = "sms", "SMS"
-    BOTH = "email+sms", "Email and SMS"
-    NONE = "", "Not sent"
+    BOTH = "email+sms", "email and SMS"
+    NONE = "", "not sent"
 
 
 class Reminder(models.Model):

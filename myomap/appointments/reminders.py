@@ -110,6 +110,11 @@ def reminders_due(
     return rows.filter(clinic=clinic) if clinic is not None else rows
 
 
+def reminders_of(appointment: Appointment) -> list[Reminder]:
+    """The appointment's reminders, in the order they are due (for its page)."""
+    return list(Reminder.objects.filter(appointment=appointment).order_by("due_at", "id"))
+
+
 # --- the client's link -----------------------------------------------------------------------
 
 
@@ -266,7 +271,8 @@ def reminder_send_next(*, now: datetime | None = None) -> Reminder | None:
                 reminder.channel = _deliver(reminder, appointment, now)
         except Exception as exc:  # any failure of a backend is recorded, never raised
             reminder.with_checkin = False
-            reminder.last_error = f"{type(exc).__name__}: {exc}"[:200]
+            described = str(exc) if isinstance(exc, LookupError) else f"{type(exc).__name__}: {exc}"
+            reminder.last_error = described[:200]
             if isinstance(exc, LookupError) or reminder.attempts >= MAX_ATTEMPTS:
                 reminder.status = ReminderStatus.FAILED
             else:

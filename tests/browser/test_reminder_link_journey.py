@@ -12,6 +12,7 @@ from django.core import mail
 from myomap.appointments.models import Appointment, Status
 from myomap.appointments.services import appointment_book
 from myomap.cli import main as cli_main
+from tests.browser.test_intake_journey import log_in
 from tests.web.scoped.appointments import at, schedule
 
 pytestmark = pytest.mark.browser
@@ -66,3 +67,13 @@ def test_the_client_confirms_then_cancels_on_a_phone(  # type: ignore[no-untyped
     shot(page, "phone-cancelled")
     assert Appointment.objects.get(pk=appointment.pk).status == Status.CANCELLED
     context.close()
+
+    # The therapist sees on the appointment's page who cancelled and what was sent.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    desk.set_default_timeout(10_000)
+    log_in(desk, live_server.url, "therapist")
+    desk.goto(f"{live_server.url}/clients/{patient.pk}/appointments/{appointment.pk}/")
+    assert "(the client, " in desk.locator(".appt-status").inner_text()
+    table = desk.locator("#reminders-title + .table-wrap").inner_text()
+    assert "Confirmation" in table and "Sent" in table and "Cancelled" in table
+    shot(desk, "appointment-page")

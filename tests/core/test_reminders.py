@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from myomap_core.errors import DomainError
@@ -16,8 +16,10 @@ moments = st.datetimes(
     min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
 )
 offsets = st.lists(st.integers(1, 336), min_size=1, max_size=5, unique=True)
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@PROPERTY
 @given(starts_at=moments, hours=offsets, lead=st.integers(-400 * 60, 400 * 60))
 def test_reminders_are_due_ahead_of_now_at_their_offsets(starts_at, hours, lead) -> None:  # type: ignore[no-untyped-def]
     now = starts_at - timedelta(minutes=lead)
@@ -31,6 +33,7 @@ def test_reminders_are_due_ahead_of_now_at_their_offsets(starts_at, hours, lead)
     assert kept == {h for h in hours if starts_at - timedelta(hours=h) > now}
 
 
+@PROPERTY
 @given(hours=offsets)
 def test_offsets_read_back_longest_first(hours) -> None:  # type: ignore[no-untyped-def]
     text = ",".join(str(h) for h in hours)

@@ -111,7 +111,7 @@ READS: dict[str, int] = {
     "appointments:day": 10,
     "appointments:week": 8,
     "appointments:today": 7,
-    "appointments:detail": 13,
+    "appointments:detail": 15,
     "appointments:free": 8,
     "appointments:book": 8,
     "knowledge:atlas": 6,

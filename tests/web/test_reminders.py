@@ -353,3 +353,28 @@ def test_reminders_due_lists_what_the_worker_would_send(therapist, patient, caps
 def test_reminders_bad_arguments_exit_2(argv, capsys, db):  # type: ignore[no-untyped-def]
     assert cli_main(argv) == 2
     assert capsys.readouterr().err
+
+
+def test_the_appointment_page_shows_each_reminder_and_a_failure(  # type: ignore[no-untyped-def]
+    client, front_desk, therapist, patient, django_assert_max_num_queries
+):
+    patient.email, patient.phone = "", ""
+    patient.save()
+    appointment = _book(therapist, patient, at(patient.clinic, 3, 10))
+    _worker()
+    client.force_login(front_desk)
+    url = reverse("appointments:detail", args=[patient.pk, appointment.pk])
+    with django_assert_max_num_queries(15):
+        page = client.get(url).content.decode()
+    assert 'data-reminder="confirmation" data-state="failed"' in page
+    assert "Not sent: the client has no email address or phone number" in page
+    assert 'data-reminder="before_48h" data-state="pending"' in page
+    assert "Reminder 48 h before" in page
+
+
+def test_a_policy_with_bad_offsets_is_refused_naming_the_field(clinic):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        ReminderPolicy(clinic=clinic, offsets="48,0").full_clean()
+    assert "offsets" in refused.value.message_dict
