@@ -9,6 +9,7 @@ from __future__ import annotations
 from myomap.appointments.models import Appointment, Status
 from myomap.appointments.reminder_models import AppointmentLink
 from myomap.appointments.services import appointment_cancel, appointment_mark
+from myomap.clinics.models import User
 from myomap.common.audit import Origin
 
 CLIENT = "client (private link)"
@@ -16,17 +17,18 @@ CLIENT_REASON = "The client cancelled on the private link"
 
 
 def appointment_confirm_by_client(
-    *, link: AppointmentLink, origin: Origin | None = None
+    *, link: AppointmentLink, actor: User | None = None, origin: Origin | None = None
 ) -> Appointment:
-    """Confirm the appointment; confirming twice changes nothing."""
-    return appointment_mark(actor=None, appointment=link.appointment, status=Status.CONFIRMED,
-                            origin=origin, actor_label=CLIENT)  # fmt: skip
+    """Confirm the appointment (``actor``: a member of the clinic opening the link with the
+    client, recorded as themselves); confirming twice changes nothing."""
+    return appointment_mark(actor=actor, appointment=link.appointment, status=Status.CONFIRMED,
+                            origin=origin, actor_label="" if actor else CLIENT)  # fmt: skip
 
 
 def appointment_cancel_by_client(
-    *, link: AppointmentLink, origin: Origin | None = None
+    *, link: AppointmentLink, actor: User | None = None, origin: Origin | None = None
 ) -> Appointment:
     """Cancel the appointment; inside the clinic's policy it is recorded as a late
     cancellation."""
-    return appointment_cancel(actor=None, appointment=link.appointment, reason=CLIENT_REASON,
-                              origin=origin, actor_label=CLIENT)  # fmt: skip
+    return appointment_cancel(actor=actor, appointment=link.appointment, reason=CLIENT_REASON,
+                              origin=origin, actor_label="" if actor else CLIENT)  # fmt: skip

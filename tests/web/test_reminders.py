@@ -378,3 +378,20 @@ def test_a_policy_with_bad_offsets_is_refused_naming_the_field(clinic):  # type:
     with pytest.raises(ValidationError) as refused:
         ReminderPolicy(clinic=clinic, offsets="48,0").full_clean()
     assert "offsets" in refused.value.message_dict
+
+
+def test_staff_on_the_link_act_as_themselves_and_another_clinic_sees_nothing(  # type: ignore[no-untyped-def]
+    client, front_desk, therapist, patient, other_clinic
+):
+    from tests.web.conftest import _user
+
+    appointment, url = _link_of_the_email(therapist, patient, at(patient.clinic, 3, 10))
+    client.force_login(_user(other_clinic, "riverdesk", "front_desk"))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "cancel"}).status_code == 404
+    client.force_login(front_desk)
+    assert client.post(url, {"action": "confirm"}).status_code == 200
+    appointment.refresh_from_db()
+    assert appointment.status == Status.CONFIRMED
+    event = AuditEvent.objects.filter(object_type="Appointment").latest("id")
+    assert event.actor == front_desk
