@@ -1,7 +1,7 @@
 """Reminders: booked with the appointment, kept in step with it, sent once by the worker.
 
 Each message is a ``Reminder`` row unique per appointment and rule (``confirmation``,
-``before_48h``, ``moved_202612051000``...). The worker claims one due row at a time inside a
+``before_48h``, ``moved_1``...). The worker claims one due row at a time inside a
 transaction (``select_for_update(skip_locked=True)`` on PostgreSQL; on SQLite the transaction
 is immediate and holds the write lock), sends it and marks it sent before the transaction
 ends, so a second worker or a restart never sends it again. A message names the clinic, the
@@ -36,6 +36,8 @@ from myomap.sessions.services import checkin_link_create
 from myomap_core.reminders import offset_rule, reminders_ahead
 
 CONFIRMATION = "confirmation"
+MOVED = "moved_"
+"""The notices of a new time: ``moved_1``, ``moved_2``... one per move."""
 MAX_ATTEMPTS = 3
 """A message that fails this many times is marked failed and left for the front desk."""
 RETRY_AFTER = timedelta(minutes=10)
@@ -84,13 +86,12 @@ def reminders_moved(*, appointment: Appointment, now: datetime | None = None) ->
                 row.due_at = due
             row.save(update_fields=["due_at", "status", "last_error"])
     confirmation = existing.get(CONFIRMATION)
-    if confirmation is not None and confirmation.status == ReminderStatus.SENT:
-        rule = "moved_" + appointment.starts_at.astimezone(ZoneInfo("UTC")).strftime("%Y%m%d%H%M")
-        Reminder.objects.get_or_create(
-            appointment=appointment,
-            rule=rule,
-            defaults={"clinic": appointment.clinic, "due_at": now},
-        )
+    notices = [row for rule, row in existing.items() if rule.startswith(MOVED)]
+    waiting = any(row.status == ReminderStatus.PENDING for row in notices)
+    if confirmation is not None and confirmation.status == ReminderStatus.SENT and not waiting:
+        # One notice per move; a notice still waiting will carry the latest time anyway.
+        Reminder.objects.create(clinic=appointment.clinic, appointment=appointment,
+                                rule=f"{MOVED}{len(notices) + 1}", due_at=now)  # fmt: skip
 
 
 def reminders_cancel(*, appointment: Appointment, why: str = "appointment cancelled") -> int:
@@ -175,7 +176,7 @@ def message_for(
     at_place = f" at {place}" if place else ""
     if rule == CONFIRMATION:
         subject, opening = f"Your appointment at {clinic}", "Your appointment is booked"
-    elif rule.startswith("moved_"):
+    elif rule.startswith(MOVED):
         subject, opening = f"Your appointment at {clinic} has moved", "Your appointment is now"
     else:
         subject = f"Reminder: your appointment at {clinic}"

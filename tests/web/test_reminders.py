@@ -153,6 +153,7 @@ def test_a_moved_appointment_reschedules_its_reminders_and_tells_the_client(  # 
     due = dict(Reminder.objects.filter(appointment=appointment).values_list("rule", "due_at"))
     assert due["before_48h"] == new_start - timedelta(hours=48)
     assert due["before_24h"] == new_start - timedelta(hours=24)
+    assert Reminder.objects.get(appointment=appointment, rule="moved_1").status == "pending"
     _worker()
     assert len(mail.outbox) == 2
     moved = mail.outbox[1]
@@ -160,6 +161,13 @@ def test_a_moved_appointment_reschedules_its_reminders_and_tells_the_client(  # 
     assert f"{new_start.day} {new_start:%B %Y} at 15:00" in moved.body
     _worker()
     assert len(mail.outbox) == 2
+    # moved back: a second notice, with the time as it is when it goes
+    appointment_move(actor=therapist, appointment=appointment, starts_at=at(patient.clinic, 3, 10))
+    appointment_move(actor=therapist, appointment=appointment, starts_at=at(patient.clinic, 3, 11))
+    _worker()
+    assert len(mail.outbox) == 3
+    assert " at 11:00 " in mail.outbox[2].body
+    assert not Reminder.objects.filter(appointment=appointment, rule="moved_3").exists()
 
 
 def test_offsets_follow_the_clinic_policy(therapist, patient):  # type: ignore[no-untyped-def]
