@@ -170,6 +170,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # When the nightly tasks run, in hours:minutes of the server's clock (UTC).
 NIGHTLY_AT = os.environ.get("MYOMAP_NIGHTLY_AT", "02:30")
 
+# Appointment reminders: how often the worker looks for due ones, where links in them point,
+# and the class that sends text messages (see myomap/appointments/sms.py).
+REMINDERS_EVERY_SECONDS = int(os.environ.get("MYOMAP_REMINDERS_EVERY", "300"))
+SITE_URL = os.environ.get("MYOMAP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SMS_BACKEND = os.environ.get("MYOMAP_SMS_BACKEND", "myomap.appointments.sms.FileSmsBackend")
+SMS_FILE_PATH = VAR_DIR / "sms"
+
 AUTH_USER_MODEL = "clinics.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

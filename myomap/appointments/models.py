@@ -211,3 +211,10 @@ class Appointment(TimeStamped):
     @property
     def is_cancelled(self) -> bool:
         return self.status in CANCELLED
+
+
+from myomap.appointments.reminder_models import (  # noqa: E402, F401  (registered with the app)
+    AppointmentLink,
+    Reminder,
+    ReminderPolicy,
+)

@@ -27,6 +27,12 @@ from myomap.appointments.models import (
     Status,
     WorkingHours,
 )
+from myomap.appointments.reminders import (
+    policy_of,
+    reminders_book,
+    reminders_cancel,
+    reminders_moved,
+)
 from myomap.appointments.selectors import check_day
 from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin, audit_record
@@ -35,10 +41,6 @@ from myomap.patients.models import Patient
 from myomap.sessions.models import TreatmentSession
 from myomap.sessions.services import session_start
 from myomap_core.slots import WeeklyHours, within_hours
-
-CANCELLATION_POLICY_HOURS = 24
-"""A cancellation later than this before the start is recorded as late [ours: the common
-24-hour policy of massage and bodywork practices]."""
 
 DEFAULT_TYPES = (
     # name, minutes, buffer after, colour
@@ -256,6 +258,7 @@ def appointment_book(
         f"on {_when(starts_at)}{override}",
         origin,
     )
+    reminders_book(appointment=appointment)
     return appointment
 
 
@@ -309,6 +312,7 @@ def appointment_move(
         f"to {after}{override}",
         origin,
     )
+    reminders_moved(appointment=locked)
     return Appointment.objects.select_related("patient", "clinic", "therapist", "room", "type").get(
         pk=locked.pk
     )
@@ -317,14 +321,17 @@ def appointment_move(
 @transaction.atomic
 def appointment_cancel(
     *,
-    actor: User,
+    actor: User | None,
     appointment: Appointment,
     reason: str,
     now: datetime | None = None,
     origin: Origin | None = None,
+    actor_label: str = "",
 ) -> Appointment:
-    """Cancel with a reason; within ``CANCELLATION_POLICY_HOURS`` of the start it is a late
-    cancellation. Who cancelled and when are kept; the time is free again."""
+    """Cancel with a reason; within the clinic's cancellation policy (24 hours unless it set
+    another) of the start it is a late cancellation. Who cancelled (``None``: the client on
+    the private link) and when are kept; the time is free again and pending reminders are
+    cancelled."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the appointment is cancelled."})
@@ -334,7 +341,8 @@ def appointment_cancel(
         raise ValidationError(
             {"status": f"A {locked.get_status_display().lower()} appointment cannot be cancelled."}
         )
-    late = locked.starts_at - now < timedelta(hours=CANCELLATION_POLICY_HOURS)
+    policy_hours = policy_of(locked.clinic).cancellation_hours
+    late = locked.starts_at - now < timedelta(hours=policy_hours)
     locked.status = Status.LATE_CANCELLATION if late else Status.CANCELLED
     locked.cancel_reason = reason
     locked.cancelled_by = actor
@@ -349,7 +357,9 @@ def appointment_cancel(
         f"{kind} {appointment.type.name} of {appointment.patient.full_name} on "
         f"{_when(locked.starts_at)}: {reason}",
         origin,
+        actor_label,
     )
+    reminders_cancel(appointment=locked)
     appointment.status = locked.status
     return locked
 
@@ -365,13 +375,15 @@ MARKS: dict[str, tuple[Status, ...]] = {
 @transaction.atomic
 def appointment_mark(
     *,
-    actor: User,
+    actor: User | None,
     appointment: Appointment,
     status: str,
     now: datetime | None = None,
     origin: Origin | None = None,
+    actor_label: str = "",
 ) -> Appointment:
-    """Mark confirmed, arrived or no-show. A no-show only once the start time has passed."""
+    """Mark confirmed, arrived or no-show (``actor`` None: the client confirming on the
+    private link). A no-show only once the start time has passed."""
     if status not in MARKS:
         allowed = ", ".join(MARKS)
         raise ValidationError({"status": f"{status!r} is not one of {allowed}."})
@@ -398,6 +410,7 @@ def appointment_mark(
         f"Marked {appointment.type.name} of {appointment.patient.full_name} on "
         f"{_when(locked.starts_at)} {Status(status).label.lower()}",
         origin,
+        actor_label,
     )
     appointment.status = locked.status
     return locked

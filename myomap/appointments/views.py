@@ -17,6 +17,7 @@ from myomap.appointments import selectors
 from myomap.appointments.access import access_appointment
 from myomap.appointments.forms import BookForm, CancelForm, WhenForm
 from myomap.appointments.models import Appointment, AppointmentType, Status
+from myomap.appointments.reminders import policy_of, reminders_of
 from myomap.appointments.services import (
     MARKS,
     MOVABLE,
@@ -281,6 +282,8 @@ def _detail(
                 (s, Status(s).label) for s, after in MARKS.items() if appointment.status in after
             ],
             "startable": appointment.status in STARTABLE or appointment.session_id is not None,
+            "reminders": reminders_of(appointment),
+            "policy_hours": policy_of(clinic).cancellation_hours,
         },
         status=status,
     )

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "myomap.cli.data",
     "myomap.cli.imports",
     "myomap.cli.transfer",
+    "myomap.cli.reminders",
 )
 """Modules that register subcommands, in the order their commands are listed."""
 

@@ -103,8 +103,15 @@ def worker(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
-    from myomap.common.schedule import nightly_tasks, schedule_nightly
+    from myomap.common.schedule import (
+        nightly_tasks,
+        recurring_tasks,
+        schedule_every,
+        schedule_nightly,
+    )
 
+    for task in recurring_tasks():
+        schedule_every(task, 0)
     for task in nightly_tasks():
         if args.nightly_now:
             task.enqueue()
@@ -152,7 +159,7 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(handler=serve)
     w = subparsers.add_parser(
-        "worker", help="run background tasks (the nightly note check and backup)"
+        "worker", help="run background tasks (reminders, the nightly note check and backup)"
     )
     w.add_argument("--once", action="store_true", help="run the tasks that are due, then exit")
     w.add_argument(

@@ -1,4 +1,5 @@
-"""Nightly tasks: each books its next run on the database queue, so no cron is needed.
+"""Nightly and recurring tasks: each books its next run on the database queue, so no cron is
+needed.
 
 ``myomap worker`` books every nightly task when it starts; each run books the next one. A task
 already booked is not booked twice, so several workers (or restarts) do not multiply runs.
@@ -32,6 +33,33 @@ def schedule_nightly(task: Any) -> bool:
         return False
     task.using(run_after=next_nightly_run()).enqueue()
     return True
+
+
+def schedule_every(task: Any, seconds: float) -> bool:
+    """Book ``task`` to run ``seconds`` from now unless a run is already waiting to start by
+    then; True if booked. A recurring task calls this when it ends, and the worker with 0
+    when it starts (so a restart looks at once, and the runs never multiply)."""
+    from django.db.models import Q
+    from django_tasks_db.models import DBTaskResult
+
+    at = timezone.now() + timedelta(seconds=seconds)
+    waiting = DBTaskResult.objects.filter(
+        Q(run_after__isnull=True) | Q(run_after__lte=at),
+        task_path=task.module_path,
+        status="READY",
+    ).exists()
+    if waiting:
+        return False
+    task.using(run_after=at).enqueue()
+    return True
+
+
+def recurring_tasks() -> list[Any]:
+    """Every task that runs again every few minutes (booked to run at once when a worker
+    starts)."""
+    from myomap.appointments.tasks import send_due_reminders
+
+    return [send_due_reminders]
 
 
 def nightly_tasks() -> list[Any]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from myomap.portal import checkin, views
+from myomap.portal import appointment, checkin, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,5 +8,6 @@ urlpatterns = [
     path("i/<str:token>/done/", views.intake_done, name="done"),
     path("c/done/", checkin.checkin_done, name="checkin_done"),
     path("c/<str:token>/", checkin.checkin, name="checkin"),
+    path("a/<str:token>/", appointment.appointment, name="appointment"),
     path("i/<str:token>/<slug:slug>/", views.intake_section, name="section"),
 ]

@@ -644,10 +644,11 @@ def _attach_sent_ahead(session: TreatmentSession, actor: User, origin: Origin | 
 
 @transaction.atomic
 def checkin_link_create(
-    *, actor: User, patient: Patient, origin: Origin | None = None
+    *, actor: User, patient: Patient, origin: Origin | None = None, actor_label: str = ""
 ) -> tuple[CheckInLink, str]:
     """A private check-in link for the client (7 days); the token is returned once and only
-    its hash is stored."""
+    its hash is stored. ``actor_label`` says who sent it when it was not ``actor`` by hand
+    (an appointment's reminder, on the therapist's behalf)."""
     if actor.clinic_id != patient.clinic_id:
         raise Http404("No such client.")
     if patient.is_archived:
@@ -664,7 +665,7 @@ def checkin_link_create(
     link.save()
     audit_record(action=AuditAction.SEND, clinic=patient.clinic, actor=actor, patient=patient,
                  obj=link, summary="Created a private check-in link for the next visit",
-                 origin=origin)  # fmt: skip
+                 origin=origin, actor_label=actor_label)  # fmt: skip
     return link, token
 
 

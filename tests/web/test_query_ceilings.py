@@ -24,6 +24,8 @@ from django.utils import timezone
 from myomap.aftercare.models import AftercareSheet, HomeProgramLink
 from myomap.aftercare.services import home_link_create
 from myomap.api import api
+from myomap.appointments.models import Appointment
+from myomap.appointments.reminders import appointment_link_create
 from myomap.assessments.models import PalpationFinding
 from myomap.intake.services import intake_link_create
 from myomap.notes.models import SoapNote
@@ -55,6 +57,7 @@ READS: dict[str, int] = {
     "portal:checkin_done": 0,
     "portal:checkin": 6,
     "portal:section": 4,
+    "portal:appointment": 10,
     "knowledge:muscle": 6,
     "screening:now": 13,
     "screening:clearance_new": 11,
@@ -108,7 +111,7 @@ READS: dict[str, int] = {
     "appointments:day": 10,
     "appointments:week": 8,
     "appointments:today": 7,
-    "appointments:detail": 13,
+    "appointments:detail": 15,
     "appointments:free": 8,
     "appointments:book": 8,
     "knowledge:atlas": 6,
@@ -254,6 +257,7 @@ TOKEN_OF = {
     "outcomes:q_": "q_token",
     "aftercare:home": "home_token",
     "portal:checkin": "checkin_token",
+    "portal:appointment": "appointment_token",
 }
 """Which private link's token a client-facing page takes (the longest prefix wins)."""
 
@@ -311,6 +315,9 @@ def world(owner, therapist, patient):  # type: ignore[no-untyped-def]
         actor=therapist, sheet=AftercareSheet.objects.get(session__patient=patient)
     )
     _, ids["checkin_token"] = checkin_link_create(actor=therapist, patient=patient)
+    ids["appointment_token"] = appointment_link_create(
+        appointment=Appointment.objects.get(pk=ids["appointment_id"])
+    )
     ids["muscle_id"] = "upper_trapezius"
     ids["user_id"] = therapist.pk
     ids["instrument"], ids["questionnaire"] = "nprs", "odi"
@@ -349,7 +356,7 @@ def test_no_read_costs_more_queries_on_a_larger_record(  # type: ignore[no-untyp
     staff = Client()
     staff.force_login(owner)
     urls = {name: url for name, url in _urls(world).items() if name in READS}
-    public = {n for n, u in urls.items() if u.startswith(("/i/", "/q/", "/h/", "/c/"))}
+    public = {n for n, u in urls.items() if u.startswith(("/i/", "/q/", "/h/", "/c/", "/a/"))}
     _measure(staff, client, urls, public)  # a first visit may write once (a drafted note)
     small = _measure(staff, client, urls, public)
     _grow(therapist, patient, world, 18)

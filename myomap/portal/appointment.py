@@ -1,0 +1,84 @@
+"""The client's private appointment link: see the time and place, confirm or ask to cancel.
+
+The page shows the clinic, the time and the place only. Unknown, revoked, cancelled and past
+links all get the same "not available" page.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from myomap.appointments.client_link import (
+    appointment_cancel_by_client,
+    appointment_confirm_by_client,
+)
+from myomap.appointments.models import Status
+from myomap.appointments.reminder_models import AppointmentLink
+from myomap.appointments.reminders import appointment_link_find, place_of, policy_of
+from myomap.clinics.models import User
+from myomap.common.audit import Origin
+from myomap.common.links import link_opened
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    # The same page for unknown, revoked, cancelled and past links.
+    return render(request, "portal/unavailable.html", status=404)
+
+
+def _visitor(request: HttpRequest, link: AppointmentLink) -> User | Literal[False] | None:
+    """None for the client; a member of the link's clinic (the front desk too: the page is
+    administrative) is recorded as themselves; staff of another clinic get nothing (False)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if getattr(user, "clinic_id", None) == link.clinic_id:
+        return user  # type: ignore[return-value]
+    return False
+
+
+@never_cache
+def appointment(request: HttpRequest, token: str) -> HttpResponse:
+    link = appointment_link_find(token)
+    if link is None:
+        return _unavailable(request)
+    actor = _visitor(request, link)
+    if actor is False:
+        return _unavailable(request)
+    visit = link.appointment
+    done = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ("confirm", "cancel"):
+            return render(request, "portal/appointment_refused.html",
+                          {"clinic": link.clinic, "value": action[:40]}, status=400)  # fmt: skip
+        act = appointment_confirm_by_client if action == "confirm" else appointment_cancel_by_client
+        try:
+            visit = act(link=link, actor=actor, origin=Origin.of(request))
+        except ValidationError:
+            return _unavailable(request)  # cancelled or started a moment ago
+        done = visit.status
+    else:
+        link_opened(link, request=request, obj=visit, what="the appointment link",
+                    actor=actor)  # fmt: skip
+    clinic = link.clinic
+    policy_hours = policy_of(clinic).cancellation_hours
+    local = visit.starts_at.astimezone(ZoneInfo(clinic.timezone))
+    context = {
+        "clinic": clinic,
+        "when": f"{local:%A} {local.day} {local:%B %Y}",
+        "time": f"{local:%H:%M}",
+        "place": place_of(visit),
+        "confirmed": visit.status == Status.CONFIRMED,
+        "done": done,
+        "policy_hours": policy_hours,
+        "late": visit.starts_at - timezone.now() < timedelta(hours=policy_hours),
+    }
+    return render(request, "portal/appointment.html", context)
