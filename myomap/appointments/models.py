@@ -211,3 +211,6 @@ class Appointment(TimeStamped):
     @property
     def is_cancelled(self) -> bool:
         return self.status in CANCELLED
+
+
+from myomap.appointments.feed_models import CalendarFeed  # noqa: E402, F401

@@ -24,6 +24,7 @@ from django.utils import timezone
 from myomap.aftercare.models import AftercareSheet, HomeProgramLink
 from myomap.aftercare.services import home_link_create
 from myomap.api import api
+from myomap.appointments.feeds import feed_create
 from myomap.assessments.models import PalpationFinding
 from myomap.intake.services import intake_link_create
 from myomap.notes.models import SoapNote
@@ -111,6 +112,8 @@ READS: dict[str, int] = {
     "appointments:detail": 13,
     "appointments:free": 8,
     "appointments:book": 8,
+    "appointments:feed": 8,
+    "appointments:feed_ics": 5,
     "knowledge:atlas": 6,
     "knowledge:resolve_region": 6,
     "api_tokens": 7,
@@ -181,6 +184,7 @@ WRITES: dict[str, int | None] = {
     "appointments:move": None,
     "appointments:start": None,
     "appointments:types_default": None,
+    "appointments:feed_revoke": 30,
     "api_token_revoke": None,
     "plans:pressure_unit": None,
     "api:appointment_cancel_api": None,
@@ -238,6 +242,7 @@ TOKEN_OF = {
     "outcomes:q_": "q_token",
     "aftercare:home": "home_token",
     "portal:checkin": "checkin_token",
+    "appointments:feed_ics": "feed_token",
 }
 """Which private link's token a client-facing page takes (the longest prefix wins)."""
 
@@ -295,6 +300,8 @@ def world(owner, therapist, patient):  # type: ignore[no-untyped-def]
         actor=therapist, sheet=AftercareSheet.objects.get(session__patient=patient)
     )
     _, ids["checkin_token"] = checkin_link_create(actor=therapist, patient=patient)
+    _, ids["feed_token"] = feed_create(actor=therapist, therapist=therapist)
+    feed_create(actor=owner, therapist=owner)  # revoked by the owner in the writes
     ids["muscle_id"] = "upper_trapezius"
     ids["instrument"], ids["questionnaire"] = "nprs", "odi"
     ids["aftercare_session_id"] = HomeProgramLink.objects.get(
@@ -332,7 +339,7 @@ def test_no_read_costs_more_queries_on_a_larger_record(  # type: ignore[no-untyp
     staff = Client()
     staff.force_login(owner)
     urls = {name: url for name, url in _urls(world).items() if name in READS}
-    public = {n for n, u in urls.items() if u.startswith(("/i/", "/q/", "/h/", "/c/"))}
+    public = {n for n, u in urls.items() if u.startswith(("/i/", "/q/", "/h/", "/c/", "/f/"))}
     _measure(staff, client, urls, public)  # a first visit may write once (a drafted note)
     small = _measure(staff, client, urls, public)
     _grow(therapist, patient, world, 18)
@@ -423,6 +430,7 @@ SIMPLE_WRITES: dict[str, tuple[str, dict[str, Any] | None]] = {
     "knowledge:candidates": ("form", {"i_heel_right": "6", "q_heel_right": "aching"}),
     "patients:archive": ("form", {}),
     "patients:restore": ("form", {}),
+    "appointments:feed_revoke": ("form", {}),
     "api:create_client": (
         "json",
         {"first_name": "Noor", "last_name": "Haddad", "date_of_birth": "1988-05-02"},
