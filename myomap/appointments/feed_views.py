@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from myomap.appointments.feeds import (
     DAYS_AHEAD,
@@ -56,7 +56,7 @@ def feed_revoke_view(request: HttpRequest) -> HttpResponse:
     return redirect("appointments:feed")
 
 
-@require_GET
+@require_safe
 def feed_ics_view(request: HttpRequest, token: str) -> HttpResponse:
     """The feed for a calendar app. Unknown and revoked tokens are the same plain 404."""
     feed = feed_by_token(token)
