@@ -213,6 +213,7 @@ class Appointment(TimeStamped):
         return self.status in CANCELLED
 
 
+from myomap.appointments.feed_models import CalendarFeed  # noqa: E402, F401
 from myomap.appointments.reminder_models import (  # noqa: E402, F401  (registered with the app)
     AppointmentLink,
     Reminder,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from myomap.appointments import views
+from myomap.appointments import feed_views, views
 
 app_name = "appointments"
 A = "clients/<int:patient_id>/appointments/<int:appointment_id>/"
@@ -11,6 +11,9 @@ urlpatterns = [
     path("calendar/free/", views.free, name="free"),
     path("calendar/book/", views.book, name="book"),
     path("calendar/types/default/", views.types_default, name="types_default"),
+    path("calendar/feed/", feed_views.feed_page, name="feed"),
+    path("calendar/feed/revoke/", feed_views.feed_revoke_view, name="feed_revoke"),
+    path("f/<str:token>.ics", feed_views.feed_ics_view, name="feed_ics"),
     path(A, views.detail, name="detail"),
     path(f"{A}move/", views.move, name="move"),
     path(f"{A}cancel/", views.cancel, name="cancel"),

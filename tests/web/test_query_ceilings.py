@@ -24,6 +24,7 @@ from django.utils import timezone
 from myomap.aftercare.models import AftercareSheet, HomeProgramLink
 from myomap.aftercare.services import home_link_create
 from myomap.api import api
+from myomap.appointments.feeds import feed_create
 from myomap.appointments.models import Appointment
 from myomap.appointments.reminders import appointment_link_create
 from myomap.assessments.models import PalpationFinding
@@ -114,6 +115,8 @@ READS: dict[str, int] = {
     "appointments:detail": 15,
     "appointments:free": 8,
     "appointments:book": 8,
+    "appointments:feed": 7,
+    "appointments:feed_ics": 5,
     "knowledge:atlas": 6,
     "knowledge:resolve_region": 6,
     "api_tokens": 7,
@@ -193,6 +196,7 @@ WRITES: dict[str, int | None] = {
     "appointments:move": None,
     "appointments:start": None,
     "appointments:types_default": None,
+    "appointments:feed_revoke": 12,
     "api_token_revoke": None,
     "plans:pressure_unit": None,
     "api:appointment_cancel_api": None,
@@ -258,6 +262,7 @@ TOKEN_OF = {
     "aftercare:home": "home_token",
     "portal:checkin": "checkin_token",
     "portal:appointment": "appointment_token",
+    "appointments:feed_ics": "feed_token",
 }
 """Which private link's token a client-facing page takes (the longest prefix wins)."""
 
@@ -318,6 +323,8 @@ def world(owner, therapist, patient):  # type: ignore[no-untyped-def]
     ids["appointment_token"] = appointment_link_create(
         appointment=Appointment.objects.get(pk=ids["appointment_id"])
     )
+    _, ids["feed_token"] = feed_create(actor=therapist, therapist=therapist)
+    feed_create(actor=owner, therapist=owner)  # revoked by the owner in the writes
     ids["muscle_id"] = "upper_trapezius"
     ids["user_id"] = therapist.pk
     ids["instrument"], ids["questionnaire"] = "nprs", "odi"
@@ -356,7 +363,9 @@ def test_no_read_costs_more_queries_on_a_larger_record(  # type: ignore[no-untyp
     staff = Client()
     staff.force_login(owner)
     urls = {name: url for name, url in _urls(world).items() if name in READS}
-    public = {n for n, u in urls.items() if u.startswith(("/i/", "/q/", "/h/", "/c/", "/a/"))}
+    public = {
+        n for n, u in urls.items() if u.startswith(("/i/", "/q/", "/h/", "/c/", "/a/", "/f/"))
+    }
     _measure(staff, client, urls, public)  # a first visit may write once (a drafted note)
     small = _measure(staff, client, urls, public)
     _grow(therapist, patient, world, 18)
@@ -447,6 +456,7 @@ SIMPLE_WRITES: dict[str, tuple[str, dict[str, Any] | None]] = {
     "knowledge:candidates": ("form", {"i_heel_right": "6", "q_heel_right": "aching"}),
     "patients:archive": ("form", {}),
     "patients:restore": ("form", {}),
+    "appointments:feed_revoke": ("form", {}),
     "api:create_client": (
         "json",
         {"first_name": "Noor", "last_name": "Haddad", "date_of_birth": "1988-05-02"},
