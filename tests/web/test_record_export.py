@@ -145,7 +145,7 @@ def test_the_command_line_writes_the_zip_owner_only(tmp_path, capsys, patient): 
     assert "record.pdf" in capsys.readouterr().out
     assert out.stat().st_mode & 0o777 == 0o600
     files, manifest = _open(out.read_bytes())
-    assert sorted(files) == sorted(MEMBERS)
+    assert sorted(files) == sorted(MEMBERS) and manifest["client"] == patient.pk
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, patient=patient)
     assert event.actor is None and event.actor_label == "command line"
 
