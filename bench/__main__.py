@@ -16,7 +16,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHMARKS = ("knowledge", "interactions", "language", "backup", "csv", "slots", "fhir")
+BENCHMARKS = (
+    "knowledge",
+    "interactions",
+    "language",
+    "backup",
+    "csv",
+    "slots",
+    "fhir",
+    "record",
+)
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = (
     "# Benchmarks\n\nWritten by `make bench` (`.venv/bin/python -m bench`); do not edit by hand.\n"
