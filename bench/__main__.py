@@ -25,6 +25,7 @@ BENCHMARKS = (
     "slots",
     "calendar",
     "fhir",
+    "record",
 )
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = (

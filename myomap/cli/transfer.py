@@ -1,5 +1,5 @@
-"""A client's record out and in as FHIR R4: ``myomap export fhir CLIENT_ID [--out FILE]`` and
-``myomap import fhir FILE --clinic SLUG``."""
+"""A client's record out and in: ``myomap export fhir CLIENT_ID [--out FILE]``, ``myomap export
+record CLIENT_ID --out FILE.zip`` and ``myomap import fhir FILE --clinic SLUG``."""
 
 from __future__ import annotations
 
@@ -62,6 +62,44 @@ def export_fhir(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_record(args: argparse.Namespace) -> int:
+    """Write the whole-record zip (PDF, FHIR Bundle, the rest as JSON, manifest) to ``--out``,
+    owner-only; audited."""
+    _django()
+    from myomap.common.audit import Origin
+    from myomap.interop.fhir_bundle import FhirInvalid
+    from myomap.interop.services import client_record_export
+    from myomap.patients.models import Patient
+
+    try:
+        client_id = int(args.client_id)
+    except ValueError:
+        return _fail(f"CLIENT_ID: {args.client_id!r} is not a client number")
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        return _fail(f"--out: {args.out!r} must end in .zip")
+    if not out.parent.is_dir():
+        return _fail(f"--out: folder {str(out.parent)!r} does not exist")
+    patient = Patient.objects.select_related("clinic").filter(pk=client_id).first()
+    if patient is None:
+        return _fail(f"CLIENT_ID: no client {client_id}")
+    try:
+        made = client_record_export(
+            actor=None,
+            patient=patient,
+            origin=Origin(path="(command line)"),
+            actor_label="command line",
+        )
+    except FhirInvalid as exc:
+        print(f"myomap export: the record did not validate: {exc}", file=sys.stderr)
+        return 1
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(made.data)
+    print(f"Whole record of {patient.full_name} written: {out} ({', '.join(made.names)}).")
+    return 0
+
+
 def import_fhir(args: argparse.Namespace) -> int:
     """Import one client's Bundle into the clinic ``--clinic``; all or nothing."""
     _django()
@@ -96,7 +134,7 @@ def import_fhir(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``export fhir`` (``import fhir`` sits beside ``import clients`` in
+    """Add ``export fhir`` and ``export record`` (``import fhir`` sits beside ``import clients`` in
     :mod:`myomap.cli.imports`)."""
     p = subparsers.add_parser("export", help="export a client's record")
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -104,3 +142,9 @@ def register(subparsers: Any) -> None:
     f.add_argument("client_id", metavar="CLIENT_ID", help="the client's number")
     f.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     f.set_defaults(handler=export_fhir)
+    r = kinds.add_parser(
+        "record", help="a client's whole record as a zip: PDF, FHIR Bundle, JSON, manifest"
+    )
+    r.add_argument("client_id", metavar="CLIENT_ID", help="the client's number")
+    r.add_argument("--out", metavar="FILE.zip", required=True, help="the zip to write")
+    r.set_defaults(handler=export_record)

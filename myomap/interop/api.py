@@ -1,4 +1,5 @@
-"""The data-out endpoints of the JSON API: a client's record as a FHIR R4 Bundle."""
+"""The data-out endpoints of the JSON API: a client's record as a FHIR R4 Bundle, and the whole
+record as a zip."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from myomap.common.audit import Origin
-from myomap.interop.fhir_views import FHIR_JSON
-from myomap.interop.services import client_fhir_export
+from myomap.interop.fhir_views import FHIR_JSON, zip_response
+from myomap.interop.services import client_fhir_export, client_record_export
 from myomap.patients.access import access_patient
 
 router = Router(tags=["data in and out"])
@@ -34,3 +35,22 @@ def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     response = HttpResponse(json.dumps(bundle, ensure_ascii=False), FHIR_JSON)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.get(
+    "/clients/{patient_id}/record.zip",
+    response={200: bytes},
+    summary="The client's whole record as a zip: PDF, FHIR Bundle, the rest as JSON, manifest",
+    url_name="client_record_zip",
+)
+def client_record_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """``record.pdf``, ``fhir-bundle.json`` (validated), ``beyond-fhir.json`` and
+    ``manifest.json`` (SHA-256 of each); the export is audited."""
+    user: Any = request.user
+    if getattr(user, "clinic_id", None) is None:
+        raise PermissionDenied("This account does not belong to a clinic.")
+    patient = access_patient(
+        user, patient_id, request=request, clinical=True, what="whole record (zip export)"
+    )
+    made = client_record_export(actor=user, patient=patient, origin=Origin.of(request))
+    return zip_response(made, patient)

@@ -1,4 +1,5 @@
-"""Pages for a client's record going out (the FHIR download) and coming in (the owner's upload)."""
+"""Pages for a client's record going out (the FHIR download, the whole record as a zip) and
+coming in (the owner's upload)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.interop.fhir_bundle import FhirInvalid
-from myomap.interop.services import client_fhir_export, fhir_import
+from myomap.interop.record_export import RecordZip
+from myomap.interop.services import client_fhir_export, client_record_export, fhir_import
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 
@@ -51,6 +53,36 @@ def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def zip_response(made: RecordZip, patient: Patient) -> HttpResponse:
+    """The whole-record zip as a download, never cached."""
+    response = HttpResponse(made.data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{download_name(patient, "client-record", "zip")}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@clinic_member(*CLINICIANS)
+def client_record_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The client's whole record (PDF, FHIR Bundle, the rest as JSON, manifest) as a zip."""
+    patient = access_patient(
+        request.user,  # type: ignore[arg-type]
+        patient_id,
+        request=request,
+        clinical=True,
+        what="whole record (zip export)",
+    )
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    made = client_record_export(
+        actor=request.user,  # type: ignore[arg-type]
+        patient=patient,
+        origin=Origin.of(request),
+    )
+    return zip_response(made, patient)
 
 
 @clinic_member(Role.OWNER)

@@ -28,6 +28,8 @@ from myomap.interop.fhir_bundle import FhirInvalid, build_bundle
 from myomap.interop.fhir_read import BundleIn, PainMapIn, ResponseIn, parse_bundle
 from myomap.interop.fhir_selectors import client_record
 from myomap.interop.models import ImportedDocument, ImportedKind
+from myomap.interop.record_export import RecordZip, record_zip
+from myomap.interop.record_selectors import whole_record
 from myomap.interop.selectors import PREFIX, STAMP, backup_files, backups_dir, retained
 from myomap.outcomes.models import OutcomeResponse
 from myomap.outcomes.services import score_answers
@@ -372,6 +374,31 @@ def client_fhir_export(
             origin=origin or Origin(),
         )
     return bundle
+
+
+def client_record_export(
+    *, actor: User | None, patient: Patient, origin: Origin | None = None, actor_label: str = ""
+) -> RecordZip:
+    """``patient``'s whole record as a zip (PDF, validated FHIR Bundle, the rest as JSON and a
+    manifest), with one audit row naming what went out.
+
+    Everything is read and rendered before the audit row's short transaction. Raises
+    ``FhirInvalid`` (and writes nothing) if a resource does not validate.
+    """
+    made = record_zip(whole_record(patient))
+    files = ", ".join(f"{f['name']} ({f['bytes']} bytes)" for f in made.manifest["files"])
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.EXPORT,
+            clinic=patient.clinic,
+            actor=actor,
+            actor_label=actor_label,
+            patient=patient,
+            obj=patient,
+            summary=f"Exported the whole record of {patient.full_name} as a zip: {files}"[:500],
+            origin=origin or Origin(),
+        )
+    return made
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,8 @@ def test_front_desk_sees_demographics_but_not_clinical_content(client: Client, f
     assert client.get(f"/api/v1/clients/{ids['patient_id']}/pain-maps").status_code == 403
     assert client.get(reverse("interop:fhir", args=[ids["patient_id"]])).status_code == 403
     assert client.get(f"/api/v1/clients/{ids['patient_id']}/fhir").status_code == 403
+    assert client.get(reverse("interop:record_zip", args=[ids["patient_id"]])).status_code == 403
+    assert client.get(f"/api/v1/clients/{ids['patient_id']}/record.zip").status_code == 403
 
 
 def test_the_front_desk_timeline_leaves_clinical_entries_out(client: Client, front_desk, ids):  # type: ignore[no-untyped-def]

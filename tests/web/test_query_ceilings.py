@@ -124,6 +124,8 @@ READS: dict[str, int] = {
     "interop:fhir": 26,
     "interop:import_fhir": 6,
     "api:client_fhir": 26,
+    "interop:record_zip": 59,
+    "api:client_record_zip": 59,
     "api:appointments_list": 6,
     "api:appointment_detail": 11,
     "api:availability": 6,
