@@ -1,6 +1,6 @@
 from django.urls import path
 
-from myomap.appointments import views
+from myomap.appointments import course_views, views
 
 app_name = "appointments"
 A = "clients/<int:patient_id>/appointments/<int:appointment_id>/"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/free/", views.free, name="free"),
     path("calendar/book/", views.book, name="book"),
     path("calendar/types/default/", views.types_default, name="types_default"),
+    path("clients/<int:patient_id>/course/", course_views.book_course, name="course"),
     path(A, views.detail, name="detail"),
     path(f"{A}move/", views.move, name="move"),
     path(f"{A}cancel/", views.cancel, name="cancel"),
