@@ -95,7 +95,7 @@ def course_rule(*, sessions: int, per_week: int, first: date) -> str:
         raise DomainError(f"{sessions} sessions: from 1 to {MAX_OCCURRENCES}", field="sessions")
     if not 1 <= per_week <= 7:
         raise DomainError(f"{per_week} a week: from 1 to 7", field="per_week")
-    days = sorted({(first.weekday() + round(i * 7 / per_week)) % 7 for i in range(per_week)})
+    days = sorted({(first.weekday() + i * 7 // per_week) % 7 for i in range(per_week)})
     byday = ",".join(DAY_CODES[d] for d in days)
     return f"FREQ=WEEKLY;BYDAY={byday};COUNT={sessions}"
 

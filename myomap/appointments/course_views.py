@@ -38,7 +38,7 @@ def _initial(request: HttpRequest, clinic: Clinic, plan: Plan | None) -> dict[st
     today = timezone.now().astimezone(selectors.clinic_tz(clinic)).date()
     user = request.user
     first = today + timedelta(days=1)
-    initial: dict[str, object] = {"date": first, "time": time(9, 0)}
+    initial: dict[str, object] = {"date": first.isoformat(), "time": "09:00"}
     if getattr(user, "is_clinician", False):
         initial["therapist"] = user.pk
     recall = request.GET.get("recall", "")
@@ -46,13 +46,16 @@ def _initial(request: HttpRequest, clinic: Clinic, plan: Plan | None) -> dict[st
     every = int(weeks) if weeks.isdigit() and 1 <= int(weeks) <= 52 else 4
     if recall == "reassess":
         kind = _type_named(clinic, "Reassessment")
-        initial.update(date=today + timedelta(weeks=every), rrule="FREQ=WEEKLY;COUNT=1")
+        initial.update(
+            date=(today + timedelta(weeks=every)).isoformat(), rrule="FREQ=WEEKLY;COUNT=1"
+        )
     elif recall == "maintenance":
         kind = _type_named(clinic, "Maintenance")
         if plan is not None and plan.maintenance_every_weeks:
             every = plan.maintenance_every_weeks
         initial.update(
-            date=today + timedelta(weeks=every), rrule=maintenance_rule(every_weeks=every)
+            date=(today + timedelta(weeks=every)).isoformat(),
+            rrule=maintenance_rule(every_weeks=every),
         )
     else:
         kind = _type_named(clinic, "Treatment")

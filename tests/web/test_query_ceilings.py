@@ -111,6 +111,7 @@ READS: dict[str, int] = {
     "appointments:detail": 13,
     "appointments:free": 8,
     "appointments:book": 8,
+    "appointments:course": 16,
     "knowledge:atlas": 6,
     "knowledge:resolve_region": 6,
     "api_tokens": 7,
@@ -187,6 +188,7 @@ WRITES: dict[str, int | None] = {
     "api:appointment_move_api": None,
     "api:appointment_status_api": None,
     "api:appointments_book": None,
+    "api:appointments_series": 94,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
 measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes) and
