@@ -188,7 +188,7 @@ WRITES: dict[str, int | None] = {
     "api:appointment_move_api": None,
     "api:appointment_status_api": None,
     "api:appointments_book": None,
-    "api:appointments_series": 94,
+    "api:appointments_series": 96,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
 measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes) and
