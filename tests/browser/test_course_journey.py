@@ -59,6 +59,10 @@ def test_front_desk_books_the_course_from_the_client(  # type: ignore[no-untyped
     week = desk.inner_text("main")
     assert "Booked 7 visits." in week and "Maria Lopez" in week
     shot(desk, "week-tablet")
+    second = booked[1].starts_at.astimezone(tz).date().isoformat()
+    desk.goto(f"{base}/calendar/week/?therapist={therapist.pk}&date={second}")
+    assert "11:00" in desk.inner_text("main") and "Maria Lopez" in desk.inner_text("main")
+    shot(desk, "next-week-tablet")
 
     # The same page on a desktop.
     wide = browser.new_context(**DESKTOP).new_page()
