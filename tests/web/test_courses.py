@@ -244,3 +244,28 @@ def test_the_recall_link_prefills_a_reassessment(client, therapist, patient, sch
     assert f'value="{day}"' in text and "FREQ=WEEKLY;COUNT=1" in text
     reassess = sched["types"]["Reassessment"].pk
     assert f'<option value="{reassess}" selected>' in text
+
+
+def test_the_dashboard_offers_to_book_the_reassessment(client, therapist, sched):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from myomap.patients.services import patient_create
+    from tests.web.test_outcomes_helpers import history, odi_for_percent
+
+    ivy = patient_create(
+        actor=therapist,
+        data={"first_name": "Ivy", "last_name": "Test", "date_of_birth": date(1975, 1, 1)},
+    )
+    odi = [(0, 50), (2, 36), (3, 30), (4, 24)]
+    history(therapist, ivy, [(n, "odi", odi_for_percent(p)) for n, p in odi], days_ago=30)
+    client.force_login(therapist)
+    board = client.get(reverse("outcomes:dashboard")).content.decode()
+    link = reverse("appointments:course", args=[ivy.pk]) + "?recall=reassess&amp;weeks="
+    assert link in board and "Book the reassessment in" in board
+    weeks = board.split(link, 1)[1].split('"', 1)[0]
+    page = client.get(
+        reverse("appointments:course", args=[ivy.pk]), {"recall": "reassess", "weeks": weeks}
+    )
+    assert page.status_code == 200
+    reassess = sched["types"]["Reassessment"].pk
+    assert f'<option value="{reassess}" selected>' in page.content.decode()
