@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from myomap.appointments import selectors
 from myomap.appointments.access import access_appointment
+from myomap.appointments.courses import series_book
 from myomap.appointments.models import Appointment, AppointmentType, Room
 from myomap.appointments.services import (
     appointment_book,
@@ -23,6 +24,7 @@ from myomap.appointments.services import (
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.audit import Origin
 from myomap.patients.access import access_patient, access_patient_list
+from myomap.plans.models import Plan
 
 router = Router(tags=["appointments"])
 ONE = "/clients/{patient_id}/appointments/{appointment_id}"
@@ -134,6 +136,58 @@ def appointments_book(request: HttpRequest, payload: BookIn) -> Any:
         origin=Origin.of(request),
     )
     return Status(201, appointment_json(appointment))
+
+
+class SeriesIn(Schema):
+    patient_id: int
+    therapist_id: int
+    type_id: int
+    rrule: str = Field(..., max_length=500)
+    starts_at: datetime
+    plan_id: int | None = None
+    room_id: int | None = None
+    override_hours: bool = False
+
+
+@router.post("/appointments/series", response={201: dict[str, Any]})
+def appointments_series(request: HttpRequest, payload: SeriesIn) -> Any:
+    """Book a series: ``rrule`` (RFC 5545, with COUNT or UNTIL, at most 52 visits) from
+    ``starts_at`` (its local wall-clock time in the clinic is kept for every visit). Booked
+    whole or not at all; 422 names the field (a clash names the visit's date)."""
+    clinic = _clinic(request)
+    patient = access_patient(request.user, payload.patient_id, request=request, what="booking")  # type: ignore[arg-type]
+    plan = None
+    if payload.plan_id is not None:
+        if 0 < payload.plan_id < 2**63:
+            plan = Plan.objects.filter(pk=payload.plan_id, patient=patient).first()
+        if plan is None:
+            raise ValidationError({"plan_id": f"No plan {payload.plan_id} of this client."})
+    local = _aware(payload.starts_at, "starts_at").astimezone(selectors.clinic_tz(clinic))
+    series = series_book(
+        actor=request.user,  # type: ignore[arg-type]
+        patient=patient,
+        therapist=_one_of(User, clinic, payload.therapist_id, "therapist_id"),
+        type=_one_of(AppointmentType, clinic, payload.type_id, "type_id"),
+        rrule=payload.rrule,
+        first=selectors.check_day(local.date(), "starts_at"),
+        at=local.time().replace(tzinfo=None),
+        plan=plan,
+        room=_one_of(Room, clinic, payload.room_id, "room_id"),
+        override_hours=payload.override_hours,
+        origin=Origin.of(request),
+    )
+    rows = series.occurrences.select_related("patient", "therapist", "type").order_by("starts_at")
+    return Status(
+        201,
+        {
+            "id": series.pk,
+            "rrule": series.rrule,
+            "local_start": series.local_start.isoformat(timespec="minutes"),
+            "timezone": series.timezone,
+            "plan_id": series.plan_id,
+            "appointments": [appointment_json(a) for a in rows],
+        },
+    )
 
 
 @router.get(ONE, response=dict[str, Any])

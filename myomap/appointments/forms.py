@@ -61,5 +61,25 @@ class BookForm(WhenForm):
         )
 
 
+class CourseForm(WhenForm):
+    """A series: the type, therapist and room, the first date and time, and its rule."""
+
+    type = forms.ModelChoiceField(queryset=AppointmentType.objects.none(), label="Type")
+    rrule = forms.CharField(
+        max_length=500,
+        label="Repeat (RFC 5545 rule)",
+        help_text="For example FREQ=WEEKLY;BYDAY=TU,FR;COUNT=8. COUNT or UNTIL is required.",
+    )
+
+    field_order = ["type", "therapist", "room", "date", "time", "rrule", "override_hours"]
+
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+        super().__init__(*args, clinic=clinic, **kwargs)
+        self.fields["date"].label = "First visit"
+        self.fields["type"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
+            clinic=clinic, active=True
+        )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Reason")

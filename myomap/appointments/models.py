@@ -141,6 +141,29 @@ HOLDING = (
 CANCELLED = (Status.CANCELLED, Status.LATE_CANCELLATION)
 
 
+class Series(TimeStamped):
+    """A course booked in one step: its RFC 5545 rule, local start time and zone, and the
+    plan it came from. Each occurrence is its own ``Appointment`` pointing here, so moving
+    or cancelling one never touches its siblings."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="appointment_series"
+    )
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    rrule = models.CharField(max_length=500)
+    local_start = models.TimeField(help_text="The wall-clock time of the first occurrence.")
+    timezone = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.rrule} at {self.local_start:%H:%M}"
+
+
 class Appointment(TimeStamped):
     """One visit: a client with a therapist (and a room) from ``starts_at`` to ``ends_at``."""
 
@@ -180,6 +203,9 @@ class Appointment(TimeStamped):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="occurrences", null=True, blank=True
     )
 
     class Meta:

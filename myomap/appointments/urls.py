@@ -1,6 +1,6 @@
 from django.urls import path
 
-from myomap.appointments import feed_views, views
+from myomap.appointments import course_views, feed_views, views
 
 app_name = "appointments"
 A = "clients/<int:patient_id>/appointments/<int:appointment_id>/"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("calendar/feed/", feed_views.feed_page, name="feed"),
     path("calendar/feed/revoke/", feed_views.feed_revoke_view, name="feed_revoke"),
     path("f/<str:token>.ics", feed_views.feed_ics_view, name="feed_ics"),
+    path("clients/<int:patient_id>/course/", course_views.book_course, name="course"),
     path(A, views.detail, name="detail"),
     path(f"{A}move/", views.move, name="move"),
     path(f"{A}cancel/", views.cancel, name="cancel"),

@@ -117,6 +117,7 @@ READS: dict[str, int] = {
     "appointments:book": 8,
     "appointments:feed": 7,
     "appointments:feed_ics": 5,
+    "appointments:course": 16,
     "knowledge:atlas": 6,
     "knowledge:resolve_region": 6,
     "api_tokens": 7,
@@ -212,6 +213,7 @@ WRITES: dict[str, int | None] = {
     "otp_webauthn:credential-registration-complete": None,
     "otp_webauthn:credential-authentication-begin": None,
     "otp_webauthn:credential-authentication-complete": None,
+    "api:appointments_series": 96,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
 measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes) and
