@@ -297,7 +297,7 @@ CLIENTS: tuple[Client, ...] = (
         ),
         [
             ("heel_right", 7, "stabbing"),
-            ("sole_right", 5, "aching"),
+            ("arch_right", 5, "aching"),
             ("achilles_right", 2, "aching"),
         ],
         [],
