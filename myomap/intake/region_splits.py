@@ -9,9 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 # The sole of the foot became the arch and the ball of the foot (the heel pad was already the
-# heel's own area).
+# heel's own area); the front and the back of the forearm each became a thumb (radial) and a
+# little-finger (ulnar) side.
+_PIECES: Mapping[str, tuple[str, ...]] = {
+    "sole": ("arch", "ball_of_foot"),
+    "anterior_forearm": ("anterior_forearm_radial", "anterior_forearm_ulnar"),
+    "posterior_forearm": ("posterior_forearm_radial", "posterior_forearm_ulnar"),
+}
 SPLITS: Mapping[str, tuple[str, ...]] = {
-    f"sole_{side}": (f"arch_{side}", f"ball_of_foot_{side}") for side in ("left", "right")
+    f"{old}_{side}": tuple(f"{piece}_{side}" for piece in pieces)
+    for old, pieces in _PIECES.items()
+    for side in ("left", "right")
 }
 
 

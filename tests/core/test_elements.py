@@ -289,7 +289,9 @@ def facts(draw: st.DrawFn) -> AssessmentFacts:
         exams=tuple(draw(st.lists(exam_facts(), max_size=4))),
         posture=photo.findings if draw(st.booleans()) else (),
         pain_qualities=tuple(draw(st.lists(st.sampled_from(["tingling", "burning", "aching"])))),
-        paraesthesia_regions=tuple(draw(st.lists(st.sampled_from(["calf_left", "ball_of_foot_right"])))),
+        paraesthesia_regions=tuple(
+            draw(st.lists(st.sampled_from(["calf_left", "ball_of_foot_right"])))
+        ),
     )
 
 

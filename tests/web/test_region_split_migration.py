@@ -10,8 +10,8 @@ from myomap_core.referral import PainInput, infer_sources
 
 BEFORE = [("intake", "0001_initial"), ("assessments", "0001_initial")]
 AFTER = [
-    ("intake", "0002_split_sole_into_arch_and_ball"),
-    ("assessments", "0002_split_sole_in_referral_regions"),
+    ("intake", "0002_finer_foot_and_forearm_regions"),
+    ("assessments", "0002_finer_foot_and_forearm_regions"),
 ]
 
 

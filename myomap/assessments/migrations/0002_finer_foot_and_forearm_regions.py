@@ -1,4 +1,4 @@
-"""Palpation findings that reproduced pain in the whole sole name its arch and ball instead."""
+"""Palpation findings naming a region since split (the sole, a forearm surface) name its pieces."""
 
 from django.db import migrations
 
@@ -22,6 +22,6 @@ def merge_regions(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0001_initial"), ("intake", "0002_split_sole_into_arch_and_ball")]
+    dependencies = [("assessments", "0001_initial"), ("intake", "0002_finer_foot_and_forearm_regions")]
 
     operations = [migrations.RunPython(split_regions, merge_regions)]

@@ -1,7 +1,8 @@
-"""Stored pain marks of the whole sole become marks of its arch and its ball of the foot.
+"""Stored marks of a region since split (the sole, the front or back of the forearm) become
+marks of all its pieces (the arch and the ball of the foot; the thumb and little-finger sides).
 
 Each piece keeps the old mark's intensity and quality, so a map scores as it did on the
-regions the sole covered. Reversing joins the pieces into one sole mark with the highest
+regions the old one covered. Reversing joins the pieces into one mark with the highest
 intensity (and that piece's quality).
 """
 
