@@ -114,3 +114,27 @@ def test_palpation_referral_regions_name_the_pieces(patient, therapist):  # type
         assert back.referral_regions == ["heel_left", "sole_left"]
     finally:
         _migrate(_latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_forearm_mark_becomes_both_its_sides(patient):  # type: ignore[no-untyped-def]
+    apps = _migrate(BEFORE)
+    elbow_map = _old_map(
+        apps,
+        patient,
+        [("lateral_elbow_right", 6, "aching"), ("posterior_forearm_right", 5, "burning")],
+    )
+    try:
+        apps = _migrate(AFTER)
+        marks = _marks(apps, elbow_map)
+        assert marks == [
+            ("lateral_elbow_right", 6, "aching"),
+            ("posterior_forearm_radial_right", 5, "burning"),
+            ("posterior_forearm_ulnar_right", 5, "burning"),
+        ]
+        # ranked as before the split: triceps first, anconeus still in the top three
+        result = infer_sources([PainInput(r, i) for r, i, _ in marks], top=3)
+        top = [c.muscle_id for c in result.candidates]
+        assert top[0] == "triceps_brachii" and "anconeus" in top
+    finally:
+        _migrate(_latest())
