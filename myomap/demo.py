@@ -244,7 +244,7 @@ CLIENTS: tuple[Client, ...] = (
             ("palm_right", 4, "tingling"),
             ("thumb_right", 4, "aching"),
             ("fingers_right", 3, "tingling"),
-            ("anterior_forearm_right", 3, "aching"),
+            ("anterior_forearm_radial_right", 3, "aching"),
         ],
         [],
     ),
@@ -297,7 +297,7 @@ CLIENTS: tuple[Client, ...] = (
         ),
         [
             ("heel_right", 7, "stabbing"),
-            ("sole_right", 5, "aching"),
+            ("arch_right", 5, "aching"),
             ("achilles_right", 2, "aching"),
         ],
         [],
@@ -437,7 +437,7 @@ CLIENTS: tuple[Client, ...] = (
         ),
         [
             ("lateral_elbow_right", 6, "aching"),
-            ("posterior_forearm_right", 5, "aching"),
+            ("posterior_forearm_radial_right", 5, "aching"),
             ("dorsal_hand_right", 2, "aching"),
         ],
         [],

@@ -78,7 +78,8 @@ CONTRACT_AREAS: Final[Mapping[View, tuple[tuple[str, ...], tuple[str, ...]]]] = 
             "temple", "eyebrow_orbit", "cheek", "ear", "tmj", "jaw", "teeth", "anterior_neck",
             "clavicle", "upper_chest", "lateral_chest", "upper_abdomen", "lower_abdomen", "groin",
             "anterior_shoulder", "lateral_shoulder", "anterior_arm", "antecubital",
-            "medial_elbow", "anterior_forearm", "volar_wrist", "palm", "thumb", "fingers",
+            "medial_elbow", "anterior_forearm_radial", "anterior_forearm_ulnar", "volar_wrist",
+            "palm", "thumb", "fingers",
             "anterior_thigh", "medial_thigh", "lateral_thigh", "anterior_knee", "medial_knee",
             "lateral_knee", "shin", "lateral_leg", "anterior_ankle", "lateral_ankle",
             "medial_ankle", "dorsum_foot", "toes",
@@ -90,8 +91,9 @@ CONTRACT_AREAS: Final[Mapping[View, tuple[tuple[str, ...], tuple[str, ...]]]] = 
             "occiput", "posterior_neck", "upper_trapezius", "posterior_shoulder", "suprascapular",
             "scapula", "medial_scapular", "posterior_axilla", "mid_back", "lumbar_paraspinal",
             "flank", "sacroiliac", "upper_buttock", "lower_buttock", "lateral_hip",
-            "posterior_thigh", "popliteal", "calf", "achilles", "heel", "sole", "posterior_arm",
-            "olecranon", "lateral_elbow", "posterior_forearm", "dorsal_wrist", "dorsal_hand",
+            "posterior_thigh", "popliteal", "calf", "achilles", "heel", "arch", "ball_of_foot",
+            "posterior_arm", "olecranon", "lateral_elbow", "posterior_forearm_radial",
+            "posterior_forearm_ulnar", "dorsal_wrist", "dorsal_hand",
         ),
     ),
     View.LISTED: (
@@ -665,11 +667,20 @@ def _region_ids(target: str, sides: frozenset[Side]) -> tuple[str, ...]:
 
 
 def _most_specific(targets: frozenset[str]) -> frozenset[str]:
-    """Drop umbrella groups that cover another target: "plantar foot" is the sole, not the foot."""
+    """Drop umbrella groups that cover another target: "plantar foot" is the sole, not the foot.
+
+    A group covers an area it lists, and a smaller group whose areas are all among its own.
+    """
     groups = _atlas().groups
     areas = {t for t in targets if t not in groups}
-    covering = {g for g in targets if g in groups and areas & set(groups[g])}
-    return targets - covering if areas else targets
+    named = [set(groups[g]) for g in targets if g in groups]
+    covering = {
+        g
+        for g in targets
+        if g in groups
+        and (areas & set(groups[g]) or any(other < set(groups[g]) for other in named))
+    }
+    return targets - covering
 
 
 @functools.cache

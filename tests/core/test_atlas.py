@@ -30,8 +30,8 @@ def test_each_view_offers_enough_regions_to_chart(view: View) -> None:
 
 
 def test_region_counts_match_the_contract() -> None:
-    assert len(atlas.regions(View.FRONT)) == 6 + 2 * 37
-    assert len(atlas.regions(View.BACK)) == 5 + 2 * 27
+    assert len(atlas.regions(View.FRONT)) == 6 + 2 * 38
+    assert len(atlas.regions(View.BACK)) == 5 + 2 * 29
     assert len(atlas.regions(View.LISTED)) == 5 + 2 * 3
 
 
@@ -133,7 +133,14 @@ def test_landmarks_sit_where_the_body_has_them() -> None:
     assert y("vertex") < y("forehead") < y("throat") < y("sternum") < y("navel") < y("pubis")
     assert y("anterior_thigh_left") < y("anterior_knee_left") < y("shin_left") < y("toes_left")
     assert y("occiput_left") < y("scapula_left") < y("lumbar_paraspinal_left") < y("sacrum")
-    assert y("posterior_thigh_left") < y("popliteal_left") < y("calf_left") < y("sole_left")
+    assert (
+        y("posterior_thigh_left")
+        < y("popliteal_left")
+        < y("calf_left")
+        < y("heel_left")
+        < y("arch_left")
+        < y("ball_of_foot_left")
+    )
     # palms forward: the thumb lies lateral to the fingers on both views
     assert atlas.region("thumb_left").centre[0] > atlas.region("fingers_left").centre[0]
 
@@ -162,7 +169,10 @@ def test_landmarks_sit_where_the_body_has_them() -> None:
         ("jaw joint", ("tmj_left", "tmj_right")),
         ("R angle of the jaw", ("jaw_right",)),
         ("left molars", ("teeth_left",)),
-        ("bottom of the foot", ("sole_left", "sole_right")),
+        (
+            "bottom of the foot",
+            ("arch_left", "arch_right", "ball_of_foot_left", "ball_of_foot_right"),
+        ),
         ("front of the lower leg", ("shin_left", "shin_right")),
         ("golfer's elbow", ("medial_elbow_left", "medial_elbow_right")),
         ("belly button", ("navel",)),
@@ -279,3 +289,21 @@ def test_umbrella_words_name_every_area_they_cover() -> None:
         "popliteal_right",
     )
     assert "cervical_spine" in atlas.resolve_region("left neck")
+
+
+def test_loader_refuses_an_umbrella_word_pointing_to_a_missing_area() -> None:
+    data = _data()
+    groups = data["group"]
+    assert isinstance(groups, list)
+    foot = next(g for g in groups if g["names"] == ["foot"])
+    foot["areas"] = [*foot["areas"], "sole"]  # the area split into the arch and the ball
+    with pytest.raises(KnowledgeBaseError) as caught:
+        atlas._build(data)
+    assert caught.value.field.startswith("regions.toml: ")
+    assert "areas" in caught.value.field and caught.value.value == "sole"
+
+
+def test_a_retired_region_id_is_refused_not_guessed() -> None:
+    with pytest.raises(DomainError) as caught:
+        atlas.region("sole_left")
+    assert caught.value.field == "region"

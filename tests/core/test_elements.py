@@ -111,7 +111,7 @@ def test_nerve_compression_from_slr_slump_and_the_pain_map() -> None:
             ExamFact("slump_test", "left", None, True),
         ),
         pain_qualities=("tingling", "aching", "Burning"),
-        paraesthesia_regions=("calf_left", "sole_left"),
+        paraesthesia_regions=("calf_left", "arch_left"),
     )
     r = rate_elements(facts).rating(Element.NERVE_COMPRESSION)
     assert r.rating == 3  # 2 + 2 + 1 + 1 + 1
@@ -289,7 +289,9 @@ def facts(draw: st.DrawFn) -> AssessmentFacts:
         exams=tuple(draw(st.lists(exam_facts(), max_size=4))),
         posture=photo.findings if draw(st.booleans()) else (),
         pain_qualities=tuple(draw(st.lists(st.sampled_from(["tingling", "burning", "aching"])))),
-        paraesthesia_regions=tuple(draw(st.lists(st.sampled_from(["calf_left", "sole_right"])))),
+        paraesthesia_regions=tuple(
+            draw(st.lists(st.sampled_from(["calf_left", "ball_of_foot_right"])))
+        ),
     )
 
 

@@ -525,7 +525,7 @@ def assessment_facts(draw: st.DrawFn) -> AssessmentFacts:
         pain_qualities=tuple(draw(st.lists(st.sampled_from(["tingling", "burning", "aching"])))),
         paraesthesia_regions=tuple(
             draw(
-                st.lists(st.sampled_from(["calf_left", "sole_right", "palm_left", "occiput_right"]))
+                st.lists(st.sampled_from(["calf_left", "arch_right", "palm_left", "occiput_right"]))
             )
         ),
     )

@@ -114,7 +114,10 @@ def test_a_qualifier_in_front_of_a_known_area_keeps_the_area() -> None:
 
 
 def test_an_umbrella_word_gives_way_to_the_specific_area_it_covers() -> None:
-    assert atlas.resolve_region("plantar surface of the left foot") == ("sole_left",)
+    assert atlas.resolve_region("plantar surface of the left foot") == (
+        "arch_left",
+        "ball_of_foot_left",
+    )
 
 
 def test_unknown_skull_landmark_suggests_head_areas_not_distant_ones() -> None:
@@ -127,5 +130,11 @@ def test_unknown_skull_landmark_suggests_head_areas_not_distant_ones() -> None:
     assert set(labels) <= head
 
 
-def test_instep_marks_both_the_arch_and_the_top_of_the_foot() -> None:
-    assert atlas.resolve_region("left instep") == ("dorsum_foot_left", "sole_left")
+def test_instep_is_the_arch_as_travell_and_simons_use_it() -> None:
+    assert atlas.resolve_region("left instep") == ("arch_left",)
+
+
+def test_the_sole_is_its_arch_and_ball_and_the_heel_pad_is_the_heel() -> None:
+    assert atlas.resolve_region("sole of the right foot") == ("arch_right", "ball_of_foot_right")
+    assert atlas.resolve_region("right heel pad") == ("heel_right",)
+    assert atlas.resolve_region("ball of the left foot") == ("ball_of_foot_left",)

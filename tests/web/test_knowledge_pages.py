@@ -66,8 +66,8 @@ def test_live_candidates_follow_the_marked_regions(therapist_client):  # type: i
         {
             "i_heel_right": "7",
             "q_heel_right": "stabbing",
-            "i_sole_right": "5",
-            "q_sole_right": "aching",
+            "i_arch_right": "5",
+            "q_arch_right": "aching",
         },
     )
     html = fragment.content.decode()
