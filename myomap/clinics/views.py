@@ -17,16 +17,17 @@ from myomap.clinics.models import Role
 from myomap.clinics.selectors import audit_list_for_clinic
 from myomap.clinics.services import login_failure_record, login_is_locked, login_success_record
 from myomap.common.audit import Origin
+from myomap_core.units import plural
 
 LOCKED_MESSAGE = (
     "Too many failed attempts. Logging in with this username, or from this address, is paused "
-    "for {minutes} minutes; try again later or ask the clinic owner."
+    "for {duration}; try again later or ask the clinic owner."
 )
 
 
 def locked_message() -> str:
     """The same words whether or not the account exists."""
-    return LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    return LOCKED_MESSAGE.format(duration=plural(settings.LOGIN_LOCKOUT_MINUTES, "minute"))
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
