@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,11 @@ def pdf_filename(note: SoapNote) -> str:
 
 def _keep(path: Path, pdf: bytes) -> None:
     """Write ``pdf`` to ``path`` whole (a temporary file renamed), readable by the owner only."""
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pdf)
-    os.replace(partial, path)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
