@@ -30,6 +30,7 @@ from myomap_core.knowledge import load_knowledge_base
 from myomap_core.knowledge.records import Muscle
 from myomap_core.planning import DISCOMFORT_MAX, PRESSURE_MIN_LB, Technique
 from myomap_core.screening import Decision, Precautions
+from myomap_core.units import plural
 
 OURS: Final = "ours_aftercare"
 LIFTING_PAUSE_HOURS: Final = 24
@@ -685,7 +686,7 @@ def _posture(work: WorkPosture) -> tuple[Instruction, ...]:
     )
     if long_sitting:
         low, high = SITTING_BREAK_MINUTES
-        hours = f" ({work.sitting_hours} hours a day)" if work.sitting_hours else ""
+        hours = f" ({plural(work.sitting_hours, 'hour')} a day)" if work.sitting_hours else ""
         advice.append(
             Instruction(
                 "sitting_breaks",

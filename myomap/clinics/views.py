@@ -30,16 +30,17 @@ from myomap.clinics.two_factor import (
     trusted_device,
 )
 from myomap.common.audit import Origin
+from myomap_core.units import plural
 
 LOCKED_MESSAGE = (
     "Too many failed attempts. Logging in with this username, or from this address, is paused "
-    "for {minutes} minutes; try again later or ask the clinic owner."
+    "for {duration}; try again later or ask the clinic owner."
 )
 
 
 def locked_message() -> str:
     """The same words whether or not the account exists."""
-    return LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    return LOCKED_MESSAGE.format(duration=plural(settings.LOGIN_LOCKOUT_MINUTES, "minute"))
 
 
 def second_factor_after_password(

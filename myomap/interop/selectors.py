@@ -10,6 +10,7 @@ from django.conf import settings
 
 from myomap.interop.archive import SUFFIX
 from myomap.interop.crypto import ArchiveError, read_header
+from myomap_core.units import plural
 
 PREFIX = "myomap-"
 STAMP = "%Y%m%d-%H%M%S"
@@ -101,6 +102,7 @@ def backup_status(*, now: datetime, folder: Path | None = None) -> BackupStatus:
         return BackupStatus(
             last,
             True,
-            f"The last good backup is {age.days} days old ({last.written_at:%Y-%m-%d %H:%M} UTC).",
+            f"The last good backup is {plural(age.days, 'day')} old "
+            f"({last.written_at:%Y-%m-%d %H:%M} UTC).",
         )
     return BackupStatus(last, False, f"Last backup {last.written_at:%Y-%m-%d %H:%M} UTC.")

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from myomap.common.audit import Origin
 from myomap.common.request import clinic_user
 from myomap.notes.access import access_note
 from myomap.notes.models import SECTIONS, SoapNote
+from myomap.notes.printing import note_pdf, pdf_filename
 from myomap.notes.selectors import current_text, status_label
-from myomap.notes.services import NoteLocked, NoteRefused, note_amend, note_sign, note_update
+from myomap.notes.services import (
+    NoteLocked,
+    NoteRefused,
+    note_amend,
+    note_print_record,
+    note_sign,
+    note_update,
+)
+from myomap.reports.pdf import pdf_response
 
 router = Router(tags=["notes"])
 
@@ -100,6 +109,17 @@ def note_put(
     except NoteRefused as exc:
         return Status(400, _err("invalid", str(exc)))
     return Status(200, note_json(note))
+
+
+@router.get(BASE + "/pdf", openapi_extra={"responses": {200: {"description": "application/pdf"}}})
+def note_pdf_get(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+    """The note as a PDF: letterhead, the client's identifiers, the sections as amended, the
+    signature and fingerprint, every amendment and the abbreviations' legend. A draft's is
+    marked "Draft — not signed"."""
+    note = access_note(clinic_user(request), patient_id, note_id, request=request)
+    document = note_pdf(note)
+    note_print_record(actor=request.user, note=note, origin=Origin.of(request))  # type: ignore[arg-type]
+    return pdf_response(document, pdf_filename(note))
 
 
 @router.get(BASE + "/signature", response=dict[str, Any])

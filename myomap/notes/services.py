@@ -40,6 +40,7 @@ __all__ = [
     "NoteRefused",
     "note_amend",
     "note_draft",
+    "note_print_record",
     "note_redraft",
     "note_sign",
     "note_update",
@@ -331,3 +332,18 @@ def note_chain_check_record(*, report: ChainReport) -> list[NoteChainCheck]:
             )
             checks.append(check)
     return checks
+
+
+def note_print_record(*, actor: User, note: SoapNote, origin: Origin | None = None) -> None:
+    """Record in the audit log that ``actor`` printed the note (its PDF, rendered before)."""
+    state = "signed" if note.is_signed else "draft"
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.EXPORT,
+            clinic=note.clinic,
+            actor=actor,
+            patient=note.patient,
+            obj=note,
+            summary=f"Printed the {state} SOAP note of session {note.session.number}",
+            origin=origin,
+        )

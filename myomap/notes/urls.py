@@ -12,4 +12,5 @@ urlpatterns = [
     path("clients/<int:patient_id>/notes/<int:note_id>/", views.detail, name="detail"),
     path("clients/<int:patient_id>/notes/<int:note_id>/sign/", views.sign, name="sign"),
     path("clients/<int:patient_id>/notes/<int:note_id>/amend/", views.amend, name="amend"),
+    path("clients/<int:patient_id>/notes/<int:note_id>/pdf/", views.pdf, name="pdf"),
 ]

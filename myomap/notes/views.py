@@ -15,17 +15,20 @@ from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin
 from myomap.notes.access import NOTE_RELATED, access_note
 from myomap.notes.models import SECTION_LABELS, SECTIONS, SoapNote
+from myomap.notes.printing import note_pdf, pdf_filename
 from myomap.notes.selectors import current_text, status_label
 from myomap.notes.services import (
     NoteLocked,
     NoteRefused,
     note_amend,
     note_draft,
+    note_print_record,
     note_redraft,
     note_sign,
     note_update,
 )
 from myomap.patients.models import Patient
+from myomap.reports.pdf import pdf_response
 from myomap.sessions.access import access_session
 from myomap_core import soap
 
@@ -236,3 +239,12 @@ def amend(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
     url = reverse("notes:detail", args=[patient.pk, note.pk])
     messages.success(request, "Amendment added under the original note.")
     return redirect(f"{url}#amendment-{amendment.pk}")
+
+
+@clinic_member(*CLINICIANS)
+def pdf(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+    """The note as a PDF (a draft's marked "Draft — not signed")."""
+    note = access_note(request.user, patient_id, note_id, request=request)
+    document = note_pdf(note)
+    note_print_record(actor=request.user, note=note, origin=Origin.of(request))  # type: ignore[arg-type]
+    return pdf_response(document, pdf_filename(note))

@@ -25,6 +25,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
 
+from myomap.outcomes.chart_labels import place
+
 FONT = "DejaVu Sans, system-ui, Arial, sans-serif"
 INK = "#1d2733"
 SOFT = "#4a5866"
@@ -270,6 +272,7 @@ def line_chart(
         f'<text x="14" y="{cy:.1f}" transform="rotate(-90 14 {cy:.1f})" text-anchor="middle" '
         f'font-family={quoteattr(FONT)} font-size="11" fill="{SOFT}">{escape(y_label)}</text>'
     )
+    labels: list[tuple[float, float, str, str]] = []  # value labels, placed after all markers
     for index, s in enumerate(series):
         colour, shape, dash = STYLES[index % len(STYLES)]
         points = sorted(s.points, key=lambda p: p.x)
@@ -283,8 +286,13 @@ def line_chart(
         for p in points:
             label = p.label or num(p.y)
             body.append(_marker(shape, sx(p.x), sy(p.y), colour, f"{s.name}: {label}"))
-            above = sy(p.y) - 9 if sy(p.y) > top + 14 else sy(p.y) + 18
-            body.append(_text(sx(p.x), above, label, size=10, weight="bold", fill=colour))
+            labels.append((sx(p.x), sy(p.y), label, colour))
+    spots = place([(x, y, text) for x, y, text, _ in labels], top=top, bottom=top + plot_h + 14)
+    for (_, _, text, colour), spot in zip(labels, spots, strict=True):
+        if spot is not None:
+            body.append(
+                _text(spot.x, spot.y, text, anchor=spot.anchor, size=10, weight="bold", fill=colour)
+            )
     legend_y = height - 8
     if names:
         names_y = legend_y - (LEGEND_ROW if band is not None and extra_rows else 0)

@@ -19,6 +19,7 @@ from myomap.patients.models import Patient
 from myomap.sessions.models import TreatmentSession
 from myomap_core import outcomes as core
 from myomap_core import progress
+from myomap_core.units import plural
 
 DUE_AFTER_DAYS = 28
 """A client in care is due for questionnaires when none was taken in this many days."""
@@ -94,7 +95,7 @@ class Progress:
         text = PLAN_TEXT.get(self.status.status, "")
         weeks = self.status.reassess_in_weeks
         if weeks:
-            text += f" Reassess in {weeks} weeks."
+            text += f" Reassess in {plural(weeks, 'week')}."
         return text
 
 
@@ -389,7 +390,9 @@ def dashboard(*, clinic: Clinic, now: datetime | None = None) -> Dashboard:
         elif now - last > timedelta(days=due_days):
             days = (now - last).days
             board.due.append(
-                DashboardRow(patient, status, last, latest, f"Last questionnaire {days} days ago.")
+                DashboardRow(
+                    patient, status, last, latest, f"Last questionnaire {plural(days, 'day')} ago."
+                )
             )
         if status is None:
             continue

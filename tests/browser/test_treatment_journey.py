@@ -183,6 +183,15 @@ def test_a_follow_up_session_of_six_trigger_points(  # type: ignore[no-untyped-d
     assert "Pain after the session was 2/10." not in note.subjective
     shot(page, "note-amended")
 
+    # The signed note, printed: the amendment, the fingerprint and the legend, not a draft.
+    note_pdf = page.locator("#note-pdf").get_attribute("href")
+    response = page.request.get(f"{base}{note_pdf}")
+    assert response.headers["content-type"] == "application/pdf"
+    printed = pdf_text(response.body())
+    assert "Client called: the pain after was 2, not 3." in printed
+    assert note.content_hash in printed.replace(" ", "")
+    assert "Abbreviations" in printed and "Draft — not signed" not in printed
+
     # The aftercare sheet, printed: the 24-hour rule and the self-care of the muscles treated.
     page.click("a:has-text('Aftercare sheet')")
     page.wait_for_url("**/aftercare/")

@@ -80,6 +80,8 @@ READS: dict[str, int] = {
     "sessions:status": 12,
     "notes:session_note": 17,
     "notes:detail": 15,
+    "notes:pdf": 17,
+    "api:note_pdf_get": 17,
     "aftercare:sheet": 20,
     "aftercare:pdf": 18,
     "aftercare:home": 8,
