@@ -70,7 +70,7 @@ if __name__ == "__main__":
         from bench.clinic import main as clinic_main
 
         sys.exit(clinic_main(sys.argv[2:]))
-    if sys.argv[1:2] == ["load"] and sys.argv[2:]:
+    if sys.argv[1:2] == ["load"] and sys.argv[2:3] and sys.argv[2].startswith("-"):
         from bench.load import main as load_main
 
         sys.exit(load_main(sys.argv[2:]))

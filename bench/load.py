@@ -59,6 +59,8 @@ class LoadResult:
         return sum(len(ms) for ms in self.times.values())
 
     def row(self, name: str, ms: list[float]) -> str:
+        if not ms:
+            return f"| {name} | 0 | – | – | – | – |"
         floor = self.times.get(FLOOR, [])
         f50, f95 = percentile(floor, 0.5), percentile(floor, 0.95)
         p50, p95, p99 = (percentile(ms, share) for share in (0.5, 0.95, 0.99))
@@ -146,7 +148,9 @@ def report(results: list[LoadResult]) -> str:
             f"at the end: {result.load}.\n\n{result.table()}"
         )
         if result.errors:
-            parts.append("Errors (first 10):\n\n" + "\n".join(f"- `{e}`" for e in result.errors[:10]))
+            parts.append(
+                "Errors (first 10):\n\n" + "\n".join(f"- `{e}`" for e in result.errors[:10])
+            )
     return "\n\n".join(parts)
 
 

@@ -102,14 +102,11 @@ def succeeded(upload: Upload) -> bool:
 
 
 def run() -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        with LiveServer(Path(tmp) / "var") as server:
-            uploads, size, wall = upload_at_once(server)
-            load = load_average()
+    with tempfile.TemporaryDirectory() as tmp, LiveServer(Path(tmp) / "var") as server:
+        uploads, size, wall = upload_at_once(server)
+        load = load_average()
     errors = [u for u in uploads if not succeeded(u)]
-    rows = "\n".join(
-        f"| {i + 1} | {u.status} | {u.seconds:.2f} s |" for i, u in enumerate(uploads)
-    )
+    rows = "\n".join(f"| {i + 1} | {u.status} | {u.seconds:.2f} s |" for i, u in enumerate(uploads))
     return (
         f"{PHOTOS} JPEGs of {SIZE[0]} × {SIZE[1]} pixels ({SIZE[0] * SIZE[1] / 1e6:.0f} "
         f"megapixels, {size / 1e6:.1f} MB each) posted at the same moment by {PHOTOS} therapist "
