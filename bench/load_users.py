@@ -26,6 +26,13 @@ from locust.clients import HttpSession
 from locust.env import Environment
 
 FLOOR = "Floor: /login/"
+
+
+def _why(response: Any) -> str:
+    """The status, or for no answer at all the connection's error."""
+    error = getattr(response, "error", None)
+    return f"{response.status_code}" if response.status_code else f"no answer ({error!r})"
+
 LOGIN = "Log in"
 REFERRAL = {"regions": ["SI joint", {"region": "upper buttock", "intensity": 6}]}
 TARGETS: dict[str, Any] = {}
@@ -79,7 +86,7 @@ class Therapist(HttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"login answered {response.status_code}")
+                response.failure(f"login answered {_why(response)}")
         if COVER[0]:
             for visit in ROUND:
                 getattr(self, visit)()
@@ -90,7 +97,7 @@ class Therapist(HttpUser):
             url, name=group, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{url} answered {response.status_code}")
+                response.failure(f"{url} answered {_why(response)}")
 
     def _api(self, group: str, method: str, url: str, body: Any = None) -> None:
         with self.anonymous.request(
@@ -103,7 +110,7 @@ class Therapist(HttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{method} {url} answered {response.status_code}")
+                response.failure(f"{method} {url} answered {_why(response)}")
 
     @task(4)
     def today(self) -> None:
@@ -152,7 +159,7 @@ class Therapist(HttpUser):
             "/login/", name=FLOOR, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"/login/ answered {response.status_code}")
+                response.failure(f"/login/ answered {_why(response)}")
 
 
 def main(argv: list[str]) -> int:
