@@ -27,12 +27,6 @@ from locust.env import Environment
 
 FLOOR = "Floor: /login/"
 
-
-def _why(response: Any) -> str:
-    """The status, or for no answer at all the connection's error."""
-    error = getattr(response, "error", None)
-    return f"{response.status_code}" if response.status_code else f"no answer ({error!r})"
-
 LOGIN = "Log in"
 REFERRAL = {"regions": ["SI joint", {"region": "upper buttock", "intensity": 6}]}
 TARGETS: dict[str, Any] = {}
@@ -52,6 +46,12 @@ ROUND = (
 )
 """Every task once: what ``cover`` makes each user do first."""
 RESULTS: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"ms": [], "errors": []})
+
+
+def _why(response: Any) -> str:
+    """The status, or for no answer at all the connection's error."""
+    error = getattr(response, "error", None)
+    return f"{response.status_code}" if response.status_code else f"no answer ({error!r})"
 
 
 @events.request.add_listener
