@@ -31,6 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 THERAPIST = "sam"
 """The demo therapist whose working day the load test plays."""
 START_TIMEOUT_S = 180
+FLOOR = "Floor: /login/"
+"""The load test's group for the framework's floor: the login page, without a session."""
+LOGIN = "Log in"
+"""The load test's group for each virtual user's login."""
 
 
 def free_port() -> int:

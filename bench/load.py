@@ -20,15 +20,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.live import ROOT, LiveServer, fresh_postgres, load_average, percentile
+from bench.live import FLOOR, ROOT, LiveServer, fresh_postgres, load_average, percentile
 
 TITLE = "Load test"
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 MAX_USERS = 200
 MAX_SECONDS = 900
-FLOOR = "Floor: /login/"
-LOGIN = "Log in"
 PAGES = (
     "Today",
     "Client list",

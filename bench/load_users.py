@@ -25,9 +25,8 @@ from locust import HttpUser, between, events, task
 from locust.clients import HttpSession
 from locust.env import Environment
 
-FLOOR = "Floor: /login/"
+from bench.live import FLOOR, LOGIN
 
-LOGIN = "Log in"
 REFERRAL = {"regions": ["SI joint", {"region": "upper buttock", "intensity": 6}]}
 TARGETS: dict[str, Any] = {}
 COVER: list[bool] = [False]

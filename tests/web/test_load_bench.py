@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.load import GROUPS, LOGIN, load_run
+from bench.live import LOGIN
+from bench.load import GROUPS, load_run
 
 REPO = Path(__file__).resolve().parents[2]
 
