@@ -136,8 +136,10 @@ def report(results: list[LoadResult]) -> str:
         "/api/v1/referral` 1 and `GET /api/v1/clients/{id}/outcomes` 1 (Bearer token), and 2 "
         f"visits to `/login/` without a session (the floor: the framework, the middleware and "
         "one template, no record read). Ratios are each group's p50 and p95 divided by the "
-        "floor's in the same run. These machines are shared: the load average is stated, and "
-        "times on an idle machine are lower."
+        "floor's in the same run. PostgreSQL runs when `DATABASE_URL` names a server: a fresh "
+        "database is made beside it and dropped afterwards. A short run: `python -m bench "
+        "load --users 5 --seconds 10` (printed, not written here). These machines are "
+        "shared: the load average is stated, and times on an idle machine are lower."
     ]
     for result in results:
         parts.append(
