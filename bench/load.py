@@ -112,7 +112,7 @@ def load_run(
                 cwd=ROOT,
                 env={**server.env, "PYTHONPATH": str(ROOT)},
                 capture_output=True,
-                timeout=seconds + 120,
+                timeout=seconds + 300,
                 check=False,
             )
             if done.returncode != 0 or not out.exists():
