@@ -1,7 +1,8 @@
 """Run the benchmarks and write their results to docs/benchmarks.md.
 
 Usage: ``python -m bench [NAME ...]`` (``make bench`` runs all); ``python -m bench clinic ...``
-generates a synthetic clinic (bench/clinic.py). Each benchmark module
+generates a synthetic clinic (bench/clinic.py); ``python -m bench load --users N --seconds N``
+runs a load test of chosen size and prints it (bench/load.py). Each benchmark module
 offers ``TITLE`` and ``run() -> str`` (its Markdown body); the file keeps one section per
 benchmark, so running one benchmark leaves the others' last results in place.
 """
@@ -26,6 +27,8 @@ BENCHMARKS = (
     "calendar",
     "fhir",
     "record",
+    "load",
+    "uploads",
 )
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = (
@@ -79,4 +82,8 @@ if __name__ == "__main__":
         from bench.clinic import main as clinic_main
 
         sys.exit(clinic_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["load"] and sys.argv[2:3] and sys.argv[2].startswith("-"):
+        from bench.load import main as load_main
+
+        sys.exit(load_main(sys.argv[2:]))
     sys.exit(main(sys.argv[1:]))

@@ -28,6 +28,7 @@ class ServerOptions:
     threads: int = 4
     graceful_timeout_s: int = 25
     request_timeout_s: int = 120
+    keepalive_s: int = 75
     access_log: str = "-"
 
 
@@ -49,6 +50,9 @@ class MyomapServer(BaseApplication):  # type: ignore[misc]
             "graceful_timeout": o.graceful_timeout_s,
             # A printed report can take a while; a stuck worker is replaced after this.
             "timeout": o.request_timeout_s,
+            # An idle connection stays open longer than a person takes between clicks and than a
+            # proxy keeps its own (nginx: 60 s), so a reused connection is never reset under it.
+            "keepalive": o.keepalive_s,
             "accesslog": o.access_log,
             "access_log_format": ACCESS_LOG_FORMAT,
             "logger_class": "myomap.common.access_log.RedactingLogger",

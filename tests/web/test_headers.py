@@ -3,7 +3,10 @@ never cached; the API docs work offline from installed files."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,20 @@ def test_width_classes_cover_every_percent():  # type: ignore[no-untyped-def]
     )
     for intensity, colour in enumerate(INTENSITY_COLOURS):
         assert f'.region[data-intensity="{intensity}"] {{ fill: {colour}; }}' in css
+
+
+def test_the_deploy_check_is_clean_behind_https(tmp_path: Path) -> None:
+    """`manage.py check --deploy` with MYOMAP_HTTPS=1, as an operator runs it: no warning."""
+    repo = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MYOMAP_", "DJANGO_"))}
+    env |= {"MYOMAP_HTTPS": "1", "MYOMAP_VAR_DIR": str(tmp_path / "var"), "PYTHONPATH": str(repo)}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues" in done.stdout

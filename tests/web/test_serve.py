@@ -96,3 +96,11 @@ def test_serve_runs_gunicorn_with_the_worker_and_stops_gracefully(tmp_path: Path
     assert "shutting down gracefully" in output  # the task worker finished too
     assert '"GET /i/<link>/ HTTP/1.1" 404' in output
     assert TOKEN not in output  # neither the access log nor Django's "Not Found" line
+
+
+def test_idle_connections_outlive_a_pause_between_clicks() -> None:
+    """A browser or proxy reusing a connection after a pause is never reset mid-request."""
+    from myomap.server import MyomapServer, ServerOptions
+
+    server = MyomapServer(ServerOptions(host="127.0.0.1", port=_free_port(), workers=2))
+    assert server.cfg.keepalive == 75
