@@ -90,6 +90,7 @@ def series_book(
                 room=room,
                 override_hours=override_hours,
                 origin=origin,
+                confirm=number == 1,  # one confirmation for the course, listing its visits
             )
         except ValidationError as exc:
             when = start.astimezone(clinic_tz(patient.clinic)).strftime("%a %d %b %Y %H:%M")

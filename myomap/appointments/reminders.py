@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from myomap.appointments.models import Appointment, Status, WorkingHours
+from myomap.appointments.models import HOLDING, Appointment, Status, WorkingHours
 from myomap.appointments.reminder_models import (
     AppointmentLink,
     Channel,
@@ -34,6 +34,7 @@ from myomap.clinics.models import Clinic
 from myomap.common.links import link_by_token, token_new
 from myomap.sessions.services import checkin_link_create
 from myomap_core.reminders import offset_rule, reminders_ahead
+from myomap_core.units import plural
 
 CONFIRMATION = "confirmation"
 MOVED = "moved_"
@@ -53,11 +54,15 @@ def policy_of(clinic: Clinic) -> ReminderPolicy:
     return policy or ReminderPolicy(clinic=clinic)
 
 
-def reminders_book(*, appointment: Appointment, now: datetime | None = None) -> list[Reminder]:
-    """The confirmation (due now) and one reminder per offset still ahead of the start."""
+def reminders_book(
+    *, appointment: Appointment, now: datetime | None = None, confirm: bool = True
+) -> list[Reminder]:
+    """The confirmation (due now; only the first visit of a course has one, listing the
+    others) and one reminder per offset still ahead of the start."""
     now = now or timezone.now()
     offsets = policy_of(appointment.clinic).offset_hours
-    due = [(CONFIRMATION, now), *reminders_ahead(appointment.starts_at, offsets, now)]
+    due = [(CONFIRMATION, now)] if confirm else []
+    due += reminders_ahead(appointment.starts_at, offsets, now)
     rows = [Reminder(clinic=appointment.clinic, appointment=appointment, rule=rule, due_at=at)
             for rule, at in due]  # fmt: skip
     for row in rows:
@@ -170,8 +175,7 @@ def message_for(
 ) -> Message:
     """The words of one message: the clinic, the time and the place, and the links."""
     clinic = appointment.clinic.name
-    local = appointment.starts_at.astimezone(ZoneInfo(appointment.clinic.timezone))
-    when = f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+    when = _spoken(appointment.starts_at, appointment.clinic.timezone)
     place = place_of(appointment)
     at_place = f" at {place}" if place else ""
     if rule == CONFIRMATION:
@@ -188,13 +192,36 @@ def message_for(
         "",
         f"To confirm, or to ask to cancel, open your private link:\n{link_url}",
     ]
+    course = _later_visits(appointment) if rule == CONFIRMATION else []
+    if course:
+        lines[3:3] = ["", "The later visits of your course are booked too:"] + [
+            f"- {visit}" for visit in course
+        ]
     if checkin_url:
         lines += ["", f"Before your visit, please answer a few short questions:\n{checkin_url}"]
     lines += ["", clinic]
-    sms = f"{clinic}: {opening.lower()} on {when}{at_place}. Confirm or cancel: {link_url}"
+    sms = f"{clinic}: {opening.lower()} on {when}{at_place}"
+    if course:
+        sms += f", and {plural(len(course), 'later visit')} of your course (see your email)"
+    sms += f". Confirm or cancel: {link_url}"
     if checkin_url:
         sms += f" Questions before your visit: {checkin_url}"
     return Message(subject=subject, body="\n".join(lines), sms=sms)
+
+
+def _spoken(at: datetime, zone: str) -> str:
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def _later_visits(appointment: Appointment) -> list[str]:
+    """The course's other visits after this one, as the client reads them."""
+    if appointment.series_id is None:
+        return []
+    later = Appointment.objects.filter(
+        series_id=appointment.series_id, starts_at__gt=appointment.starts_at, status__in=HOLDING
+    ).order_by("starts_at")
+    return [_spoken(a.starts_at, appointment.clinic.timezone) for a in later]
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -221,11 +221,13 @@ def appointment_book(
     desk_notes: str = "",
     override_hours: bool = False,
     origin: Origin | None = None,
+    confirm: bool = True,
 ) -> Appointment:
     """Book one appointment of ``type``'s length. Refused (``ValidationError`` naming the
     field) for an archived client, another clinic's therapist, type or room, an overlap with
     the therapist's or the room's bookings or blocks, or a time outside the therapist's
-    hours without ``override_hours`` (an override is audited)."""
+    hours without ``override_hours`` (an override is audited). ``confirm=False``: no
+    confirmation message of its own (a course's later visits: the first one's lists them)."""
     _check_parties(patient=patient, therapist=therapist, kind=type, room=room)
     check_day(starts_at.date(), "starts_at")
     ends_at = starts_at + timedelta(minutes=type.minutes)
@@ -258,7 +260,7 @@ def appointment_book(
         f"on {_when(starts_at)}{override}",
         origin,
     )
-    reminders_book(appointment=appointment)
+    reminders_book(appointment=appointment, confirm=confirm)
     return appointment
 
 

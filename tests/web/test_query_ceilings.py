@@ -215,7 +215,7 @@ WRITES: dict[str, int | None] = {
     "otp_webauthn:credential-registration-complete": None,
     "otp_webauthn:credential-authentication-begin": None,
     "otp_webauthn:credential-authentication-complete": None,
-    "api:appointments_series": 96,
+    "api:appointments_series": 140,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
 measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes) and

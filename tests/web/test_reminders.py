@@ -403,3 +403,36 @@ def test_staff_on_the_link_act_as_themselves_and_another_clinic_sees_nothing(  #
     assert appointment.status == Status.CONFIRMED
     event = AuditEvent.objects.filter(object_type="Appointment").latest("id")
     assert event.actor == front_desk
+
+
+def test_a_course_sends_one_confirmation_listing_its_later_visits(therapist, patient):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from myomap.appointments.courses import series_book
+
+    plan = schedule(therapist)
+    first = at(patient.clinic, 7, 10)
+    series = series_book(
+        actor=therapist,
+        patient=patient,
+        therapist=therapist,
+        type=plan["types"]["Treatment"],
+        rrule="FREQ=WEEKLY;COUNT=3",
+        first=first.date(),
+        at=first.time(),
+    )
+    visits = list(series.occurrences.order_by("starts_at"))
+    rules = {
+        a.pk: set(Reminder.objects.filter(appointment=a).values_list("rule", flat=True))
+        for a in visits
+    }
+    assert "confirmation" in rules[visits[0].pk]
+    assert all("confirmation" not in rules[a.pk] for a in visits[1:])
+    assert all({"before_48h", "before_24h"} <= rules[a.pk] for a in visits)
+    _worker()
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "The later visits of your course are booked too:" in body
+    for visit in visits[1:]:
+        local = visit.starts_at.astimezone(ZoneInfo(patient.clinic.timezone))
+        assert f"{local.day} {local:%B %Y} at {local:%H:%M}" in body
