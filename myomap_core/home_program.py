@@ -188,10 +188,14 @@ def how_long(kind: ItemKind, dose: Dose) -> str:
     return length[:1].upper() + length[1:] if length else safe.repetitions_word
 
 
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
 def how_often(dose: Dose) -> str:
     """``Once a day``, ``Twice a day``, ``3 times a week``."""
-    count = {1: "Once", 2: "Twice"}.get(dose.times, f"{dose.times} times")
-    return f"{count} a {dose.per.value}"
+    count = _times(dose.times)
+    return f"{count[:1].upper()}{count[1:]} a {dose.per.value}"
 
 
 def dose_of(item: Mapping[str, object]) -> Dose:
@@ -255,14 +259,13 @@ def tick_refusal(
         )
     if ticks_on_day >= dose.ticks_per_day:
         return DomainError(
-            f"already done {how_often(Dose(ticks_on_day, Per.DAY, None, None)).lower()}"
-            f" that day, as often as the program says",
+            f"already done {_times(ticks_on_day)} that day, as often as the program says",
             field="day",
             value=day,
         )
     if dose.per is Per.WEEK and ticks_in_week >= dose.times:
         return DomainError(
-            f"already done {_unit(dose.times, 'time')} that week, as often as the program says",
+            f"already done {_times(dose.times)} that week, as often as the program says",
             field="day",
             value=day,
         )

@@ -311,6 +311,8 @@ MOVES = ("up", "down")
 def _program_save(
     *, actor: User, sheet: AftercareSheet, summary: str, origin: Origin | None
 ) -> AftercareSheet:
+    if sheet.patient.is_archived:
+        raise DomainError("restore the client from the archive first", field="patient")
     sheet.full_clean()
     sheet.save(update_fields=["content"])
     audit_record(
