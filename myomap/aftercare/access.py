@@ -16,19 +16,19 @@ SHEET_RELATED = ("patient", "clinic", "session")
 def access_sheet(
     user: User,
     patient_id: int,
-    session_id: int,
+    aftercare_session_id: int,
     *,
     request: HttpRequest | None = None,
     lock: bool = False,
     what: str = "home program",
 ) -> AftercareSheet:
-    """The aftercare sheet of the client's session if ``user`` may see it (clinical: 403 for
-    the front desk); 404 for another clinic's client, another client's session or a session
-    without a sheet yet."""
+    """The aftercare sheet of the client's session ``aftercare_session_id`` if ``user`` may
+    see it (clinical: 403 for the front desk); 404 for another clinic's client, another
+    client's session or a session without a sheet yet."""
     patient = access_patient(user, patient_id, request=request, clinical=True, what=what)
     return client_row(
         AftercareSheet.objects.select_related(*SHEET_RELATED),
         lock=lock,
-        session_id=session_id,
+        session_id=aftercare_session_id,
         patient=patient,
     )

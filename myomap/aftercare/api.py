@@ -69,6 +69,8 @@ def homecare_adherence(request: HttpRequest, patient_id: int, session_id: int) -
 # The home program the therapist curates ----------------------------------------------------
 
 PROGRAM = "/clients/{patient_id}/sessions/{session_id}/homecare/program"
+ITEM = PROGRAM + "/{homecare_item_id}"
+ITEM_RESPONSES = {200: dict[str, Any], 422: dict[str, Any]}
 
 
 class ItemIn(Schema):
@@ -148,9 +150,25 @@ def homecare_item_add(
     return Status(201, program_out(sheet))
 
 
-@router.patch(PROGRAM + "/{item_id}", response={200: dict[str, Any], 422: dict[str, Any]})
+@router.get(ITEM, response=dict[str, Any])
+def homecare_item(
+    request: HttpRequest, patient_id: int, session_id: int, homecare_item_id: str
+) -> dict[str, Any]:
+    """One item of the program, with its dose and first day; 404 if it is not in it."""
+    sheet = access_sheet(clinic_user(request), patient_id, session_id, request=request)
+    for item in program_out(sheet)["items"]:
+        if item["id"] == homecare_item_id:
+            return dict(item)
+    raise Http404("No such item in the home program.")
+
+
+@router.patch(ITEM, response=ITEM_RESPONSES)
 def homecare_item_change(
-    request: HttpRequest, patient_id: int, session_id: int, item_id: str, payload: ItemPatch
+    request: HttpRequest,
+    patient_id: int,
+    session_id: int,
+    homecare_item_id: str,
+    payload: ItemPatch,
 ) -> Any:
     """Reword, set the dose of, or move an item; a dose outside the item's safe range is 422
     naming each field outside it, and nothing is changed."""
@@ -161,7 +179,7 @@ def homecare_item_change(
             sheet = access_sheet(user, patient_id, session_id, request=request, lock=True)
             dose = None
             if {"times", "per", "duration_s", "repetitions"} & changes.keys():
-                current = next((i for i in sheet.items if i["id"] == item_id), None)
+                current = next((i for i in sheet.items if i["id"] == homecare_item_id), None)
                 if current is not None:
                     now = program.dose_of(current)
                     per = changes.get("per", now.per.value)
@@ -176,7 +194,7 @@ def homecare_item_change(
             program_item_change(
                 actor=user,
                 sheet=sheet,
-                item_id=item_id,
+                item_id=homecare_item_id,
                 title=changes.get("title"),
                 what=changes.get("what"),
                 dose=dose,
@@ -186,7 +204,7 @@ def homecare_item_change(
                 program_item_move(
                     actor=user,
                     sheet=sheet,
-                    item_id=item_id,
+                    item_id=homecare_item_id,
                     direction=changes["move"],
                     origin=Origin.of(request),
                 )
@@ -195,16 +213,18 @@ def homecare_item_change(
     return Status(200, program_out(sheet))
 
 
-@router.delete(PROGRAM + "/{item_id}", response={200: dict[str, Any], 422: dict[str, Any]})
+@router.delete(ITEM, response=ITEM_RESPONSES)
 def homecare_item_remove(
-    request: HttpRequest, patient_id: int, session_id: int, item_id: str
+    request: HttpRequest, patient_id: int, session_id: int, homecare_item_id: str
 ) -> Any:
     """Take an item out of the program (it stays set aside; its ticks stay recorded)."""
     user = clinic_user(request)
     try:
         with transaction.atomic():
             sheet = access_sheet(user, patient_id, session_id, request=request, lock=True)
-            program_item_remove(actor=user, sheet=sheet, item_id=item_id, origin=Origin.of(request))
+            program_item_remove(
+                actor=user, sheet=sheet, item_id=homecare_item_id, origin=Origin.of(request)
+            )
     except DomainError as exc:
         return _refused(exc)
     return Status(200, program_out(sheet))

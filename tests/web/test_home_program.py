@@ -13,6 +13,7 @@ from myomap.aftercare.services import aftercare_for_session, home_link_create
 from myomap.common.models import AuditEvent
 from tests.web.scoped.aftercare import finished_session
 from tests.web.scoped.screening import screen_client
+from tests.web.test_query_ceilings import WRITES
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,26 @@ def test_front_desk_cannot_edit_and_another_clinic_gets_404(  # type: ignore[no-
     assert client.get(page_url(sheet)).status_code == 404
     sheet.refresh_from_db()
     assert sheet.content == before
+
+
+def test_each_edit_stays_under_its_query_ceiling(  # type: ignore[no-untyped-def]
+    therapist_client, sheet, django_assert_max_num_queries
+):
+    edits = {
+        "api:homecare_item_add": lambda: therapist_client.post(
+            api_url(sheet), {"kind": "stretch", "muscle_id": "piriformis"}, "application/json"
+        ),
+        "api:homecare_item_change": lambda: therapist_client.patch(
+            api_url(sheet, "walk"), {"what": "Walk slowly."}, "application/json"
+        ),
+        "api:homecare_item_remove": lambda: therapist_client.delete(api_url(sheet, "walk")),
+    }
+    for name, edit in edits.items():
+        with django_assert_max_num_queries(WRITES[name]):  # type: ignore[arg-type]
+            assert edit().status_code in (200, 201), name
+    with django_assert_max_num_queries(WRITES["api:homecare_item_change"]):  # type: ignore[arg-type]
+        posted = therapist_client.post(
+            page_url(sheet), {"action": "down", "item": "press.gluteus_medius"}
+        )
+    assert posted.status_code == 302
+    assert ids(sheet) == [*PROPOSED[:3], "stretch.piriformis", "press.gluteus_medius"]
