@@ -34,6 +34,8 @@ PROPOSED_MAX: Final = 5
 TEXT_MAX: Final = 600
 """The longest client-facing text of one item, in characters."""
 TITLE_MAX: Final = 120
+BREAKS_PER_DAY: Final = 8
+"""Movement breaks proposed a day: about one an hour over a working day of sitting [ours]."""
 
 
 class Per(StrEnum):
@@ -118,7 +120,7 @@ def default_dose(kind: ItemKind) -> Dose:
     """The proposed dose: the low end of each range (the gentlest start)."""
     safe = SAFE_RANGES[kind]
     return Dose(
-        times=safe.times_per_day[1] if kind is ItemKind.MOVEMENT_BREAKS else 1,
+        times=BREAKS_PER_DAY if kind is ItemKind.MOVEMENT_BREAKS else 1,
         per=Per.DAY,
         duration_s=safe.duration_s[0] if safe.duration_s else None,
         repetitions=safe.repetitions[0] if safe.repetitions else None,

@@ -135,7 +135,8 @@ def program_page(request: HttpRequest, patient_id: int, session_id: int) -> Http
         context = _context(
             sheet, errors=_errors(exc), error_item=item_id or "new", posted=request.POST
         )
-        return render(request, template, context, status=400)
+        # HTMX leaves error answers unswapped; the refusal is shown in the part itself.
+        return render(request, template, context, status=200 if request.htmx else 400)
     if request.htmx:
         return render(request, template, _context(sheet, moved=item_id))
     url = reverse("aftercare:program", args=[patient_id, session_id])
