@@ -132,7 +132,7 @@ def _unit(n: int, word: str) -> str:
 
 
 def _duration(seconds: int) -> str:
-    if seconds % 60 == 0 and seconds >= 120:
+    if seconds % 60 == 0:
         return _unit(seconds // 60, "minute")
     return _unit(seconds, "second")
 
@@ -183,7 +183,8 @@ def how_long(kind: ItemKind, dose: Dose) -> str:
         text = f"Hold {length}"
         if dose.repetitions is not None:
             if kind is ItemKind.SELF_COMPRESSION:
-                text += f" per spot, up to {_unit(dose.repetitions, 'spot')}"
+                spots = dose.repetitions
+                text += " on 1 spot" if spots == 1 else f" on each of {spots} spots"
             else:
                 text += f", {dose.repetitions} {'time' if dose.repetitions == 1 else 'times'}"
         return text
