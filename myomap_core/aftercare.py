@@ -656,6 +656,19 @@ def _pressure_ruled_out(precautions: Precautions, bleeding_risk: bool) -> str:
     return ""
 
 
+def self_compression_left_out(muscle: Muscle, precautions: Precautions, bleeding_risk: bool) -> str:
+    """Why self-compression of ``muscle`` is not advised (for any of its trigger points), or
+    empty when it is allowed: the same rules as the sheet's."""
+    ruled_out = _pressure_ruled_out(precautions, bleeding_risk)
+    if ruled_out:
+        return ruled_out
+    avoided = set(precautions.regions_to_avoid)
+    for point in muscle.trigger_points if avoided else ():
+        if point.area in avoided or set(atlas.region_ids_for_area(point.area)) & avoided:
+            return "Not advised: your health screening asks to avoid pressure on this area."
+    return ""
+
+
 def _region_avoided(muscle: Muscle, treated: TreatedMuscle, avoided: set[str]) -> str:
     """Why self-compression is left out for this muscle (a region to avoid), or empty."""
     if not avoided:

@@ -53,8 +53,9 @@ def load_demo(clinic: Clinic) -> bool:
         day = today - timedelta(days=back)
         if day < sheet.start_date or back in SKIPPED_DAYS:
             continue
-        for item_id in sheet.item_ids:
-            if item_id.startswith("press.") and back % 2:
-                continue  # self-compression on alternate days only
+        for item in sheet.items:
+            item_id = str(item["id"])
+            if day < sheet.first_day(item) or (item_id.startswith("press.") and back % 2):
+                continue  # self-compression from the day after, on alternate days only
             home_mark_done(sheet=sheet, item_id=item_id, day=day, link=link, origin=ORIGIN)
     return True

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from myomap_core.home_program import dose_of, starts_on, with_dose
 
 
 class AftercareSheet(models.Model):
@@ -33,7 +37,22 @@ class AftercareSheet(models.Model):
 
     @property
     def items(self) -> list[dict[str, object]]:
-        return list(self.content.get("home_program", []))
+        """The home program as curated, in order; each item with its dose and first day."""
+        return [self._complete(item) for item in self.content.get("home_program", [])]
+
+    @property
+    def set_aside(self) -> list[dict[str, object]]:
+        """Items proposed but not in the program (cut from the proposal or removed)."""
+        return [self._complete(item) for item in self.content.get("home_program_aside", [])]
+
+    def first_day(self, item: dict[str, object]) -> date:
+        """The first day ``item`` can be ticked."""
+        return starts_on(item, self.start_date)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _complete(item: dict[str, object]) -> dict[str, object]:
+        # A sheet made before doses: its kind's default dose.
+        return dict(item) if "times" in item else with_dose(item, dose_of(item))
 
     @property
     def item_ids(self) -> list[str]:
@@ -87,7 +106,7 @@ class HomeProgramLink(models.Model):
 
 
 class HomeProgramMark(models.Model):
-    """One home program item done on one day."""
+    """One home program item done on one day, once or more."""
 
     sheet = models.ForeignKey(AftercareSheet, on_delete=models.CASCADE, related_name="marks")
     link = models.ForeignKey(
@@ -95,6 +114,8 @@ class HomeProgramMark(models.Model):
     )
     item_id = models.CharField(max_length=80)
     day = models.DateField()
+    count = models.PositiveSmallIntegerField(default=1)
+    """Times done that day (an item done twice a day is ticked twice)."""
     filled_by_client = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

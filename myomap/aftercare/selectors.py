@@ -53,11 +53,16 @@ def window(sheet: AftercareSheet, today: date | None = None) -> tuple[date, ...]
     return tuple(start + timedelta(days=n) for n in range(max(count, 0)))
 
 
-def marks_of(sheet: AftercareSheet, days: tuple[date, ...]) -> set[tuple[str, date]]:
+def tick_counts(sheet: AftercareSheet, days: tuple[date, ...]) -> dict[tuple[str, date], int]:
+    """Times each item was ticked on each of ``days``."""
     if not days:
-        return set()
+        return {}
     rows = HomeProgramMark.objects.filter(sheet=sheet, day__gte=days[0], day__lte=days[-1])
-    return {(m.item_id, m.day) for m in rows}
+    return {(m.item_id, m.day): m.count for m in rows}
+
+
+def marks_of(sheet: AftercareSheet, days: tuple[date, ...]) -> set[tuple[str, date]]:
+    return set(tick_counts(sheet, days))
 
 
 def adherence(sheet: AftercareSheet, today: date | None = None) -> Adherence:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from myomap.aftercare import views
+from myomap.aftercare import program_views, views
 
 app_name = "aftercare"
 urlpatterns = [
@@ -24,6 +24,11 @@ urlpatterns = [
         "<int:homecare_link_id>/revoke/",
         views.link_revoke,
         name="link_revoke",
+    ),
+    path(
+        "clients/<int:patient_id>/sessions/<int:session_id>/aftercare/program/",
+        program_views.program_page,
+        name="program",
     ),
     path("h/<str:token>/", views.home, name="home"),
 ]

@@ -32,6 +32,7 @@ from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response, render_pdf
 from myomap.sessions.access import access_session
 from myomap.sessions.models import TreatmentSession
+from myomap_core import home_program as program
 from myomap_core.errors import DomainError
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
@@ -49,18 +50,35 @@ def _sheet(request: HttpRequest, session: TreatmentSession) -> AftercareSheet | 
 
 
 def _grid(sheet: AftercareSheet, today: date | None = None) -> dict[str, Any]:
-    """The last days and, per item, whether it was done on each."""
+    """The last days and, per item, how often it was done on each and what can be ticked."""
     days = selectors.window(sheet, today)
-    marks = selectors.marks_of(sheet, days)
+    counts = selectors.tick_counts(sheet, days)
     today = today or timezone.localdate()
     rows = []
     for item in sheet.items:
-        cells = [{"day": d, "done": (item["id"], d) in marks, "today": d == today} for d in days]
+        first_day = sheet.first_day(item)
+        per_day = program.dose_of(item).ticks_per_day
+        cells = [
+            {
+                "day": d,
+                "done": (item["id"], d) in counts,
+                "count": counts.get((item["id"], d), 0),
+                "today": d == today,
+                "before_start": d < first_day,
+            }
+            for d in days
+        ]
+        done_today = counts.get((str(item["id"]), today), 0)
         rows.append(
             {
                 "item": item,
                 "cells": cells,
-                "done_today": (item["id"], today) in marks,
+                "done_today": done_today > 0,
+                "count_today": done_today,
+                "per_day": per_day,
+                "more_today": first_day <= today and done_today < per_day,
+                "first_day": first_day,
+                "starts_later": first_day > today,
                 "days_done": sum(1 for c in cells if c["done"]),
             }
         )

@@ -53,14 +53,14 @@ def test_sheet_pdf_and_phone_home_program(browser, live_server, therapist, patie
     phone = phone_context.new_page()
     phone.goto(url)
     shot(phone, "phone-home-program")
-    phone.click("#item-walk button:has-text('Done today')")
+    phone.click("#item-breaks button:has-text('Done today')")
     phone.wait_for_load_state()
-    assert "Done today" in phone.locator("#item-walk .ac-done-note").inner_text()
-    assert HomeProgramMark.objects.filter(item_id="walk").count() == 1
-    shot(phone, "phone-walk-done")
+    assert "Done today (1 of 8)" in phone.locator("#item-breaks .ac-done-note").inner_text()
+    assert HomeProgramMark.objects.filter(item_id="breaks").count() == 1
+    shot(phone, "phone-breaks-done")
 
     staff.goto(f"{base}/clients/{patient.pk}/sessions/{session.pk}/aftercare/")
     assert "Done today" in staff.locator("#adherence").inner_text()
     staff.goto(f"{base}/clients/{patient.pk}/")
-    assert "Light walk: 1 of 1 day" in staff.locator("#homecare").inner_text()
+    assert "Movement breaks: 1 of 1 day" in staff.locator("#homecare").inner_text()
     shot(staff, "therapist-client-page")

@@ -69,14 +69,15 @@ def test_sheet_is_made_from_the_session_and_the_intake(therapist_client, therapi
         "quadratus_lumborum",
         "gluteus_medius",
     ]
+    # five proposed, the treated muscles' self-care first; the walk waits one tap away
     assert sheet.item_ids == [
-        "walk",
         "stretch.quadratus_lumborum",
         "press.quadratus_lumborum",
         "stretch.gluteus_medius",
         "press.gluteus_medius",
         "breaks",
     ]
+    assert [i["id"] for i in sheet.set_aside] == ["walk"]
     # Opening it again keeps the same snapshot; the audit log says it was made once.
     therapist_client.get(sheet_url(session))
     assert AftercareSheet.objects.filter(session=session).count() == 1

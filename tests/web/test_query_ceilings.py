@@ -84,6 +84,7 @@ READS: dict[str, int] = {
     "api:note_pdf_get": 17,
     "aftercare:sheet": 20,
     "aftercare:pdf": 18,
+    "aftercare:program": 11,
     "aftercare:home": 8,
     "api:list_clients": 10,
     "api:get_client": 10,
@@ -111,6 +112,8 @@ READS: dict[str, int] = {
     "api:amendments_get": 14,
     "api:session_aftercare": 14,
     "api:homecare_adherence": 14,
+    "api:homecare_program": 11,
+    "api:homecare_item": 11,
     "appointments:day": 10,
     "appointments:week": 8,
     "appointments:today": 7,
@@ -178,6 +181,9 @@ WRITES: dict[str, int | None] = {
     "notes:amend": None,
     "aftercare:link_create": 26,
     "aftercare:link_revoke": 18,
+    "api:homecare_item_add": 22,
+    "api:homecare_item_change": 22,
+    "api:homecare_item_remove": 22,
     "api:create_client": 13,
     "api:referral": None,
     "api:screen": None,
@@ -218,8 +224,9 @@ WRITES: dict[str, int | None] = {
     "api:appointments_series": 140,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
-measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes) and
-``test_each_simple_write_stays_under_its_ceiling``; None where that is still to be measured
+measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes),
+``test_each_simple_write_stays_under_its_ceiling`` and, for the home program's edits,
+``tests/web/test_home_program.py``; None where that is still to be measured
 (a GET of these answers 405 after the door, which is not what they cost)."""
 
 SKIPPED = {"api:openapi-json", "api:openapi-view", "api:api-root"}
@@ -281,7 +288,7 @@ def _token(name: str, ids: dict[str, Any]) -> str:
 OVERRIDES: dict[str, dict[str, str]] = {
     "aftercare:": {"session_id": "aftercare_session_id"},
     "api:session_aftercare": {"session_id": "aftercare_session_id"},
-    "api:homecare_adherence": {"session_id": "aftercare_session_id"},
+    "api:homecare_": {"session_id": "aftercare_session_id"},
     "outcomes:record": {"slug": "instrument"},
     "outcomes:q_screen": {"slug": "questionnaire"},
 }

@@ -56,4 +56,9 @@ def make(therapist: Any, patient: Any) -> dict[str, object]:
     session = finished_session(therapist, patient)
     sheet = aftercare_for_session(actor=therapist, session=session)
     link, _ = home_link_create(actor=therapist, sheet=sheet)
-    return {"session_id": session.pk, "homecare_link_id": link.pk}
+    return {
+        "session_id": session.pk,
+        "aftercare_session_id": session.pk,
+        "homecare_link_id": link.pk,
+        "homecare_item_id": sheet.item_ids[-1],
+    }
