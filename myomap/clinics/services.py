@@ -13,6 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from myomap.clinics.models import Clinic, LoginFailure, Role, User
+from myomap.clinics.two_factor import recovery_digest
 from myomap.clinics.usernames import username_normalise
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
@@ -159,7 +160,9 @@ def recovery_codes_create(*, user: User, origin: Origin) -> list[str]:
     device.full_clean()
     device.save()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=recovery_digest(c)) for c in codes]
+    )
     audit_record(
         action=AuditAction.CREATE,
         clinic=user.clinic,

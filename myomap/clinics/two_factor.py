@@ -9,6 +9,7 @@ sent to enrolment. Until then the session opens only those pages (see
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import timedelta
 from enum import StrEnum
 
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django_otp import devices_for_user
 from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from myomap.clinics.models import User
@@ -38,6 +40,35 @@ class Pending(StrEnum):
     """The user has a second factor and has not given it yet."""
     ENROL = "enrol"
     """The clinic requires a second factor and the user has none yet."""
+
+
+RECOVERY_DIGEST_LENGTH = 16
+"""Hex characters of a recovery code's keyed hash kept in the library's token column (64 bits;
+without the server's key a copy of the database cannot test a guess)."""
+
+
+def recovery_digest(code: str) -> str:
+    """What is stored for a recovery code: an HMAC-SHA256 under the server's token key (outside
+    the database, like the API tokens'), never the code itself."""
+    message = f"recovery-code:{''.join(code.split()).lower()}".encode()
+    digest = hmac.new(settings.API_TOKEN_KEY, message, hashlib.sha256).hexdigest()
+    return digest[:RECOVERY_DIGEST_LENGTH]
+
+
+def device_for_code(user: User, code: str) -> Device | None:
+    """The second factor a code belongs to, used up by this check: digits are an authenticator
+    app's code, anything else a recovery code (compared as its keyed hash)."""
+    app_code = code.isdigit()
+    for device in confirmed_devices(user):
+        if app_code and isinstance(device, TOTPDevice) and device.verify_token(code):
+            return device
+        if (
+            not app_code
+            and isinstance(device, StaticDevice)
+            and device.verify_token(recovery_digest(code))
+        ):
+            return device
+    return None
 
 
 def confirmed_devices(user: User) -> list[Device]:

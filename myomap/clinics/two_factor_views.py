@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -35,6 +34,7 @@ from myomap.clinics.two_factor import (
     Pending,
     after_login_url,
     confirmed_devices,
+    device_for_code,
     pending_for,
     totp_qr_data_uri,
     totp_secret_text,
@@ -74,7 +74,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "clinics/two_factor_verify.html", context, status=400)
     code = "".join(form.cleaned_data["code"].split())
-    device = match_token(user, code)
+    device = device_for_code(user, code)
     if device is None:
         login_failure_record(username=user.username, origin=origin, second_factor=True)
         if login_is_locked(username=user.username, ip_address=origin.ip_address):

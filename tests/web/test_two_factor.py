@@ -9,7 +9,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from myomap.clinics.models import LoginFailure
-from myomap.clinics.two_factor import TRUST_COOKIE
+from myomap.clinics.two_factor import TRUST_COOKIE, recovery_digest
 from myomap.common.models import AuditEvent
 from tests.web.conftest import PASSWORD
 from tests.web.two_factor_helpers import code_for, enrol_app, enrol_recovery
@@ -293,7 +293,21 @@ def test_new_recovery_codes_replace_the_old(client, therapist, django_assert_max
     assert response.status_code == 200
     new = response.context["codes"]
     assert not set(old) & set(new)
-    assert set(StaticToken.objects.values_list("token", flat=True)) == set(new)
+    stored = set(StaticToken.objects.values_list("token", flat=True))
+    assert stored == {recovery_digest(code) for code in new}
+    assert not stored & set(new)  # the codes themselves are never stored
+
+
+def test_a_copy_of_the_database_does_not_reveal_the_recovery_codes(client, therapist):  # type: ignore[no-untyped-def]
+    enrol_app(therapist)
+    codes = enrol_recovery(therapist)
+    stored = list(
+        StaticToken.objects.filter(device__user=therapist).values_list("token", flat=True)
+    )
+    assert len(stored) == len(codes) and not set(stored) & set(codes)
+    _log_in(client, "therapist")
+    assert _verify(client, stored[0]).status_code == 400  # the stored value is not a code
+    assert _verify(client, codes[0].upper()).status_code == 302  # the code, however typed
 
 
 def test_recovery_codes_need_a_second_factor_first(client, therapist):  # type: ignore[no-untyped-def]
