@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+
+from bench.demo_clinic import demo_clinic, measured
 
 TITLE = "The practice day at scale"
-ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("BENCH_CALENDAR_CLIENTS", "5000"))
 APPOINTMENTS = int(os.environ.get("BENCH_CALENDAR_APPOINTMENTS", "100000"))
 RUNS = 30
@@ -38,6 +35,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from myomap.appointments.models import Appointment, AppointmentType, Status
 from myomap.appointments.selectors import next_free_slots
+
 from myomap.clinics.models import Role, User
 from myomap.clinics.services import user_create
 from myomap.patients.models import Patient
@@ -166,24 +164,8 @@ def _row(name: str, small: dict[str, float], large: dict[str, float], floor: flo
 
 
 def run() -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "myomap.settings"}
-    myomap = [
-        sys.executable,
-        "-c",
-        "import sys; from myomap.cli import main; sys.exit(main(sys.argv[1:]))",
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        env["MYOMAP_VAR_DIR"] = tmp
-        subprocess.run([*myomap, "demo"], check=True, cwd=ROOT, env=env, capture_output=True)
-        done = subprocess.run(
-            [sys.executable, "-c", MEASURE, str(CLIENTS), str(APPOINTMENTS), str(RUNS)],
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    with demo_clinic(keep_database_url=True) as (_, env):
+        out = json.loads(measured(MEASURE, env, str(CLIENTS), str(APPOINTMENTS), str(RUNS)))
     small, large = out["small"], out["large"]
     floor = large["pages"]["Floor: the login page"]["p95"]
     rows = [

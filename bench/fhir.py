@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+
+from bench.demo_clinic import command_seconds, demo_clinic, measured
 
 TITLE = "FHIR export"
-ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
 
 MEASURE = f"""
@@ -26,6 +22,7 @@ from django.db.models import Count
 from myomap.interop.fhir_bundle import build_bundle
 from myomap.interop.fhir_selectors import client_record
 from myomap.patients.models import Patient
+
 client = (
     Patient.objects.annotate(
         n=Count("treatment_sessions", distinct=True) + Count("outcome_responses", distinct=True)
@@ -43,30 +40,12 @@ print(json.dumps({{"id": client.pk, "resources": len(bundle["entry"]),
 
 
 def run() -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "myomap.settings"}
-    env.pop("DATABASE_URL", None)
-    myomap = [
-        sys.executable,
-        "-c",
-        "import sys; from myomap.cli import main; sys.exit(main(sys.argv[1:]))",
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        env["MYOMAP_VAR_DIR"] = tmp
-        subprocess.run([*myomap, "demo"], check=True, cwd=ROOT, env=env, capture_output=True)
-        out = subprocess.run(
-            [sys.executable, "-c", MEASURE], check=True, cwd=ROOT, env=env, capture_output=True
+    with demo_clinic() as (var, env):
+        result = json.loads(measured(MEASURE, env))
+        target = var / "record.json"
+        command_s = command_seconds(
+            ["export", "fhir", str(result["id"]), "--out", str(target)], env
         )
-        result = json.loads(out.stdout.decode().strip().splitlines()[-1])
-        target = Path(tmp) / "record.json"
-        start = time.perf_counter()
-        subprocess.run(
-            [*myomap, "export", "fhir", str(result["id"]), "--out", str(target)],
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
-        command_s = time.perf_counter() - start
     load = os.getloadavg()[0]
     return (
         f"The demo clinic's largest client ({result['resources']} resources, "

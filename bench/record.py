@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+
+from bench.demo_clinic import command_seconds, demo_clinic, measured
 
 TITLE = "Whole-record export"
-ROOT = Path(__file__).resolve().parent.parent
 RUNS = 3
 
 MEASURE = f"""
@@ -29,6 +25,7 @@ from pypdf import PdfReader
 from myomap.interop.record_export import record_pdf, record_zip
 from myomap.interop.record_selectors import whole_record
 from myomap.patients.models import Patient
+
 client = (
     Patient.objects.annotate(
         n=Count("treatment_sessions", distinct=True) + Count("outcome_responses", distinct=True)
@@ -54,30 +51,10 @@ print(json.dumps({{"id": client.pk, "zip": len(made.data), "pdf": len(document),
 
 
 def run() -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "myomap.settings"}
-    env.pop("DATABASE_URL", None)
-    myomap = [
-        sys.executable,
-        "-c",
-        "import sys; from myomap.cli import main; sys.exit(main(sys.argv[1:]))",
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        env["MYOMAP_VAR_DIR"] = tmp
-        subprocess.run([*myomap, "demo"], check=True, cwd=ROOT, env=env, capture_output=True)
-        out = subprocess.run(
-            [sys.executable, "-c", MEASURE], check=True, cwd=ROOT, env=env, capture_output=True
-        )
-        r = json.loads(out.stdout.decode().strip().splitlines()[-1])
-        target = Path(tmp) / "record.zip"
-        start = time.perf_counter()
-        subprocess.run(
-            [*myomap, "export", "record", str(r["id"]), "--out", str(target)],
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
-        command_s = time.perf_counter() - start
+    with demo_clinic() as (var, env):
+        r = json.loads(measured(MEASURE, env))
+        target = var / "record.zip"
+        command_s = command_seconds(["export", "record", str(r["id"]), "--out", str(target)], env)
     load = os.getloadavg()[0]
     return (
         f"The demo clinic's largest client: a PDF of {r['pages']} pages "

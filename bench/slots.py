@@ -8,13 +8,10 @@ bookings and blocks of the 8 weeks and computes the slots (``selectors.next_free
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+
+from bench.demo_clinic import demo_clinic, measured
 
 TITLE = "Free-slot search"
-ROOT = Path(__file__).resolve().parent.parent
 RUNS = 300
 
 MEASURE = f"""
@@ -27,6 +24,7 @@ from myomap.appointments.models import Appointment, AppointmentType, Block, Stat
 from myomap.appointments.selectors import next_free_slots
 from myomap.clinics.models import User
 from myomap.patients.models import Patient
+
 sam = User.objects.get(username="sam")
 clinic = sam.clinic
 tz = ZoneInfo(clinic.timezone)
@@ -65,24 +63,8 @@ print(len(rows), *every, *first)
 
 
 def run() -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "myomap.settings"}
-    env.pop("DATABASE_URL", None)
-    myomap = [
-        sys.executable,
-        "-c",
-        "import sys; from myomap.cli import main; sys.exit(main(sys.argv[1:]))",
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        env["MYOMAP_VAR_DIR"] = tmp
-        subprocess.run([*myomap, "demo"], check=True, cwd=ROOT, env=env, capture_output=True)
-        out = subprocess.run(
-            [sys.executable, "-c", MEASURE],
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+    with demo_clinic() as (_, env):
+        out = measured(MEASURE, env).split()
     booked = int(out[0])
     all_n, all_p50, all_p99 = int(out[1]), float(out[2]), float(out[3])
     ten_n, ten_p50, ten_p99 = int(out[4]), float(out[5]), float(out[6])
