@@ -258,7 +258,12 @@ def _check_loaded(manifest: dict[str, Any], using: str) -> None:
     keyed = KEYED_CHAIN_MIGRATION in manifest["migrations"].get("notes", [])
     problems = snapshot.chain_problems(using, keyed=keyed)
     if problems:
-        raise ArchiveError(f"after loading, a signed note does not verify: {problems[0]}")
+        raise ArchiveError(
+            f"after loading, a signed note does not verify: {problems[0]}. If the archive comes "
+            "from another machine, this one needs that machine's signed-note key: copy its "
+            "var/note_key (and var/token_key) here, or set MYOMAP_NOTE_KEY (and "
+            "MYOMAP_TOKEN_KEY) to them, then restore again"
+        )
 
 
 def _copy_files(found: OpenedArchive, files_root: Path) -> int:
