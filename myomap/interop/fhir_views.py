@@ -18,6 +18,7 @@ from myomap.interop.record_export import RecordZip
 from myomap.interop.services import client_fhir_export, client_record_export, fhir_import
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
+from myomap.reports.pdf import file_response
 
 FHIR_JSON = "application/fhir+json"
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
@@ -47,22 +48,14 @@ def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient=patient,
         origin=Origin.of(request),
     )
-    response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=1), FHIR_JSON)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{download_name(patient, "fhir-record", "json")}"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    body = json.dumps(bundle, ensure_ascii=False, indent=1)
+    return file_response(body, download_name(patient, "fhir-record", "json"), FHIR_JSON)
 
 
 def zip_response(made: RecordZip, patient: Patient) -> HttpResponse:
     """The whole-record zip as a download, never cached."""
-    response = HttpResponse(made.data, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{download_name(patient, "client-record", "zip")}"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    name = download_name(patient, "client-record", "zip")
+    return file_response(made.data, name, "application/zip")
 
 
 @clinic_member(*CLINICIANS)

@@ -54,10 +54,17 @@ def render_pdf(
     return pdf
 
 
-def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
-    """An HTTP response carrying a PDF, never cached by the browser."""
-    response = HttpResponse(pdf, content_type="application/pdf")
+def file_response(
+    body: bytes | str, filename: str, content_type: str, *, inline: bool = False
+) -> HttpResponse:
+    """An HTTP response carrying a document (a download unless ``inline``), never cached."""
+    response = HttpResponse(body, content_type=content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    """An HTTP response carrying a PDF, never cached by the browser."""
+    return file_response(pdf, filename, "application/pdf", inline=inline)
