@@ -48,4 +48,24 @@ def test_a_named_place_is_marked_with_one_tap(browser, live_server, therapist, p
     )
     assert "buttock" in page.locator(".marked-list").inner_text().lower()
     shot(page, "marked")
+
+    # Submitted with only the lower back marked, the clinician sees the buttock was named.
+    from django.utils import timezone
+
+    from myomap.intake.models import Intake, IntakeStatus
+    from myomap.intake.services import pain_map_save_for_intake
+    from myomap_core.pain import PainMark, PainQuality
+
+    pain_map_save_for_intake(
+        intake=intake,
+        marks=(PainMark("lumbar_paraspinal_left", 6, PainQuality.ACHING),),
+        actor=therapist,
+    )
+    Intake.objects.filter(pk=intake.pk).update(
+        status=IntakeStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    page.goto(f"{base}/clients/{patient.pk}/intake/{intake.pk}/")
+    banner = page.locator("#unmarked-places")
+    assert "“buttock”" in banner.inner_text() and "lower back" not in banner.inner_text()
+    shot(page, "unmarked-on-the-intake")
     context.close()
