@@ -60,7 +60,7 @@ def homecare_adherence(request: HttpRequest, patient_id: int, session_id: int) -
     session = access_session(
         clinic_user(request), patient_id, session_id, request=request, what="aftercare sheet"
     )
-    sheet = AftercareSheet.objects.filter(session=session).first()
+    sheet = AftercareSheet.objects.filter(session=session).select_related("clinic").first()
     if sheet is None:
         raise Http404("This session has no aftercare sheet yet.")
     return selectors.adherence_json(sheet)

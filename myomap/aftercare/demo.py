@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from myomap.aftercare.models import AftercareSheet
 from myomap.aftercare.services import aftercare_for_session, home_link_create, home_mark_done
@@ -48,7 +47,7 @@ def load_demo(clinic: Clinic) -> bool:
     AftercareSheet.objects.filter(pk=sheet.pk).update(created_at=made)
     sheet.refresh_from_db()
     link, _token = home_link_create(actor=therapist, sheet=sheet, origin=ORIGIN)
-    today = timezone.localdate()
+    today = clinic.today()
     for back in range(7):
         day = today - timedelta(days=back)
         if day < sheet.start_date or back in SKIPPED_DAYS:

@@ -60,8 +60,8 @@ class AftercareSheet(models.Model):
 
     @property
     def start_date(self) -> object:
-        """The first day the home program counts: the day the sheet was made (local time)."""
-        return timezone.localdate(self.created_at)
+        """The first day the home program counts: the day the sheet was made, at the clinic."""
+        return timezone.localdate(self.created_at, self.clinic.zone)
 
 
 class HomeProgramLink(models.Model):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils import timezone
-
 from myomap.aftercare.models import AftercareSheet, HomeProgramLink, HomeProgramMark
 from myomap.patients.models import Patient
 
@@ -47,7 +45,7 @@ class Adherence:
 
 
 def window(sheet: AftercareSheet, today: date | None = None) -> tuple[date, ...]:
-    today = today or timezone.localdate()
+    today = today or sheet.clinic.today()
     start = max(sheet.start_date, today - timedelta(days=WINDOW_DAYS - 1))  # type: ignore[type-var]
     count = (today - start).days + 1
     return tuple(start + timedelta(days=n) for n in range(max(count, 0)))
@@ -114,7 +112,7 @@ def adherence_json(sheet: AftercareSheet, today: date | None = None) -> dict[str
 def latest_sheet(patient: Patient) -> AftercareSheet | None:
     return (
         AftercareSheet.objects.filter(patient=patient)
-        .select_related("session")
+        .select_related("session", "clinic")
         .order_by("-session__started_at", "-id")
         .first()
     )

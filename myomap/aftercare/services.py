@@ -102,7 +102,7 @@ def aftercare_for_session(
     *, actor: User | None, session: TreatmentSession, origin: Origin | None = None
 ) -> AftercareSheet:
     """The session's aftercare sheet, made once when first asked for (a snapshot)."""
-    existing = AftercareSheet.objects.filter(session=session).first()
+    existing = AftercareSheet.objects.filter(session=session).select_related("clinic").first()
     if existing is not None:
         return existing
     if not session.is_finished:
@@ -186,7 +186,9 @@ def home_link_revoke(
 
 def home_link_find(token: str) -> HomeProgramLink | None:
     """The usable link for ``token``; unknown, expired and revoked links alike give None."""
-    links = HomeProgramLink.objects.select_related("clinic", "patient", "sheet__session")
+    links = HomeProgramLink.objects.select_related(
+        "clinic", "patient", "sheet__session", "sheet__clinic"
+    )
     return link_by_token(links, token)
 
 
@@ -203,7 +205,7 @@ def _item(sheet: AftercareSheet, item_id: str) -> dict[str, Any]:
 
 
 def _check_day(sheet: AftercareSheet, day: date) -> None:
-    if day > timezone.localdate():
+    if day > sheet.clinic.today():
         raise DomainError("a day in the future cannot be marked yet", field="day", value=day)
     if day < sheet.start_date:
         raise DomainError(
@@ -241,7 +243,7 @@ def home_mark_done(
         dose=dose,
         first_day=program.starts_on(item, sheet.start_date),  # type: ignore[arg-type]
         day=day,
-        today=timezone.localdate(),
+        today=sheet.clinic.today(),
         ticks_on_day=mark.count if mark else 0,
         ticks_in_week=sum(m.count for m in marks.values()),
     )
@@ -359,7 +361,7 @@ def _new_item(sheet: AftercareSheet, kind: core.ItemKind, muscle_id: str) -> dic
         )
         if why:
             raise DomainError(why, field="kind", value=kind.value)
-    return program.self_care_item(muscle, kind, timezone.localdate())
+    return program.self_care_item(muscle, kind, sheet.clinic.today())
 
 
 @transaction.atomic
@@ -389,7 +391,7 @@ def program_item_add(
         raise DomainError("is already in the home program", field="muscle_id", value=item_id)
     kept = [i for i in aside if i["id"] == item_id]
     if kept:
-        item = program.added(kept[0], timezone.localdate())
+        item = program.added(kept[0], sheet.clinic.today())
         aside = [i for i in aside if i["id"] != item_id]
     elif item_kind in prefix:
         item = _new_item(sheet, item_kind, muscle_id)

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from myomap.aftercare import selectors
@@ -53,7 +52,7 @@ def _grid(sheet: AftercareSheet, today: date | None = None) -> dict[str, Any]:
     """The last days and, per item, how often it was done on each and what can be ticked."""
     days = selectors.window(sheet, today)
     counts = selectors.tick_counts(sheet, days)
-    today = today or timezone.localdate()
+    today = today or sheet.clinic.today()
     rows = []
     for item in sheet.items:
         first_day = sheet.first_day(item)

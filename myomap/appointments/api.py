@@ -162,7 +162,7 @@ def appointments_series(request: HttpRequest, payload: SeriesIn) -> Any:
             plan = Plan.objects.filter(pk=payload.plan_id, patient=patient).first()
         if plan is None:
             raise ValidationError({"plan_id": f"No plan {payload.plan_id} of this client."})
-    local = _aware(payload.starts_at, "starts_at").astimezone(selectors.clinic_tz(clinic))
+    local = _aware(payload.starts_at, "starts_at").astimezone(clinic.zone)
     series = series_book(
         actor=request.user,  # type: ignore[arg-type]
         patient=patient,
@@ -290,9 +290,7 @@ def availability(
         User, clinic, therapist_id, "therapist_id", role__in=(Role.THERAPIST, Role.OWNER)
     )
     kind = _one_of(AppointmentType, clinic, type_id, "type_id", active=True)
-    first = selectors.check_day(
-        date_from or timezone.now().astimezone(selectors.clinic_tz(clinic)).date(), "date_from"
-    )
+    first = selectors.check_day(date_from or clinic.today(), "date_from")
     slots = selectors.next_free_slots(
         therapist=therapist, kind=kind, first_day=first, days=days, limit=limit
     )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from myomap.appointments.models import AppointmentType, WorkingHours
-from myomap.appointments.selectors import busy_of, clinic_tz
+from myomap.appointments.selectors import busy_of
 from myomap.clinics.models import User
 from myomap_core.slots import WeeklyHours, free_slots
 
@@ -42,7 +42,7 @@ def course_proposal(
         return []
     clinic = therapist.clinic
     assert clinic is not None
-    tz = clinic_tz(clinic)
+    tz = clinic.zone
     first_day = wanted[0].astimezone(tz).date()
     days = (wanted[-1].astimezone(tz).date() - first_day).days + 1
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=tz)

@@ -10,9 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from myomap.appointments import selectors
 from myomap.appointments.course_proposal import ProposedVisit, course_proposal
 from myomap.appointments.courses import series_book, series_starts
 from myomap.appointments.forms import CourseForm, local_start
@@ -35,7 +33,7 @@ def _type_named(clinic: Clinic, name: str) -> AppointmentType | None:
 def _initial(request: HttpRequest, clinic: Clinic, plan: Plan | None) -> dict[str, object]:
     """The course's defaults: the plan's sessions and frequency from tomorrow at 09:00, or a
     recall (``recall=reassess&weeks=N``, ``recall=maintenance``)."""
-    today = timezone.now().astimezone(selectors.clinic_tz(clinic)).date()
+    today = clinic.today()
     user = request.user
     first = today + timedelta(days=1)
     initial: dict[str, object] = {"date": first.isoformat(), "time": "09:00"}
@@ -93,7 +91,7 @@ def _table(
     visits: list[ProposedVisit], clinic: Clinic, posted: object | None
 ) -> list[dict[str, object]]:
     """The rows of the visits table: the proposal, or what the user sent back."""
-    tz = selectors.clinic_tz(clinic)
+    tz = clinic.zone
     rows = []
     for v in visits:
         local = v.proposed.astimezone(tz) if v.proposed else None

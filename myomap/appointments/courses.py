@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from myomap.appointments.models import Appointment, AppointmentType, Room, Series
-from myomap.appointments.selectors import clinic_tz
 from myomap.appointments.services import appointment_book
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
@@ -93,7 +92,7 @@ def series_book(
                 confirm=number == 1,  # one confirmation for the course, listing its visits
             )
         except ValidationError as exc:
-            when = start.astimezone(clinic_tz(patient.clinic)).strftime("%a %d %b %Y %H:%M")
+            when = start.astimezone(patient.clinic.zone).strftime("%a %d %b %Y %H:%M")
             raise ValidationError(
                 {
                     field: [f"Visit {number} on {when}: {m}" for m in messages]

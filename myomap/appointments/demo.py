@@ -5,7 +5,6 @@ so Today and the calendar are not empty on first start."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -76,7 +75,7 @@ def load_demo(clinic: Clinic) -> bool:
     therapists = [staff[u] for u in ("sam", "alex") if u in staff]
     if not clients or not therapists:
         return True
-    tz = ZoneInfo(clinic.timezone)
+    tz = clinic.zone
     today = timezone.now().astimezone(tz).date()
     turn = 0
     for offset in range(-3, 5):

@@ -14,7 +14,7 @@ from myomap.clinics.models import Clinic, Role, User
 
 def local_start(clinic: Clinic, day: object, at: object) -> datetime:
     """The aware start of a local date and time; a time skipped by a clock change is refused."""
-    tz = ZoneInfo(clinic.timezone)
+    tz = clinic.zone
     naive = datetime.combine(day, at)  # type: ignore[arg-type]
     aware = naive.replace(tzinfo=tz)
     if aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:

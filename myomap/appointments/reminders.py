@@ -157,7 +157,7 @@ def place_of(appointment: Appointment) -> str:
     else the clinic's address."""
     location = appointment.room.location if appointment.room else None
     if location is None:
-        local = appointment.starts_at.astimezone(ZoneInfo(appointment.clinic.timezone))
+        local = appointment.starts_at.astimezone(appointment.clinic.zone)
         hours = (
             WorkingHours.objects.filter(therapist=appointment.therapist, weekday=local.weekday())
             .select_related("location")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
@@ -33,10 +32,6 @@ from myomap_core.slots import Interval, WeeklyHours, free_slots
 LISTED = ("patient", "therapist", "room", "type", "session")
 
 
-def clinic_tz(clinic: Clinic) -> ZoneInfo:
-    return ZoneInfo(clinic.timezone)
-
-
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 """The years a calendar date may fall in: anything else is a typing error."""
 
@@ -53,7 +48,7 @@ def check_day(day: date, field: str = "date") -> date:
 
 def day_bounds(clinic: Clinic, day: date, days: int = 1) -> tuple[datetime, datetime]:
     """The UTC instants a run of local days starts and ends."""
-    tz = clinic_tz(clinic)
+    tz = clinic.zone
     start = datetime.combine(day, time.min, tzinfo=tz)
     end = datetime.combine(day + timedelta(days=days), time.min, tzinfo=tz)
     return start, end
@@ -127,7 +122,7 @@ class WeekDay:
 def therapist_week(clinic: Clinic, therapist: User, monday: date) -> list[WeekDay]:
     """The therapist's seven days from ``monday``."""
     start, end = day_bounds(clinic, monday, 7)
-    tz = clinic_tz(clinic)
+    tz = clinic.zone
     days = [WeekDay(monday + timedelta(days=i)) for i in range(7)]
     for a in appointments_between(clinic, start, end, therapist=therapist):
         offset = (a.starts_at.astimezone(tz).date() - monday).days
@@ -152,7 +147,7 @@ def today(user: User, *, now: datetime | None = None) -> list[TodayRow]:
     now = now or timezone.now()
     clinic = user.clinic
     assert clinic is not None
-    day = now.astimezone(clinic_tz(clinic)).date()
+    day = now.astimezone(clinic.zone).date()
     start, end = day_bounds(clinic, day)
     rows = [
         a
@@ -234,7 +229,7 @@ def next_free_slots(
     return free_slots(
         hours=hours,
         busy=busy_of(therapist, start - timedelta(hours=4), end),
-        tz=clinic_tz(clinic),
+        tz=clinic.zone,
         first_day=first_day,
         days=days,
         duration=timedelta(minutes=kind.minutes),

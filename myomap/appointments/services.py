@@ -12,7 +12,6 @@ never the deadlock two concurrent exclusion checks can end in.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -154,7 +153,7 @@ def _check_time(
     check_day(starts_at.date(), "starts_at")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "The appointment ends after it starts."})
-    clinic_tz = ZoneInfo(therapist.clinic.timezone)  # type: ignore[union-attr]
+    clinic_tz = therapist.clinic.zone  # type: ignore[union-attr]
     outside = not within_hours(starts_at, ends_at, hours_of(therapist), clinic_tz)
     if outside and not override_hours:
         raise ValidationError(

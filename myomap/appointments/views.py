@@ -46,7 +46,7 @@ def _day(request: HttpRequest, clinic: Clinic) -> date | None:
     """The ``date`` query parameter, or today in the clinic; None when it is malformed."""
     text = request.GET.get("date", "")
     if not text:
-        return timezone.now().astimezone(selectors.clinic_tz(clinic)).date()
+        return clinic.today()
     try:
         return selectors.check_day(date.fromisoformat(text))
     except (ValueError, ValidationError):
@@ -157,7 +157,7 @@ def free(request: HttpRequest) -> HttpResponse:
                 status=400,
                 content_type="text/plain",
             )
-        start = timezone.now().astimezone(selectors.clinic_tz(clinic)).date()
+        start = clinic.today()
         slots = selectors.next_free_slots(therapist=therapist, kind=kind, first_day=start)
     return render(
         request,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +16,11 @@ class ClinicTimezoneMiddleware:
         user = getattr(request, "user", None)
         clinic = getattr(user, "clinic", None) if user and user.is_authenticated else None
         if clinic is not None:
-            timezone.activate(zoneinfo.ZoneInfo(clinic.timezone))
+            timezone.activate(clinic.zone)
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread serves the next request, task or test: no zone carries over.
+            timezone.deactivate()

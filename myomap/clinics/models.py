@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone as django_timezone
 
 from myomap.clinics.usernames import username_normalise
 from myomap.common.models import TimeStamped
@@ -35,6 +37,15 @@ class Clinic(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The clinic's time zone: days and times are the clinic's, whoever asks and from where."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """The date now at the clinic (a client's link or the worker has no active time zone)."""
+        return django_timezone.localdate(timezone=self.zone)
 
 
 class Role(models.TextChoices):

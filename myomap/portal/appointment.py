@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -70,7 +69,7 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
                     actor=actor)  # fmt: skip
     clinic = link.clinic
     policy_hours = policy_of(clinic).cancellation_hours
-    local = visit.starts_at.astimezone(ZoneInfo(clinic.timezone))
+    local = visit.starts_at.astimezone(clinic.zone)
     context = {
         "clinic": clinic,
         "when": f"{local:%A} {local.day} {local:%B %Y}",

@@ -140,13 +140,13 @@ def test_private_link_marks_a_day_and_the_therapist_sees_adherence(client, thera
     assert phone.status_code == 200
     html = phone.content.decode()
     assert "Done today" in html and "24 hours" in html
-    today = timezone.localdate().isoformat()
+    today = patient.clinic.today().isoformat()
     done = client.post(path, {"item": "stretch.quadratus_lumborum", "mark": f"{today}|1"})
     assert done.status_code == 302
     assert done.url.endswith("#item-stretch.quadratus_lumborum")
     client.post(path, {"item": "walk", "mark": f"{today}|1"})
     mark = HomeProgramMark.objects.get(item_id="walk")
-    assert mark.filled_by_client and mark.day == timezone.localdate()
+    assert mark.filled_by_client and mark.day == patient.clinic.today()
     assert "✓ Done today" in client.get(path).content.decode()
     # Undo takes it back.
     client.post(path, {"item": "walk", "mark": f"{today}|0"})
@@ -172,7 +172,7 @@ def test_private_link_marks_a_day_and_the_therapist_sees_adherence(client, thera
 def test_adherence_counts_the_last_seven_days(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
     session = finished_session(therapist, patient)
     sheet = aftercare_for_session(actor=therapist, session=session)
-    today = timezone.localdate()
+    today = patient.clinic.today()
     AftercareSheet.objects.filter(pk=sheet.pk).update(
         created_at=timezone.now() - timedelta(days=20)
     )
@@ -198,15 +198,15 @@ def test_future_days_days_before_the_sheet_and_unknown_items_are_refused(
     sheet = aftercare_for_session(actor=therapist, session=session)
     _link, token = home_link_create(actor=therapist, sheet=sheet)
     path = reverse("aftercare:home", args=[token])
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    tomorrow = (patient.clinic.today() + timedelta(days=1)).isoformat()
     response = client.post(path, {"item": "walk", "mark": f"{tomorrow}|1"})
     assert response.status_code == 400
     assert "future" in response.content.decode()
     with pytest.raises(DomainError) as error:
-        home_mark_done(sheet=sheet, item_id="walk", day=timezone.localdate() - timedelta(days=1))
+        home_mark_done(sheet=sheet, item_id="walk", day=patient.clinic.today() - timedelta(days=1))
     assert error.value.field == "day"
     with pytest.raises(DomainError) as error:
-        home_mark_done(sheet=sheet, item_id="press.piriformis", day=timezone.localdate())
+        home_mark_done(sheet=sheet, item_id="press.piriformis", day=patient.clinic.today())
     assert error.value.field == "item_id"
     assert "walk" in error.value.suggestions
     assert client.post(path, {"item": "nope", "mark": "garbage"}).status_code == 400
@@ -228,7 +228,7 @@ def test_expired_and_revoked_links_look_like_not_found(client, therapist, patien
     assert [p.status_code for p in pages] == [404, 404, 404]
     mains = {p.content.decode().split('<main id="main"')[1] for p in pages}
     assert len(mains) == 1 and "does not open a home program" in mains.pop()
-    today = timezone.localdate().isoformat()
+    today = patient.clinic.today().isoformat()
     posted = client.post(
         reverse("aftercare:home", args=[revoked_token]), {"item": "walk", "mark": f"{today}|1"}
     )

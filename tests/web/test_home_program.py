@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -237,7 +238,7 @@ def test_twice_a_day_ticks_twice_and_an_item_starting_tomorrow_not_today(  # typ
     )
     path, html = client_page(client, sheet, therapist)
     assert "Starts " in html  # self-compression starts the day after the session
-    today = timezone.localdate().isoformat()
+    today = sheet.clinic.today().isoformat()
     for _ in range(2):
         ok = client.post(path, {"item": "stretch.gluteus_medius", "mark": f"{today}|1"})
         assert ok.status_code == 302
@@ -251,6 +252,27 @@ def test_twice_a_day_ticks_twice_and_an_item_starting_tomorrow_not_today(  # typ
     assert not HomeProgramMark.objects.filter(item_id="press.gluteus_medius").exists()
     client.post(path, {"item": "stretch.gluteus_medius", "mark": f"{today}|0"})
     assert HomeProgramMark.objects.get(item_id="stretch.gluteus_medius").count == 1
+
+
+def test_the_clients_today_is_the_clinics_day_not_the_servers(  # type: ignore[no-untyped-def]
+    client, therapist, sheet
+):
+    """At 13:00 UTC it is already the next day in Auckland: the client ticks that day."""
+    clinic = sheet.clinic
+    clinic.timezone = "Pacific/Auckland"
+    clinic.save()
+    moment = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)
+    AftercareSheet.objects.filter(pk=sheet.pk).update(created_at=moment - timedelta(hours=2))
+    sheet.refresh_from_db()
+    auckland_day = moment.astimezone(clinic.zone).date()
+    assert auckland_day == moment.date() + timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        path, html = client_page(client, sheet, therapist)
+        assert f"Today, {auckland_day:%A %-d %B}" in html
+        ticked = client.post(path, {"item": "walk", "mark": f"{auckland_day}|1"})
+    assert ticked.status_code == 302
+    assert HomeProgramMark.objects.get(item_id="walk").day == auckland_day
+    assert timezone.get_current_timezone_name() == "UTC"  # no request leaves its zone behind
 
 
 def test_front_desk_cannot_edit_and_another_clinic_gets_404(  # type: ignore[no-untyped-def]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from myomap.aftercare.models import HomeProgramMark
 from myomap.aftercare.services import aftercare_for_session, home_link_create
@@ -111,7 +110,7 @@ def test_the_home_program_link_is_refused_to_staff_without_clinical_rights(  # t
     client.force_login(request.getfixturevalue(persona))
     path = reverse("aftercare:home", args=[token])
     assert client.get(path).status_code == 403
-    today = timezone.localdate().isoformat()
+    today = patient.clinic.today().isoformat()
     assert client.post(path, {"item": "walk", "mark": f"{today}|1"}).status_code == 403
     assert not HomeProgramMark.objects.exists()
 
@@ -121,7 +120,7 @@ def test_a_home_program_day_marked_by_the_therapist_is_not_the_clients(client, t
     _link, token = home_link_create(actor=therapist, sheet=sheet)
     client.force_login(therapist)
     path = reverse("aftercare:home", args=[token])
-    today = timezone.localdate().isoformat()
+    today = patient.clinic.today().isoformat()
     assert client.post(path, {"item": "walk", "mark": f"{today}|1"}).status_code == 302
     mark = HomeProgramMark.objects.get()
     assert not mark.filled_by_client
