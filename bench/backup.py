@@ -9,7 +9,6 @@ Each step runs as the ``myomap`` command in a fresh process, as a user would run
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,8 +70,6 @@ def run() -> str:
             source,
             env,
         )
-        for key in ("note_key", "token_key"):  # the keys travel beside the archive (data.md)
-            shutil.copy2(source / key, target / key)
         restore_s = _run(
             [*myomap, "restore", str(archive), "--passphrase-file", str(phrase)], target, env
         )

@@ -109,6 +109,11 @@ def restore(args: argparse.Namespace) -> int:
         f"Restored {sum(result.counts.values())} rows, {result.files} files and "
         f"{result.note_chains} signed-note chains (all verified)."
     )
+    if result.keys_installed:
+        print(
+            f"Installed the archive's {' and '.join(result.keys_installed)} keys in var/: "
+            "restart Myomap (web and worker) so that every process uses them."
+        )
     return 0
 
 

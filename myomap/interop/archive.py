@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import tarfile
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,9 +23,11 @@ from myomap.interop.crypto import ArchiveError, EncryptingWriter, decrypt_to
 
 MANIFEST = "manifest.json"
 DATABASE = "database.json"
+KEYS = "keys.json"
 FILES = "files"
-ARCHIVE_FORMAT = 1
-"""The layout of the archive's contents (the manifest's ``archive_format``)."""
+ARCHIVE_FORMAT = 2
+"""The layout of the archive's contents (the manifest's ``archive_format``); from 2 on it
+carries the installation's keys (``interop.keys``)."""
 SUFFIX = ".myomap-backup"
 
 
@@ -54,6 +57,7 @@ def write_archive(
     database: Path,
     files_root: Path,
     manifest: dict[str, Any],
+    keys: Mapping[str, str],
 ) -> dict[str, Any]:
     """Write the sealed archive to ``target`` (via ``target.part``, renamed when complete).
 
@@ -72,16 +76,16 @@ def write_archive(
             ):
                 members[DATABASE] = sha256_of(database)
                 tar.add(database, arcname=DATABASE, recursive=False)
+                keys_body = json.dumps(dict(keys), sort_keys=True).encode()
+                members[KEYS] = hashlib.sha256(keys_body).hexdigest()
+                _add_bytes(tar, KEYS, keys_body)
                 for path in files:
                     name = f"{FILES}/{path.relative_to(files_root).as_posix()}"
                     members[name] = sha256_of(path)
                     tar.add(path, arcname=name, recursive=False)
                 complete = {**manifest, "archive_format": ARCHIVE_FORMAT, "members": members}
                 body = json.dumps(complete, indent=2, sort_keys=True).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size = len(body)
-                info.mode = 0o600
-                tar.addfile(info, _bytes(body))
+                _add_bytes(tar, MANIFEST, body)
             writer.close()
             os.fsync(raw.fileno())
         os.replace(part, target)
@@ -91,17 +95,18 @@ def write_archive(
     return complete
 
 
-def _bytes(body: bytes) -> IO[bytes]:
-    import io
-
-    return io.BytesIO(body)
+def _add_bytes(tar: tarfile.TarFile, name: str, body: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(body)
+    info.mode = 0o600
+    tar.addfile(info, io.BytesIO(body))
 
 
 def _safe_name(name: str) -> bool:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not path.parts:
         return False
-    return name in (MANIFEST, DATABASE) or (path.parts[0] == FILES and len(path.parts) > 1)
+    return name in (MANIFEST, DATABASE, KEYS) or (path.parts[0] == FILES and len(path.parts) > 1)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,22 @@ class OpenedArchive:
     @property
     def files(self) -> Path:
         return self.folder / FILES
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """The installation's keys the archive carries, by name (none before format 2)."""
+        path = self.folder / KEYS
+        if not path.is_file():
+            return {}
+        try:
+            keys = json.loads(path.read_text("utf-8"))
+        except ValueError as exc:
+            raise ArchiveError("the archive's keys are not readable JSON") from exc
+        if not isinstance(keys, dict) or not all(
+            isinstance(v, str) and len(v) >= 32 for v in keys.values()
+        ):
+            raise ArchiveError("the archive's keys are damaged")
+        return keys
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.intake.models import PainMap, PainMapSource, PainMark
-from myomap.interop import snapshot
+from myomap.interop import keys, snapshot
 from myomap.interop.archive import SUFFIX, OpenedArchive, opened, private_dir, write_archive
 from myomap.interop.clients_csv import DateOrder, Preview, read_clients_csv
 from myomap.interop.crypto import ArchiveError
@@ -62,6 +62,8 @@ class RestoreResult:
     note_chains: int
     migrated_from: list[tuple[str, str]]
     safety_backup: Path | None
+    keys_installed: list[str]
+    """The purposes of the keys taken from the archive (this machine had others)."""
 
 
 def _version() -> str:
@@ -116,6 +118,7 @@ def backup_create(
             database=dump,
             files_root=Path(settings.MEDIA_ROOT),
             manifest=manifest,
+            keys=keys.current(),
         )
     with transaction.atomic(using=using):
         audit_record(
@@ -181,14 +184,18 @@ def backup_restore(
     """Restore ``archive`` into database ``using`` and the private files folder.
 
     Every check runs before anything changes. A non-empty database is refused unless
-    ``force``; then a safety backup (same passphrase) is written first and the database
-    emptied. The data is loaded at the archive's schema in one transaction, its counts and
-    signed-note chains are checked, then the schema is migrated forward.
+    ``force``; then a safety backup (same passphrase, this machine's keys) is written first
+    and the database emptied. The data is loaded at the archive's schema in one transaction,
+    its counts and signed-note chains are checked under the archive's keys, then the schema
+    is migrated forward and the archive's keys replace this machine's in ``var/``.
     """
     files_root = files_root or Path(settings.MEDIA_ROOT)
     with opened(archive, passphrase) as found:
         _check_version(found, using)
         manifest = found.manifest
+        archived_keys = found.keys
+        other_keys = keys.differing(archived_keys)
+        keys.check_installable(other_keys)
         safety: Path | None = None
         if not _is_empty(using):
             if not force:
@@ -206,12 +213,13 @@ def backup_restore(
         older = {(a, n) for a, names in archived.items() for n in names} != latest
         snapshot.migrate_to(targets if older else None, using)
         try:
-            with transaction.atomic(using=using):
+            with transaction.atomic(using=using), keys.in_effect(archived_keys, other_keys):
                 snapshot.load(found.database, using, targets if older else None)
                 _check_loaded(manifest, using)
         finally:
             if older:
                 snapshot.migrate_to(None, using)
+        keys.install(archived_keys, other_keys)
         copied = _copy_files(found, files_root)
         with transaction.atomic(using=using):
             audit_record(
@@ -232,6 +240,7 @@ def backup_restore(
             note_chains=len(manifest["note_chains"]),
             migrated_from=sorted(targets) if older else [],
             safety_backup=safety,
+            keys_installed=[k.purpose for k in other_keys],
         )
 
 
@@ -259,10 +268,10 @@ def _check_loaded(manifest: dict[str, Any], using: str) -> None:
     problems = snapshot.chain_problems(using, keyed=keyed)
     if problems:
         raise ArchiveError(
-            f"after loading, a signed note does not verify: {problems[0]}. If the archive comes "
-            "from another machine, this one needs that machine's signed-note key: copy its "
-            "var/note_key (and var/token_key) here, or set MYOMAP_NOTE_KEY (and "
-            "MYOMAP_TOKEN_KEY) to them, then restore again"
+            f"after loading, a signed note does not verify: {problems[0]}. An archive written "
+            "before backups carried their keys needs the signed-note key of the machine that "
+            "wrote it: copy its var/note_key (and var/token_key) here, or set MYOMAP_NOTE_KEY "
+            "(and MYOMAP_TOKEN_KEY) to them, then restore again"
         )
 
 

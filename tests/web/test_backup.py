@@ -23,7 +23,7 @@ from myomap.clinics.models import Clinic
 from myomap.common.models import AuditEvent
 from myomap.demo import demo_load
 from myomap.interop import crypto, snapshot
-from myomap.interop.archive import DATABASE, MANIFEST
+from myomap.interop.archive import DATABASE, KEYS, MANIFEST
 from myomap.interop.crypto import ArchiveError, EncryptingWriter, WrongPassphrase
 from myomap.interop.selectors import backup_files, backup_status, retained
 from myomap.interop.services import (
@@ -325,6 +325,105 @@ def test_non_empty_database_needs_force_and_gets_a_safety_backup(demo, tmp_path,
     safety = backup_verify(archive=done.safety_backup, passphrase=PASSPHRASE)
     assert safety["counts"]["patients.patient"] == clients
     assert snapshot.row_counts(fresh_sqlite)["patients.patient"] == clients
+
+
+# --------------------------------------------------------------------------- keys
+
+
+OTHER_NOTE_KEY, OTHER_TOKEN_KEY = "n" * 50, "t" * 50
+
+
+def _other_machine(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """This process as a fresh machine: its own var/ with keys of its own."""
+    var = tmp_path / "other-machine"
+    var.mkdir()
+    (var / "note_key").write_text(OTHER_NOTE_KEY)
+    (var / "token_key").write_text(OTHER_TOKEN_KEY)
+    settings.VAR_DIR = var
+    settings.NOTE_CHAIN_KEY = OTHER_NOTE_KEY.encode()
+    settings.API_TOKEN_KEY = OTHER_TOKEN_KEY.encode()
+    return var
+
+
+def test_restore_on_another_machine_installs_the_archives_keys(  # type: ignore[no-untyped-def]
+    demo, settings, tmp_path, fresh_sqlite, monkeypatch
+):
+    """Signed notes verify and API tokens still work after a restore onto a machine whose own
+    keys differ: the archive carries the keys and the restore puts them in var/."""
+    monkeypatch.delenv("MYOMAP_NOTE_KEY", raising=False)
+    monkeypatch.delenv("MYOMAP_TOKEN_KEY", raising=False)
+    from myomap.apitokens.models import ApiToken
+    from myomap.apitokens.services import token_create, token_digest
+
+    jo = demo.users.get(username="jo")
+    _row, token = token_create(actor=jo, name="reports", scope="read", days=30)
+    note_key, token_key = bytes(settings.NOTE_CHAIN_KEY), bytes(settings.API_TOKEN_KEY)
+    archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
+    var = _other_machine(settings, tmp_path)
+
+    done = backup_restore(
+        archive=archive, passphrase=PASSPHRASE, using=fresh_sqlite, files_root=tmp_path / "f"
+    )
+
+    assert done.keys_installed == ["signed-note", "API token and recovery code"]
+    assert (var / "note_key").read_bytes() == note_key
+    assert (var / "token_key").read_bytes() == token_key
+    assert stat.S_IMODE((var / "note_key").stat().st_mode) == 0o600
+    assert note_key == settings.NOTE_CHAIN_KEY and token_key == settings.API_TOKEN_KEY
+    assert snapshot.chain_problems(fresh_sqlite) == []
+    assert ApiToken.objects.using(fresh_sqlite).filter(digest=token_digest(token)).exists()
+    assert not list(var.glob("*.part"))
+
+
+def test_a_key_the_environment_fixes_to_another_value_is_refused_first(  # type: ignore[no-untyped-def]
+    demo, settings, tmp_path, fresh_sqlite, monkeypatch
+):
+    archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
+    var = _other_machine(settings, tmp_path)
+    monkeypatch.setenv("MYOMAP_NOTE_KEY", OTHER_NOTE_KEY)
+    _refused(archive, fresh_sqlite, "sets MYOMAP_NOTE_KEY: unset it")
+    assert (var / "note_key").read_text() == OTHER_NOTE_KEY
+    assert OTHER_NOTE_KEY.encode() == settings.NOTE_CHAIN_KEY
+
+
+def test_a_failed_restore_leaves_this_machines_keys(  # type: ignore[no-untyped-def]
+    demo, settings, tmp_path, fresh_sqlite, monkeypatch
+):
+    monkeypatch.delenv("MYOMAP_NOTE_KEY", raising=False)
+    monkeypatch.delenv("MYOMAP_TOKEN_KEY", raising=False)
+    archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
+    var = _other_machine(settings, tmp_path)
+
+    def fail(manifest: dict[str, Any], using: str) -> None:
+        raise ArchiveError("after loading, something differs")
+
+    monkeypatch.setattr("myomap.interop.services._check_loaded", fail)
+    _refused(archive, fresh_sqlite, "something differs")
+    assert (var / "note_key").read_text() == OTHER_NOTE_KEY
+    assert (var / "token_key").read_text() == OTHER_TOKEN_KEY
+    assert OTHER_NOTE_KEY.encode() == settings.NOTE_CHAIN_KEY
+
+
+def test_an_archive_written_before_keys_travelled_restores_on_its_own_machine(  # type: ignore[no-untyped-def]
+    demo, tmp_path, fresh_sqlite
+):
+    archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
+
+    def edit(members: dict[str, bytes]) -> None:
+        del members[KEYS]
+        manifest = json.loads(members[MANIFEST])
+        del manifest["members"][KEYS]
+        manifest["archive_format"] = 1
+        members[MANIFEST] = json.dumps(manifest).encode()
+
+    done = backup_restore(
+        archive=_repack(archive, edit),
+        passphrase=PASSPHRASE,
+        using=fresh_sqlite,
+        files_root=tmp_path / "f",
+    )
+    assert done.keys_installed == []
+    assert snapshot.chain_problems(fresh_sqlite) == []
 
 
 # --------------------------------------------------------------------------- command line
