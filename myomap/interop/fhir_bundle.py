@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from myomap.interop.fhir_record import (
+    AppointmentInfo,
     BodySite,
     ClientRecord,
     NoteInfo,
@@ -96,10 +97,9 @@ def _quantity(value: float, unit: str) -> dict[str, Any]:
     return {"value": value, "unit": unit, "system": UCUM, "code": code}
 
 
-def _attachment(text: str, title: str, created: datetime) -> dict[str, Any]:
-    data = text.encode("utf-8")
+def _file(data: bytes, content_type: str, title: str, created: datetime) -> dict[str, Any]:
     return {
-        "contentType": "text/plain; charset=utf-8",
+        "contentType": content_type,
         "language": "en",
         "data": base64.b64encode(data).decode("ascii"),
         "size": len(data),
@@ -107,6 +107,29 @@ def _attachment(text: str, title: str, created: datetime) -> dict[str, Any]:
         "title": title,
         "creation": _instant(created),
     }
+
+
+def _attachment(text: str, title: str, created: datetime) -> dict[str, Any]:
+    return _file(text.encode("utf-8"), "text/plain; charset=utf-8", title, created)
+
+
+def _pdf(data: bytes, title: str, created: datetime) -> dict[str, Any]:
+    return _file(data, "application/pdf", f"{title} (PDF)", created)
+
+
+APPOINTMENT_STATUS = {
+    "booked": "booked",
+    "confirmed": "booked",
+    "arrived": "arrived",
+    "in_treatment": "checked-in",
+    "completed": "fulfilled",
+    "cancelled": "cancelled",
+    "late_cancellation": "cancelled",
+    "no_show": "noshow",
+}
+"""Myomap's appointment status -> FHIR R4 AppointmentStatus (hl7.org/fhir/R4/
+codesystem-appointmentstatus.html): a confirmed visit is still "booked"; a session under way
+is "checked-in"; a late cancellation is "cancelled" with its reason."""
 
 
 def _answer(value: object, link_id: str = "") -> dict[str, Any] | None:
@@ -488,7 +511,10 @@ class _Builder:
             "authenticator": self.practitioner(n.signed_by),
             "custodian": self.ref("clinic"),
             "description": f"{title}, signed; content hash {n.content_hash}",
-            "content": [{"attachment": _attachment(sections_text(n.sections), title, n.signed_at)}],
+            "content": [
+                {"attachment": _attachment(sections_text(n.sections), title, n.signed_at)},
+                *([{"attachment": _pdf(n.pdf, title, n.signed_at)}] if n.pdf else []),
+            ],
             "context": {"related": [self.ref(n.session_key)]},
         }
         self.add(n.key, resource)
@@ -537,6 +563,34 @@ class _Builder:
                 resource["relatesTo"] = [{"code": "appends", "target": self.ref(d.amends_key)}]
             self.add(d.key, resource)
 
+    def appointment(self, a: AppointmentInfo) -> None:
+        late = a.status == "late_cancellation"
+        resource: Resource = {
+            "resourceType": "Appointment",
+            "identifier": self.identifier("appointment", a.key),
+            "status": APPOINTMENT_STATUS[a.status],
+            "appointmentType": {"text": a.type_name},
+            "start": _instant(a.starts_at),
+            "end": _instant(a.ends_at),
+            "minutesDuration": max(1, round((a.ends_at - a.starts_at).total_seconds() / 60)),
+            "created": _instant(a.booked_at),
+            "participant": [
+                {"actor": self.patient, "status": "accepted"},
+                {"actor": self.practitioner(a.practitioner), "status": "accepted"},
+                *([{"actor": {"display": a.place}, "status": "accepted"}] if a.place else []),
+            ],
+        }
+        if a.status in ("cancelled", "late_cancellation"):
+            reason = a.cancel_reason or "No reason recorded"
+            resource["cancelationReason"] = {
+                "text": f"Late cancellation: {reason}" if late else reason
+            }
+        if a.desk_notes:
+            resource["comment"] = a.desk_notes
+        if a.session_key:
+            resource["supportingInformation"] = [self.ref(a.session_key)]
+        self.add(a.key, resource)
+
     def consent(self) -> None:
         c = self.record.consent
         if c is None:
@@ -580,6 +634,8 @@ def build_bundle(record: ClientRecord, *, now: datetime | None = None) -> Resour
     for n in record.notes:
         b.note(n)
     b.imported()
+    for a in record.appointments:
+        b.appointment(a)
     b.consent()
     bundle: Resource = {
         "resourceType": "Bundle",

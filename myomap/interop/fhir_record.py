@@ -186,6 +186,8 @@ class NoteInfo:
     sections: tuple[tuple[str, str], ...]
     content_hash: str
     amendments: tuple[AmendmentInfo, ...]
+    pdf: bytes | None = field(default=None, compare=False)
+    """The note as printed (with its amendments), as the client page's PDF."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,23 @@ class ImportedInfo:
     author_name: str
     source_clinic: str
     amends_key: str | None
+
+
+@dataclass(frozen=True)
+class AppointmentInfo:
+    """A booked visit, kept whatever became of it (cancelled, missed, completed)."""
+
+    key: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    type_name: str
+    practitioner: str
+    place: str
+    booked_at: datetime
+    cancel_reason: str
+    session_key: str | None
+    desk_notes: str
 
 
 @dataclass(frozen=True)
@@ -229,4 +248,5 @@ class ClientRecord:
     notes: tuple[NoteInfo, ...] = ()
     consent: ConsentInfo | None = None
     imported: tuple[ImportedInfo, ...] = ()
+    appointments: tuple[AppointmentInfo, ...] = ()
     generated_at: datetime | None = field(default=None, compare=False)

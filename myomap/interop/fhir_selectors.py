@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
+from myomap.appointments.models import Appointment
 from myomap.assessments.models import PalpationFinding, PosturePhoto
 from myomap.assessments.selectors import posture_analysis
 from myomap.clinics.models import User
@@ -14,6 +15,7 @@ from myomap.intake.forms import ConsentForm
 from myomap.intake.models import Intake, IntakeStatus, PainMap
 from myomap.interop.fhir_record import (
     AmendmentInfo,
+    AppointmentInfo,
     BodySite,
     ClientRecord,
     ClinicInfo,
@@ -35,6 +37,7 @@ from myomap.interop.fhir_record import (
 )
 from myomap.interop.models import ImportedDocument
 from myomap.notes.models import SECTION_LABELS, SECTIONS, NoteAmendment, NoteStatus, SoapNote
+from myomap.notes.printing import note_pdf
 from myomap.outcomes.models import OutcomeResponse
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan, PlanStatus
@@ -169,7 +172,7 @@ def client_record(patient: Patient) -> ClientRecord:
     )
     notes = list(
         SoapNote.objects.filter(patient=patient, status=NoteStatus.SIGNED)
-        .select_related("session", "signed_by")
+        .select_related("session__therapist", "signed_by", "patient", "clinic")
         .prefetch_related(
             Prefetch(
                 "amendments",
@@ -180,6 +183,11 @@ def client_record(patient: Patient) -> ClientRecord:
     )
     imported = list(ImportedDocument.objects.filter(patient=patient).order_by("authored_at", "id"))
     outcomes = list(OutcomeResponse.objects.filter(patient=patient).order_by("taken_at", "id"))
+    appointments = list(
+        Appointment.objects.filter(patient=patient)
+        .select_related("therapist", "type", "room__location")
+        .order_by("starts_at", "id")
+    )
 
     record = ClientRecord(
         clinic=ClinicInfo(clinic.slug, clinic.name, clinic.address, clinic.phone, clinic.email),
@@ -315,6 +323,7 @@ def client_record(patient: Patient) -> ClientRecord:
                     )
                     for a in n.amendments.all()
                 ),
+                pdf=note_pdf(n),
             )
             for n in notes
         ),
@@ -334,6 +343,24 @@ def client_record(patient: Patient) -> ClientRecord:
                 amends_key=f"imported-{d.amends_id}" if d.amends_id else None,
             )
             for d in imported
+        ),
+        appointments=tuple(
+            AppointmentInfo(
+                key=f"appointment-{a.pk}",
+                status=a.status,
+                starts_at=a.starts_at,
+                ends_at=a.ends_at,
+                type_name=a.type.name,
+                practitioner=who(a.therapist),
+                place=", ".join(p for p in (a.room.location.name, a.room.name) if p)
+                if a.room
+                else "",
+                booked_at=a.created_at,
+                cancel_reason=a.cancel_reason,
+                session_key=f"session-{a.session_id}" if a.session_id else None,
+                desk_notes=a.desk_notes,
+            )
+            for a in appointments
         ),
     )
     practitioners = tuple(

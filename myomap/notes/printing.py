@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 
-from myomap.notes.models import SECTION_LABELS, SECTIONS, SoapNote
+from myomap.notes.models import SECTION_LABELS, SECTIONS, NoteAmendment, SoapNote
 from myomap.notes.selectors import current_text
 from myomap.reports.pdf import render_pdf
 from myomap_core.abbreviations import abbreviations_used
@@ -36,10 +37,13 @@ def cache_dir() -> Path:
 
 def note_pdf_context(note: SoapNote) -> dict[str, Any]:
     """What the note's PDF shows (the sections as amended, and each amendment)."""
+    # Prefetched once here, or by a caller printing many notes (kept, not fetched again).
+    prefetch_related_objects(
+        [note],
+        Prefetch("amendments", NoteAmendment.objects.select_related("author")),
+    )
     text = current_text(note)
-    amendments = [
-        {"amendment": a, "sections": a.sections} for a in note.amendments.select_related("author")
-    ]
+    amendments = [{"amendment": a, "sections": a.sections} for a in note.amendments.all()]
     written = [*text.values(), *(t for item in amendments for _, t in item["sections"])]
     return {
         "note": note,

@@ -125,6 +125,7 @@ def test_the_api_exports_a_whole_valid_record_with_the_clinical_codes(  # type: 
         "CarePlan",
         "DocumentReference",
         "Consent",
+        "Appointment",
     }
     (person,) = kinds["Patient"]
     assert person["name"][0] == {"use": "official", "family": "Lopez", "given": ["Maria"]}
@@ -265,3 +266,51 @@ def test_an_invalid_resource_is_refused_naming_resource_and_field():  # type: ig
     assert caught.value.field == "birthDate"
     with pytest.raises(FhirInvalid, match="not an R4 resource"):
         validate({"resourceType": "Nonsense"})
+
+
+def test_appointments_go_out_with_their_status_and_the_notes_as_pdf(therapist, patient):  # type: ignore[no-untyped-def]
+    """Every visit booked for the client is an Appointment (a cancelled one with its reason,
+    never dropped); each signed note carries its text and its PDF."""
+    from myomap.appointments.services import appointment_book, appointment_cancel
+    from myomap.interop.fhir_bundle import build_bundle
+    from myomap.interop.fhir_selectors import client_record
+    from tests.web.scoped.appointments import at, schedule
+    from tests.web.scoped.notes import make as signed_note
+
+    s = schedule(therapist)
+
+    def book(days: int, hour: int) -> Any:
+        return appointment_book(
+            actor=therapist,
+            patient=patient,
+            therapist=therapist,
+            type=s["types"]["Treatment"],
+            room=s["room"],
+            starts_at=at(patient.clinic, days, hour),
+        )
+
+    kept = book(3, 10)
+    dropped = book(4, 11)
+    appointment_cancel(actor=therapist, appointment=dropped, reason="client unwell")
+    signed_note(therapist, patient)
+
+    bundle = build_bundle(client_record(patient))
+    Bundle.model_validate(bundle)
+    visits = {a["identifier"][0]["value"]: a for a in _by_type(bundle)["Appointment"]}
+    assert set(visits) == {f"appointment-{kept.pk}", f"appointment-{dropped.pk}"}
+    booked, cancelled = visits[f"appointment-{kept.pk}"], visits[f"appointment-{dropped.pk}"]
+    assert booked["status"] == "booked" and booked["minutesDuration"] == 60
+    assert booked["appointmentType"]["text"] == "Treatment"
+    assert {"display": "Harbour Street, Room 1"} in [p["actor"] for p in booked["participant"]]
+    patient_ref = next(
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    assert patient_ref in [p["actor"].get("reference") for p in booked["participant"]]
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["cancelationReason"]["text"].endswith("client unwell")
+
+    (note,) = [d for d in _by_type(bundle)["DocumentReference"] if d["docStatus"] == "final"]
+    text, pdf = (c["attachment"] for c in note["content"])
+    assert text["contentType"].startswith("text/plain")
+    assert pdf["contentType"] == "application/pdf"
+    assert base64.b64decode(pdf["data"]).startswith(b"%PDF")

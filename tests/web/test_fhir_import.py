@@ -46,9 +46,11 @@ def _strip(node: Any) -> Any:
         "performer",
     }
     if isinstance(node, dict):
+        if node.get("attachment", {}).get("contentType") == "application/pdf":
+            return None  # the note's PDF renders its text: the receiving clinic keeps the text
         return {k: _strip(v) for k, v in node.items() if k not in drop}
     if isinstance(node, list):
-        return [_strip(v) for v in node]
+        return [kept for kept in (_strip(v) for v in node) if kept is not None]
     return node
 
 
