@@ -6,10 +6,13 @@ wall-clock times. Free slots are computed (``myomap_core.slots``), never stored.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 
 from myomap.common.models import TimeStamped
 
@@ -47,6 +50,18 @@ class Room(TimeStamped):
         return self.name
 
 
+LONGEST_MINUTES = 480
+"""The longest appointment type, so the longest appointment (a move keeps the length)."""
+LONGEST = timedelta(minutes=LONGEST_MINUTES)
+
+
+def overlapping(start: datetime, end: datetime) -> Q:
+    """Rows (appointments) that overlap ``start``–``end``. The lower bound on ``starts_at``
+    (nothing starting ``LONGEST`` before ``start`` can still be running) lets the indexes on
+    (…, starts_at) read a few rows instead of every past appointment."""
+    return Q(starts_at__lt=end, ends_at__gt=start, starts_at__gt=start - LONGEST)
+
+
 class AppointmentType(TimeStamped):
     """A kind of visit with its length, its colour on the calendar and the time kept free
     after it (for notes and turning the room around)."""
@@ -54,7 +69,7 @@ class AppointmentType(TimeStamped):
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=60)
     minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(5), MaxValueValidator(480)]
+        validators=[MinValueValidator(5), MaxValueValidator(LONGEST_MINUTES)]
     )
     buffer_minutes = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(120)]
@@ -229,6 +244,10 @@ class Appointment(TimeStamped):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The appointment ends after it starts."})
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > LONGEST:
+            raise ValidationError(
+                {"ends_at": f"An appointment lasts at most {LONGEST_MINUTES // 60} hours."}
+            )
 
     @property
     def holds_time(self) -> bool:

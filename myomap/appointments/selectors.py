@@ -18,6 +18,7 @@ from myomap.appointments.models import (
     Block,
     Room,
     WorkingHours,
+    overlapping,
 )
 from myomap.clinics.models import Clinic, Role, User
 from myomap.intake.models import Intake
@@ -78,9 +79,9 @@ def rooms_of(clinic: Clinic) -> list[Room]:
 def appointments_between(
     clinic: Clinic, start: datetime, end: datetime, *, therapist: User | None = None
 ) -> list[Appointment]:
-    rows = Appointment.objects.filter(
-        clinic=clinic, starts_at__lt=end, ends_at__gt=start
-    ).select_related(*LISTED)
+    rows = Appointment.objects.filter(overlapping(start, end), clinic=clinic).select_related(
+        *LISTED
+    )
     if therapist is not None:
         rows = rows.filter(therapist=therapist)
     return list(rows.order_by("starts_at", "id"))
@@ -201,7 +202,7 @@ def today(user: User, *, now: datetime | None = None) -> list[TodayRow]:
 def busy_of(therapist: User, start: datetime, end: datetime) -> list[Interval]:
     """The therapist's holding bookings and blocks overlapping ``start``–``end``."""
     bookings = Appointment.objects.filter(
-        therapist=therapist, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
+        overlapping(start, end), therapist=therapist, status__in=HOLDING
     ).values_list("starts_at", "ends_at")
     blocks = Block.objects.filter(
         therapist=therapist, starts_at__lt=end, ends_at__gt=start

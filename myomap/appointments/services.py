@@ -25,6 +25,7 @@ from myomap.appointments.models import (
     Room,
     Status,
     WorkingHours,
+    overlapping,
 )
 from myomap.appointments.reminders import (
     policy_of,
@@ -172,9 +173,9 @@ def _check_time(
                 f"({block.reason or 'blocked'}, {_when(block.starts_at)}–{_when(block.ends_at)})."
             }
         )
-    clash = Appointment.objects.filter(
-        status__in=HOLDING, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exclude(pk=ignore)
+    clash = Appointment.objects.filter(overlapping(starts_at, ends_at), status__in=HOLDING).exclude(
+        pk=ignore
+    )
     taken = clash.filter(therapist=therapist).first()
     if taken is not None:
         raise ValidationError(

@@ -124,6 +124,28 @@ def test_outside_the_hours_needs_the_override_and_it_is_audited(therapist, patie
     assert "outside working hours (override)" in event.summary
 
 
+def test_the_longest_visit_still_clashes_and_shows_on_the_next_day(  # type: ignore[no-untyped-def]
+    therapist, patient, plan
+):
+    """Overlap reads look back only as far as the longest appointment type (8 hours): a visit
+    that long, across midnight, still blocks its slot and shows on the day it runs into."""
+    from myomap.appointments.models import AppointmentType
+    from myomap.appointments.selectors import appointments_between, day_bounds
+
+    longest = AppointmentType.objects.create(clinic=patient.clinic, name="Retreat", minutes=480)
+    visit = _book(therapist, patient, plan, hour=19, type=longest, override_hours=True)
+    assert visit.ends_at - visit.starts_at == timedelta(hours=8)
+    with pytest.raises(ValidationError) as caught:
+        _book(therapist, patient, plan, days=4, hour=2, override_hours=True)
+    assert "already has an appointment" in caught.value.message_dict["starts_at"][0]
+    next_day = at(patient.clinic, 4, 0).date()
+    assert appointments_between(patient.clinic, *day_bounds(patient.clinic, next_day)) == [visit]
+    visit.ends_at += timedelta(minutes=1)
+    with pytest.raises(ValidationError) as longer:
+        visit.full_clean()
+    assert "at most 8 hours" in longer.value.message_dict["ends_at"][0]
+
+
 def test_a_block_keeps_the_therapist_free(therapist, patient, plan):  # type: ignore[no-untyped-def]
     Block.objects.create(
         clinic=therapist.clinic,
