@@ -38,3 +38,29 @@ def test_each_referral_letter_signs_off_with_its_letter(client):  # type: ignore
             assert len(before.strip()) > 60, (screening.patient, pages[signed][:200])
         assert "Sam Rivera" in pages[signed].split("With thanks,")[1]
     assert letters >= 3
+
+
+def test_every_page_of_a_report_carries_the_clinics_footer(client):  # type: ignore[no-untyped-def]
+    """The running footer is on each page, not only on the last one."""
+    from django.db.models import Count
+
+    from myomap.patients.models import Patient
+
+    demo_load()
+    client.login(username="sam", password=DEMO_PASSWORD)
+    maria = (
+        Patient.objects.filter(clinic__slug="harbour-street")
+        .annotate(n=Count("treatment_sessions"))
+        .order_by("-n")
+        .first()
+    )
+    assert maria is not None
+    response = client.get(reverse("outcomes:report", args=[maria.pk]))
+    assert response.status_code == 200
+    pages = page_texts(response.content)
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert "Harbour Street Neuromuscular Therapy · confidential clinical information" in text, (
+            number
+        )
+        assert f"Page {number} of {len(pages)}" in text
