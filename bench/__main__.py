@@ -29,6 +29,7 @@ BENCHMARKS = (
     "record",
     "load",
     "uploads",
+    "storage",
 )
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = (
