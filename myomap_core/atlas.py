@@ -43,6 +43,11 @@ __all__ = [
 ]
 
 DATA_FILE: Final = "regions.toml"
+AREA_KEYS: Final = frozenset({
+    "id", "label", "view", "sided", "synonyms", "neighbours", "snomed", "uberon", "fma", "match",
+    "path", "centre",
+})  # fmt: skip
+"""The keys an [[area]] table may hold; any other (a typo such as ``ubron``) is refused."""
 VIEWBOX: Final = (0, 0, 200, 440)
 _MIDLINE_X: Final = 100.0
 
@@ -356,6 +361,15 @@ def _build(data: Mapping[str, object]) -> _Atlas:
             raise _fail(record, "id", "must be a table")
         area_id = _text(raw, record, "id")
         record = area_id
+        unknown = sorted(set(raw) - AREA_KEYS)
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], AREA_KEYS, n=3)
+            raise KnowledgeBaseError(
+                "is not a key of an area",
+                field=f"{DATA_FILE}: {record}.{unknown[0]}",
+                value=unknown[0],
+                suggestions=close,
+            )
         if area_id not in contract:
             close = difflib.get_close_matches(area_id, contract, n=3, cutoff=0)
             raise KnowledgeBaseError(

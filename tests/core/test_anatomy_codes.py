@@ -142,6 +142,17 @@ def test_loader_refuses_a_bad_code_naming_file_record_and_field(
     assert caught.value.field == f"regions.toml: {field}"
 
 
+def test_a_misspelt_key_is_refused_not_ignored() -> None:
+    data = _data()
+    areas = data["area"]
+    assert isinstance(areas, list)
+    _area(areas, "flank").update(ubron={"id": "UBERON:0000180", "label": "flank"})
+    with pytest.raises(KnowledgeBaseError) as caught:
+        atlas._build(data)
+    assert caught.value.field == "regions.toml: flank.ubron"
+    assert "uberon" in caught.value.suggestions
+
+
 def test_a_broader_class_may_be_shared() -> None:
     data = _data()
     areas = data["area"]
