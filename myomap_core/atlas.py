@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Final
 
 from myomap_core import region_language
+from myomap_core.anatomy_codes import AnatomyCodes, Match, parse_anatomy_codes
 from myomap_core.codes import Coding, snomed
 from myomap_core.errors import DomainError, KnowledgeBaseError
 
@@ -42,6 +43,11 @@ __all__ = [
 ]
 
 DATA_FILE: Final = "regions.toml"
+AREA_KEYS: Final = frozenset({
+    "id", "label", "view", "sided", "synonyms", "neighbours", "snomed", "uberon", "fma", "match",
+    "path", "centre",
+})  # fmt: skip
+"""The keys an [[area]] table may hold; any other (a typo such as ``ubron``) is refused."""
 VIEWBOX: Final = (0, 0, 200, 440)
 _MIDLINE_X: Final = 100.0
 
@@ -123,6 +129,8 @@ class Area:
     synonyms: tuple[str, ...]
     neighbours: tuple[str, ...]
     snomed: Coding | None
+    anatomy: AnatomyCodes | None = None
+    """UBERON and FMA classes naming the area, or a structure containing it."""
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.id):
@@ -147,6 +155,7 @@ class Region:
     snomed: Coding | None
     path: str
     centre: tuple[float, float]
+    anatomy: AnatomyCodes | None = None
 
     def __post_init__(self) -> None:
         expected = self.area if self.side is Side.MIDLINE else f"{self.area}_{self.side}"
@@ -287,6 +296,21 @@ def _coding(raw: Mapping[str, object], record: str) -> Coding | None:
     return snomed(code, display)
 
 
+def _exact_codes_are_unique(areas: list[Area]) -> None:
+    """Two areas may share a containing (broader) class, never an exact one."""
+    owners: dict[str, str] = {}
+    for a in areas:
+        if a.anatomy is None or a.anatomy.match is not Match.EXACT:
+            continue
+        for term in (a.anatomy.uberon, a.anatomy.fma):
+            if term is None:
+                continue
+            if term.id in owners:
+                message = f"{term.id} already names the area {owners[term.id]} exactly"
+                raise _fail(a.id, "match", message, term.id)
+            owners[term.id] = a.id
+
+
 def normalise(text: str) -> str:
     """Lower-case words only: drops apostrophes, turns other punctuation into spaces."""
     text = re.sub(r"['’`]", "", text.lower())
@@ -337,6 +361,15 @@ def _build(data: Mapping[str, object]) -> _Atlas:
             raise _fail(record, "id", "must be a table")
         area_id = _text(raw, record, "id")
         record = area_id
+        unknown = sorted(set(raw) - AREA_KEYS)
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], AREA_KEYS, n=3)
+            raise KnowledgeBaseError(
+                "is not a key of an area",
+                field=f"{DATA_FILE}: {record}.{unknown[0]}",
+                value=unknown[0],
+                suggestions=close,
+            )
         if area_id not in contract:
             close = difflib.get_close_matches(area_id, contract, n=3, cutoff=0)
             raise KnowledgeBaseError(
@@ -365,6 +398,7 @@ def _build(data: Mapping[str, object]) -> _Atlas:
                     synonyms=_strings(raw, record, "synonyms"),
                     neighbours=_strings(raw, record, "neighbours"),
                     snomed=_coding(raw, record),
+                    anatomy=parse_anatomy_codes(raw),
                 )
             )
         except DomainError as exc:
@@ -383,6 +417,7 @@ def _build(data: Mapping[str, object]) -> _Atlas:
     if missing:
         raise _fail(missing[0], "id", f"contract areas missing from the file: {missing}")
 
+    _exact_codes_are_unique(areas)
     by_area = {a.id: a for a in areas}
     for a in areas:
         for other in a.neighbours:
@@ -411,6 +446,7 @@ def _build(data: Mapping[str, object]) -> _Atlas:
                     snomed=a.snomed,
                     path=_mirror_path(commands) if mirrored and path else path,
                     centre=(2 * _MIDLINE_X - cx, cy) if mirrored and path else (cx, cy),
+                    anatomy=a.anatomy,
                 )
             )
     return _Atlas(
