@@ -157,11 +157,14 @@ def book_course(request: HttpRequest, patient_id: int) -> HttpResponse:
                     except ValidationError as exc:
                         errors = _errors(exc)
                     else:
-                        count = series.occurrences.count()
+                        visits = series.occurrences.order_by("starts_at")
+                        count = visits.count()
                         messages.success(request, f"Booked {count} visit{'s' * (count != 1)}.")
+                        # The week the course begins in (a rule may start after the date given).
+                        begins = visits.first().starts_at.astimezone(clinic.zone).date()  # type: ignore[union-attr]
                         week = reverse("appointments:week")
                         return redirect(
-                            f"{week}?therapist={data['therapist'].pk}&date={data['date']}"
+                            f"{week}?therapist={data['therapist'].pk}&date={begins.isoformat()}"
                         )
                 status = 400
             review = plan.review_at_session if plan is not None else None

@@ -110,6 +110,8 @@ def test_the_page_proposes_the_plans_course_and_books_it(  # type: ignore[no-unt
     assert [a.starts_at for a in booked] == starts[:7]
     assert all(a.created_by == front_desk for a in booked)
     assert AuditEvent.objects.filter(object_type="Series", action="create").count() == 1
+    begins = booked[0].starts_at.astimezone(patient.clinic.zone).date()
+    assert f"date={begins.isoformat()}" in response.url  # the week the course begins in
     week = client.get(response.url)
     assert week.content.decode().count("Maria Lopez") >= 1
 
