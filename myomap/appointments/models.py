@@ -245,3 +245,4 @@ from myomap.appointments.reminder_models import (  # noqa: E402, F401  (register
     Reminder,
     ReminderPolicy,
 )
+from myomap.appointments.waitlist_models import WaitlistEntry  # noqa: E402, F401

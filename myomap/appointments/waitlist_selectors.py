@@ -1,0 +1,214 @@
+"""Reads for the waitlist: who is waiting, the slots cancellations freed and who fits them
+(oldest entry first), and each entry's next free slots that fit. Computed on every read
+from the working hours, blocks and bookings: nothing about a fit is stored.
+
+Each read costs the same few queries however many entries, therapists and days it covers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from myomap.appointments.models import (
+    CANCELLED,
+    HOLDING,
+    Appointment,
+    AppointmentType,
+    Block,
+    WorkingHours,
+)
+from myomap.appointments.selectors import day_bounds, therapists_of
+from myomap.appointments.waitlist_models import WaitlistEntry, WaitlistStatus
+from myomap.clinics.models import Clinic, User
+from myomap_core.slots import Interval, WeeklyHours, free_slots
+from myomap_core.waitlist import fitting
+
+AHEAD_DAYS = 56
+"""How far ahead the waitlist looks for freed and free slots: eight weeks, as the free-slot
+search does."""
+
+PER_ENTRY = 3
+"""How many next free slots the waitlist page proposes for each entry."""
+
+
+def waiting(clinic: Clinic) -> list[WaitlistEntry]:
+    """The clinic's waiting entries, oldest first (the order they are offered slots)."""
+    return list(
+        WaitlistEntry.objects.filter(clinic=clinic, status=WaitlistStatus.WAITING)
+        .select_related("patient", "therapist", "type", "clinic")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass
+class Calendar:
+    """Every therapist's weekly hours and busy times over a stretch (read once)."""
+
+    hours: dict[int, list[WeeklyHours]] = field(default_factory=dict)
+    busy: dict[int, list[Interval]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, clinic: Clinic, start: datetime, end: datetime) -> Calendar:
+        hours: dict[int, list[WeeklyHours]] = defaultdict(list)
+        for h in WorkingHours.objects.filter(clinic=clinic):
+            hours[h.therapist_id].append(WeeklyHours(h.weekday, h.start, h.end))
+        busy: dict[int, list[Interval]] = defaultdict(list)
+        early = start - timedelta(hours=8)
+        for who, s, e in Appointment.objects.filter(
+            clinic=clinic, status__in=HOLDING, starts_at__lt=end, ends_at__gt=early
+        ).values_list("therapist_id", "starts_at", "ends_at"):
+            busy[who].append(Interval(s, e))
+        for who, s, e in Block.objects.filter(
+            clinic=clinic, starts_at__lt=end, ends_at__gt=early
+        ).values_list("therapist_id", "starts_at", "ends_at"):
+            busy[who].append(Interval(s, e))
+        return cls(dict(hours), dict(busy))
+
+    def free(
+        self,
+        clinic: Clinic,
+        therapist_id: int,
+        kind: AppointmentType,
+        first_day: date,
+        days: int,
+        *,
+        buffer: bool,
+        now: datetime,
+    ) -> list[datetime]:
+        return free_slots(
+            hours=self.hours.get(therapist_id, []),
+            busy=self.busy.get(therapist_id, []),
+            tz=clinic.zone,
+            first_day=first_day,
+            days=days,
+            duration=timedelta(minutes=kind.minutes),
+            buffer=timedelta(minutes=kind.buffer_minutes if buffer else 0),
+            not_before=now,
+        )
+
+
+@dataclass
+class Fit:
+    """A waiting entry and the start it could be booked at, with whom."""
+
+    entry: WaitlistEntry
+    starts_at: datetime
+    therapist: User
+
+
+@dataclass
+class FreedSlot:
+    """Time a cancellation freed that is still free, and who on the waitlist fits it."""
+
+    therapist: User
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: Appointment
+    fits: list[Fit]
+
+
+def _fit_in(
+    entry: WaitlistEntry, slot: Appointment, calendar: Calendar, now: datetime
+) -> datetime | None:
+    """The first start inside the freed time where the entry's visit fits its wish and
+    the therapist's real free time (no buffer: the freed time was bookable as it was)."""
+    if entry.therapist_id not in (None, slot.therapist_id):
+        return None
+    clinic = slot.clinic
+    tz = clinic.zone
+    day = slot.starts_at.astimezone(tz).date()
+    length = timedelta(minutes=entry.type.minutes)
+    starts = [
+        s
+        for s in calendar.free(clinic, slot.therapist_id, entry.type, day, 1, buffer=False, now=now)
+        if slot.starts_at <= s and s + length <= slot.ends_at
+    ]
+    found = fitting(entry.wish, starts, length, tz)
+    return found[0] if found else None
+
+
+def freed_slots(
+    clinic: Clinic, start: datetime, end: datetime, *, now: datetime | None = None
+) -> list[FreedSlot]:
+    """Slots freed by cancellations between ``start`` and ``end`` (still in the future and
+    still free), each with the waiting entries that fit, oldest entry first."""
+    now = now or timezone.now()
+    start = max(start, now)
+    if end <= start:
+        return []
+    cancelled = list(
+        Appointment.objects.filter(
+            clinic=clinic, status__in=CANCELLED, starts_at__gte=start, starts_at__lt=end
+        )
+        .select_related("therapist", "clinic", "type", "patient")
+        .order_by("starts_at", "id")
+    )
+    if not cancelled:
+        return []
+    entries = waiting(clinic)
+    calendar = Calendar.read(clinic, start, end)
+    seen: set[tuple[int, datetime, datetime]] = set()
+    slots = []
+    for slot in cancelled:
+        key = (slot.therapist_id, slot.starts_at, slot.ends_at)
+        if key in seen:
+            continue
+        seen.add(key)
+        fits = []
+        for entry in entries:
+            at = _fit_in(entry, slot, calendar, now)
+            if at is not None:
+                fits.append(Fit(entry, at, slot.therapist))
+        if fits:
+            slots.append(FreedSlot(slot.therapist, slot.starts_at, slot.ends_at, slot, fits))
+    return slots
+
+
+def freed_on(clinic: Clinic, day: date, *, now: datetime | None = None) -> list[FreedSlot]:
+    """The freed slots of one local day that someone on the waitlist fits."""
+    start, end = day_bounds(clinic, day)
+    return freed_slots(clinic, start, end, now=now)
+
+
+@dataclass
+class Waiting:
+    """A waiting entry with its next free slots that fit, soonest first."""
+
+    entry: WaitlistEntry
+    fits: list[Fit]
+
+
+def waiting_with_slots(
+    clinic: Clinic, *, now: datetime | None = None, per_entry: int = PER_ENTRY
+) -> list[Waiting]:
+    """Every waiting entry (oldest first) with its next ``per_entry`` free slots that fit,
+    over the next eight weeks, from the free-slot search (with the type's buffer)."""
+    now = now or timezone.now()
+    entries = waiting(clinic)
+    if not entries:
+        return []
+    first = clinic.today()
+    start, end = day_bounds(clinic, first, AHEAD_DAYS)
+    calendar = Calendar.read(clinic, start, end)
+    therapists = therapists_of(clinic)
+    cache: dict[tuple[int, int], list[datetime]] = {}
+    rows = []
+    for entry in entries:
+        who = [t for t in therapists if entry.therapist_id in (None, t.pk)]
+        length = timedelta(minutes=entry.type.minutes)
+        fits: list[Fit] = []
+        for therapist in who:
+            key = (therapist.pk, entry.type_id)
+            if key not in cache:
+                cache[key] = calendar.free(
+                    clinic, therapist.pk, entry.type, first, AHEAD_DAYS, buffer=True, now=now
+                )
+            for at in fitting(entry.wish, cache[key], length, clinic.zone)[:per_entry]:
+                fits.append(Fit(entry, at, therapist))
+        fits.sort(key=lambda f: (f.starts_at, f.therapist.pk))
+        rows.append(Waiting(entry, fits[:per_entry]))
+    return rows
