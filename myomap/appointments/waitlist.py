@@ -132,6 +132,8 @@ def waitlist_remove(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the client leaves the waitlist."})
+    if len(reason) > 200:
+        raise ValidationError({"reason": f"{len(reason)} characters: at most 200."})
     locked = _lock_waiting(entry)
     locked.status = WaitlistStatus.REMOVED
     locked.removed_at = timezone.now()
