@@ -131,6 +131,26 @@ def waitlist_add_api(request: HttpRequest, payload: WaitlistIn) -> Any:
     return Status(201, entry_json(entry))
 
 
+def _post_only(action: str) -> Any:
+    """A GET on a POST-only route: the door first (404 to an outsider), then 405."""
+
+    def view(request: HttpRequest, patient_id: int, entry_id: int) -> Any:
+        _clinic(request)
+        access_waitlist_entry(request.user, patient_id, entry_id, request=request)  # type: ignore[arg-type]
+        return Status(
+            405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
+        )
+
+    view.__name__ = f"waitlist_{action}_get"
+    return view
+
+
+for _action in ("remove", "book"):
+    router.get(
+        f"{ONE}/{_action}", response={405: dict[str, Any]}, url_name=f"waitlist_{_action}_get"
+    )(_post_only(_action))
+
+
 @router.post(f"{ONE}/remove", response=dict[str, Any])
 def waitlist_remove_api(
     request: HttpRequest, patient_id: int, entry_id: int, payload: RemoveIn

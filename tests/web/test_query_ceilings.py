@@ -114,7 +114,7 @@ READS: dict[str, int] = {
     "api:homecare_adherence": 14,
     "api:homecare_program": 11,
     "api:homecare_item": 11,
-    "appointments:day": 10,
+    "appointments:day": 16,  # with a freed slot and its waitlist fits (test_waitlist.py)
     "appointments:week": 8,
     "appointments:today": 7,
     "appointments:detail": 15,
@@ -123,6 +123,8 @@ READS: dict[str, int] = {
     "appointments:feed": 7,
     "appointments:feed_ics": 5,
     "appointments:course": 16,
+    "appointments:waitlist": 16,
+    "appointments:waitlist_new": 12,
     "knowledge:atlas": 6,
     "knowledge:resolve_region": 6,
     "api_tokens": 7,
@@ -135,6 +137,9 @@ READS: dict[str, int] = {
     "api:appointments_list": 6,
     "api:appointment_detail": 11,
     "api:availability": 6,
+    "api:waitlist_list": 15,
+    "api:waitlist_remove_get": 11,
+    "api:waitlist_book_get": 11,
     "api:appt_cancel_get": 11,
     "api:appt_move_get": 11,
     "api:appt_status_get": 11,
@@ -222,11 +227,17 @@ WRITES: dict[str, int | None] = {
     "otp_webauthn:credential-authentication-begin": None,
     "otp_webauthn:credential-authentication-complete": None,
     "api:appointments_series": 140,
+    "appointments:waitlist_book": 56,
+    "appointments:waitlist_remove": 24,
+    "api:waitlist_add_api": 19,
+    "api:waitlist_book_api": 56,
+    "api:waitlist_remove_api": 24,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
 measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes),
 ``test_each_simple_write_stays_under_its_ceiling`` and, for the home program's edits,
-``tests/web/test_home_program.py``; None where that is still to be measured
+``tests/web/test_home_program.py`` and, for the waitlist, ``tests/web/test_waitlist.py``;
+None where that is still to be measured
 (a GET of these answers 405 after the door, which is not what they cost)."""
 
 SKIPPED = {"api:openapi-json", "api:openapi-view", "api:api-root"}

@@ -341,3 +341,58 @@ def test_a_slot_freed_on_the_client_link_is_offered_too(  # type: ignore[no-unty
     ).content.decode()
     assert "A slot freed: 12:00–13:00" in text and "1 on the waitlist fits." in text
     assert timedelta(0) <= at(clinic, 6, 12) - at(clinic, 6, 12)
+
+
+def test_each_waitlist_write_stays_under_its_ceiling(  # type: ignore[no-untyped-def]
+    client, owner, therapist, patient, plan
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.web.test_query_ceilings import WRITES
+
+    clinic = patient.clinic
+    client.force_login(owner)
+    treatment = plan["types"]["Treatment"]
+    day = _day_name(clinic, 5)
+    counts: dict[str, int] = {}
+
+    def post(name: str, url: str, data: dict, json: bool = False) -> None:  # type: ignore[type-arg]
+        with CaptureQueriesContext(connection) as queries:
+            if json:
+                response = client.post(url, data, content_type="application/json")
+            else:
+                response = client.post(url, data)
+        assert response.status_code in (201, 200, 302), (name, response.content[:300])
+        counts[name] = len(queries)
+
+    add = {"patient_id": patient.pk, "type_id": treatment.pk, "windows": f"{day} 08:00-20:00"}
+    post("api:waitlist_add_api", "/api/v1/waitlist", add, json=True)
+    entries = [WaitlistEntry.objects.latest("id")]
+    for _ in range(3):
+        entries.append(_wait(therapist, patient, plan, f"{day} 08:00-20:00"))
+    ids = [e.pk for e in entries]
+    post(
+        "api:waitlist_book_api",
+        f"/api/v1/clients/{patient.pk}/waitlist/{ids[0]}/book",
+        {"starts_at": at(clinic, 5, 9).isoformat(), "therapist_id": therapist.pk},
+        json=True,
+    )
+    post(
+        "api:waitlist_remove_api",
+        f"/api/v1/clients/{patient.pk}/waitlist/{ids[1]}/remove",
+        {"reason": "Not needed"},
+        json=True,
+    )
+    post(
+        "appointments:waitlist_book",
+        reverse("appointments:waitlist_book", args=[patient.pk, ids[2]]),
+        {"starts_at": at(clinic, 5, 12).isoformat()},
+    )
+    post(
+        "appointments:waitlist_remove",
+        reverse("appointments:waitlist_remove", args=[patient.pk, ids[3]]),
+        {"reason": "Not needed"},
+    )
+    over = {n: c for n, c in counts.items() if WRITES[n] is None or c > WRITES[n]}  # type: ignore[operator]
+    assert not over, sorted(counts.items())
