@@ -135,7 +135,8 @@ def freed_slots(
     clinic: Clinic, start: datetime, end: datetime, *, now: datetime | None = None
 ) -> list[FreedSlot]:
     """Slots freed by cancellations between ``start`` and ``end`` (still in the future and
-    still free), each with the waiting entries that fit, oldest entry first."""
+    still free), each with the waiting entries that fit, oldest entry first (leaving out
+    the client who cancelled it)."""
     now = now or timezone.now()
     start = max(start, now)
     if end <= start:
@@ -160,6 +161,8 @@ def freed_slots(
         seen.add(key)
         fits = []
         for entry in entries:
+            if entry.patient_id == slot.patient_id:
+                continue  # the client who just cancelled this time is not offered it back
             at = _fit_in(entry, slot, calendar, now)
             if at is not None:
                 fits.append(Fit(entry, at, slot.therapist))

@@ -35,9 +35,13 @@ class WaitlistForm(forms.Form):
         queryset=User.objects.none(), required=False, empty_label="Any therapist"
     )
     windows = forms.CharField(max_length=400, label="Wanted times", help_text=WINDOWS_HELP)
-    first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     last_day = forms.DateField(
-        label="Until (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Until (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     notes = forms.CharField(
         required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
