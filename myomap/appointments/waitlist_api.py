@@ -96,7 +96,8 @@ def waitlist_list(request: HttpRequest) -> dict[str, Any]:
                 "therapist_id": s.therapist.pk,
                 "starts_at": s.starts_at.isoformat(),
                 "ends_at": s.ends_at.isoformat(),
-                "cancelled_appointment_id": s.cancelled.pk,
+                "appointment_id": s.appointment.pk,
+                "freed_by": s.how,
                 "fits": [_fit_json(f) for f in s.fits],
             }
             for s in freed

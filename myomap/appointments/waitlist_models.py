@@ -91,3 +91,26 @@ class WaitlistEntry(TimeStamped):
     @property
     def windows_label(self) -> str:
         return windows_text(self.window_list)
+
+
+class MovedAwayTime(models.Model):
+    """The time an appointment was moved away from. A move overwrites the appointment's
+    time, so this row keeps the old one for the waitlist, which offers it as it offers a
+    cancelled time; which entries fit it is still computed on every read."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        "appointments.Appointment", on_delete=models.PROTECT, related_name="+"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Moved away from {self.starts_at:%Y-%m-%d %H:%M}"

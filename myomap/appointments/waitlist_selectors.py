@@ -1,4 +1,4 @@
-"""Reads for the waitlist: who is waiting, the slots cancellations freed and who fits them
+"""Reads for the waitlist: who is waiting, the slots cancellations and moves freed and who fits them
 (oldest entry first), and each entry's next free slots that fit. Computed on every read
 from the working hours, blocks and bookings: nothing about a fit is stored.
 
@@ -22,7 +22,7 @@ from myomap.appointments.models import (
     WorkingHours,
 )
 from myomap.appointments.selectors import day_bounds, therapists_of
-from myomap.appointments.waitlist_models import WaitlistEntry, WaitlistStatus
+from myomap.appointments.waitlist_models import MovedAwayTime, WaitlistEntry, WaitlistStatus
 from myomap.clinics.models import Clinic, User
 from myomap_core.slots import Interval, WeeklyHours, free_slots
 from myomap_core.waitlist import fitting
@@ -102,72 +102,96 @@ class Fit:
 
 @dataclass
 class FreedSlot:
-    """Time a cancellation freed that is still free, and who on the waitlist fits it."""
+    """Time a cancellation or a move freed that is still free, and who on the waitlist
+    fits it. ``appointment`` is the one that left the time; ``how`` says how."""
 
     therapist: User
     starts_at: datetime
     ends_at: datetime
-    cancelled: Appointment
+    appointment: Appointment
+    how: str
     fits: list[Fit]
+
+    @property
+    def anchor(self) -> str:
+        return f"freed-{self.appointment.pk}-{int(self.starts_at.timestamp())}"
 
 
 def _fit_in(
-    entry: WaitlistEntry, slot: Appointment, calendar: Calendar, now: datetime
+    entry: WaitlistEntry,
+    therapist: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    calendar: Calendar,
+    now: datetime,
 ) -> datetime | None:
     """The first start inside the freed time where the entry's visit fits its wish and
     the therapist's real free time (no buffer: the freed time was bookable as it was)."""
-    if entry.therapist_id not in (None, slot.therapist_id):
+    if entry.therapist_id not in (None, therapist.pk):
         return None
-    clinic = slot.clinic
+    clinic = entry.clinic
     tz = clinic.zone
-    day = slot.starts_at.astimezone(tz).date()
+    day = starts_at.astimezone(tz).date()
     length = timedelta(minutes=entry.type.minutes)
     starts = [
         s
-        for s in calendar.free(clinic, slot.therapist_id, entry.type, day, 1, buffer=False, now=now)
-        if slot.starts_at <= s and s + length <= slot.ends_at
+        for s in calendar.free(clinic, therapist.pk, entry.type, day, 1, buffer=False, now=now)
+        if starts_at <= s and s + length <= ends_at
     ]
     found = fitting(entry.wish, starts, length, tz)
     return found[0] if found else None
 
 
+def _left(
+    clinic: Clinic, start: datetime, end: datetime
+) -> list[tuple[Appointment, User, datetime, datetime, str]]:
+    """Times appointments left between ``start`` and ``end``: cancelled, or moved away."""
+    cancelled = [
+        (a, a.therapist, a.starts_at, a.ends_at, "cancelled")
+        for a in Appointment.objects.filter(
+            clinic=clinic, status__in=CANCELLED, starts_at__gte=start, starts_at__lt=end
+        ).select_related("therapist")
+    ]
+    moved = [
+        (m.appointment, m.therapist, m.starts_at, m.ends_at, "moved")
+        for m in MovedAwayTime.objects.filter(
+            clinic=clinic, starts_at__gte=start, starts_at__lt=end
+        ).select_related("therapist", "appointment")
+    ]
+    return sorted([*cancelled, *moved], key=lambda row: (row[2], row[0].pk))
+
+
 def freed_slots(
     clinic: Clinic, start: datetime, end: datetime, *, now: datetime | None = None
 ) -> list[FreedSlot]:
-    """Slots freed by cancellations between ``start`` and ``end`` (still in the future and
-    still free), each with the waiting entries that fit, oldest entry first (leaving out
-    the client who cancelled it)."""
+    """Slots freed by cancellations and moves between ``start`` and ``end`` (still in the
+    future and still free), each with the waiting entries that fit, oldest entry first
+    (leaving out the client whose appointment left the time)."""
     now = now or timezone.now()
     start = max(start, now)
     if end <= start:
         return []
-    cancelled = list(
-        Appointment.objects.filter(
-            clinic=clinic, status__in=CANCELLED, starts_at__gte=start, starts_at__lt=end
-        )
-        .select_related("therapist", "clinic", "type", "patient")
-        .order_by("starts_at", "id")
-    )
-    if not cancelled:
+    left = _left(clinic, start, end)
+    if not left:
         return []
     entries = waiting(clinic)
     calendar = Calendar.read(clinic, start, end)
     seen: set[tuple[int, datetime, datetime]] = set()
     slots = []
-    for slot in cancelled:
-        key = (slot.therapist_id, slot.starts_at, slot.ends_at)
+    for appointment, therapist, starts_at, ends_at, how in left:
+        key = (therapist.pk, starts_at, ends_at)
         if key in seen:
             continue
         seen.add(key)
         fits = []
         for entry in entries:
-            if entry.patient_id == slot.patient_id:
-                continue  # the client who just cancelled this time is not offered it back
-            at = _fit_in(entry, slot, calendar, now)
+            if entry.patient_id == appointment.patient_id:
+                continue  # the client whose appointment left this time is not offered it back
+            at = _fit_in(entry, therapist, starts_at, ends_at, calendar, now)
             if at is not None:
-                fits.append(Fit(entry, at, slot.therapist))
+                fits.append(Fit(entry, at, therapist))
         if fits:
-            slots.append(FreedSlot(slot.therapist, slot.starts_at, slot.ends_at, slot, fits))
+            slots.append(FreedSlot(therapist, starts_at, ends_at, appointment, how, fits))
     return slots
 
 

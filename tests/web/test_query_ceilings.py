@@ -114,7 +114,7 @@ READS: dict[str, int] = {
     "api:homecare_adherence": 14,
     "api:homecare_program": 11,
     "api:homecare_item": 11,
-    "appointments:day": 16,  # with a freed slot and its waitlist fits (test_waitlist.py)
+    "appointments:day": 17,  # with a freed slot and its waitlist fits (test_waitlist.py)
     "appointments:week": 8,
     "appointments:today": 7,
     "appointments:detail": 15,
@@ -123,7 +123,7 @@ READS: dict[str, int] = {
     "appointments:feed": 7,
     "appointments:feed_ics": 5,
     "appointments:course": 16,
-    "appointments:waitlist": 16,
+    "appointments:waitlist": 17,
     "appointments:waitlist_new": 12,
     "knowledge:atlas": 6,
     "knowledge:resolve_region": 6,
@@ -137,7 +137,7 @@ READS: dict[str, int] = {
     "api:appointments_list": 6,
     "api:appointment_detail": 11,
     "api:availability": 6,
-    "api:waitlist_list": 15,
+    "api:waitlist_list": 16,
     "api:waitlist_remove_get": 11,
     "api:waitlist_book_get": 11,
     "api:appt_cancel_get": 11,

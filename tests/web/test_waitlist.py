@@ -88,12 +88,12 @@ def test_a_cancellation_frees_a_slot_and_one_action_books_the_oldest_fit(  # typ
     )
     assert response.status_code == 302
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         calendar = client.get(reverse("appointments:day"), {"date": shown})
     text = calendar.content.decode()
     assert "A slot freed: 10:00–11:00 with" in text and "2 on the waitlist fit." in text
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         page = client.get(reverse("appointments:waitlist"))
     html = page.content.decode()
     assert page.status_code == 200
@@ -167,7 +167,7 @@ def test_the_waitlist_page_proposes_the_next_free_slots_that_fit(  # type: ignor
         first_day=at(clinic, 2, 9).date(),
     )
     client.force_login(front_desk)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("appointments:waitlist"))
     html = page.content.decode()
     slot = at(clinic, 4, 14)
@@ -295,7 +295,7 @@ def test_the_api_lists_adds_books_and_removes(  # type: ignore[no-untyped-def]
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "windows"
     assert "'Mon 9-10'" in bad.json()["error"]["message"]
 
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         listed = client.get("/api/v1/waitlist").json()
     assert listed["order"] == "oldest entry first"
     (row,) = listed["entries"]
@@ -396,3 +396,28 @@ def test_each_waitlist_write_stays_under_its_ceiling(  # type: ignore[no-untyped
     )
     over = {n: c for n, c in counts.items() if WRITES[n] is None or c > WRITES[n]}  # type: ignore[operator]
     assert not over, sorted(counts.items())
+
+
+def test_a_time_an_appointment_moved_away_from_is_offered_too(  # type: ignore[no-untyped-def]
+    client, front_desk, therapist, patient, plan
+):
+    clinic = patient.clinic
+    appointment = _booked(therapist, patient, plan, days=4, hour=15)
+    waiting = _client(therapist, "Eve", "Afternoon")
+    _wait(therapist, waiting, plan, f"{_day_name(clinic, 4)} 14:00-17:00")
+    client.force_login(front_desk)
+    moved = client.post(
+        f"/api/v1/clients/{patient.pk}/appointments/{appointment.pk}/move",
+        {"starts_at": at(clinic, 5, 9).isoformat()},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200, moved.content
+    listed = client.get("/api/v1/waitlist").json()
+    (freed,) = listed["freed"]
+    assert freed["freed_by"] == "moved" and freed["appointment_id"] == appointment.pk
+    assert freed["starts_at"] == at(clinic, 4, 15).isoformat()
+    assert [f["patient_id"] for f in freed["fits"]] == [waiting.pk]
+    text = client.get(
+        reverse("appointments:day"), {"date": at(clinic, 4, 15).date().isoformat()}
+    ).content.decode()
+    assert "A slot freed: 15:00–16:00" in text and "1 on the waitlist fits." in text
