@@ -179,6 +179,7 @@ def waitlist_book(
         )
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": f"{starts_at.isoformat()} has no time zone."})
+    check_day(starts_at.date(), "starts_at")
     tz = entry.clinic.zone
     ends_at = starts_at + entry.type_duration
     if not entry.wish.fits(starts_at, ends_at, tz):

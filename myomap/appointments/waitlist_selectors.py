@@ -19,6 +19,7 @@ from myomap.appointments.models import (
     Appointment,
     AppointmentType,
     Block,
+    Room,
     WorkingHours,
 )
 from myomap.appointments.selectors import day_bounds, therapists_of
@@ -93,11 +94,13 @@ class Calendar:
 
 @dataclass
 class Fit:
-    """A waiting entry and the start it could be booked at, with whom."""
+    """A waiting entry and the start it could be booked at, with whom (and in the room a
+    cancelled appointment leaves free)."""
 
     entry: WaitlistEntry
     starts_at: datetime
     therapist: User
+    room: Room | None = None
 
 
 @dataclass
@@ -150,7 +153,7 @@ def _left(
         (a, a.therapist, a.starts_at, a.ends_at, "cancelled")
         for a in Appointment.objects.filter(
             clinic=clinic, status__in=CANCELLED, starts_at__gte=start, starts_at__lt=end
-        ).select_related("therapist")
+        ).select_related("therapist", "room")
     ]
     moved = [
         (m.appointment, m.therapist, m.starts_at, m.ends_at, "moved")
@@ -189,7 +192,8 @@ def freed_slots(
                 continue  # the client whose appointment left this time is not offered it back
             at = _fit_in(entry, therapist, starts_at, ends_at, calendar, now)
             if at is not None:
-                fits.append(Fit(entry, at, therapist))
+                room = appointment.room if how == "cancelled" else None
+                fits.append(Fit(entry, at, therapist, room))
         if fits:
             slots.append(FreedSlot(therapist, starts_at, ends_at, appointment, how, fits))
     return slots

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from myomap.appointments import waitlist_selectors
 from myomap.appointments.access import access_waitlist_entry
-from myomap.appointments.models import AppointmentType
+from myomap.appointments.models import AppointmentType, Room
 from myomap.appointments.views import _clinic, _errors, _patient_choices
 from myomap.appointments.waitlist import waitlist_add, waitlist_book, waitlist_remove
 from myomap.clinics.access import clinic_member
@@ -138,9 +138,26 @@ def _start(text: str) -> datetime:
 def _therapist(clinic: Clinic, text: str) -> User | None:
     if not text:
         return None
-    found = User.objects.filter(pk=int(text), clinic=clinic).first() if text.isdigit() else None
+    found = (
+        User.objects.filter(pk=int(text), clinic=clinic).first()
+        if text.isdigit() and len(text) < 12
+        else None
+    )
     if found is None:
         raise ValidationError({"therapist": f"No therapist {text[:20]!r} in this clinic."})
+    return found
+
+
+def _room(clinic: Clinic, text: str) -> Room | None:
+    if not text:
+        return None
+    found = (
+        Room.objects.filter(pk=int(text), clinic=clinic).first()
+        if text.isdigit() and len(text) < 12
+        else None
+    )
+    if found is None:
+        raise ValidationError({"room": f"No room {text[:20]!r} in this clinic."})
     return found
 
 
@@ -156,6 +173,7 @@ def waitlist_book_view(request: HttpRequest, patient_id: int, entry_id: int) -> 
             entry=entry,
             starts_at=_start(request.POST.get("starts_at", "")),
             therapist=_therapist(entry.clinic, request.POST.get("therapist", "")),
+            room=_room(entry.clinic, request.POST.get("room", "")),
             origin=Origin.of(request),
         )
     except ValidationError as exc:

@@ -102,17 +102,27 @@ def test_a_cancellation_frees_a_slot_and_one_action_books_the_oldest_fit(  # typ
     assert freed.index("Ada First") < freed.index("Bo Second")
     assert "Cy Elsewhen" not in freed
 
+    assert f'name="room" value="{plan["room"].pk}"' in freed
     entry = WaitlistEntry.objects.get(patient=first)
+    bad_room = client.post(
+        reverse("appointments:waitlist_book", args=[first.pk, entry.pk]),
+        {"starts_at": at(clinic, 3, 10).isoformat(), "room": "9" * 30},
+    )
+    assert bad_room.status_code == 400 and "room: No room" in bad_room.content.decode()
     response = client.post(
         reverse("appointments:waitlist_book", args=[first.pk, entry.pk]),
-        {"starts_at": at(clinic, 3, 10).isoformat(), "therapist": therapist.pk},
+        {
+            "starts_at": at(clinic, 3, 10).isoformat(),
+            "therapist": therapist.pk,
+            "room": plan["room"].pk,
+        },
     )
     assert response.status_code == 302 and response.url.endswith(f"date={shown}")
     entry.refresh_from_db()
     booked = Appointment.objects.get(patient=first)
     assert entry.status == WaitlistStatus.BOOKED and entry.appointment == booked
     assert booked.starts_at == at(clinic, 3, 10) and booked.status == Status.BOOKED
-    assert booked.desk_notes == "Prefers mornings"
+    assert booked.desk_notes == "Prefers mornings" and booked.room == plan["room"]
     assert AuditEvent.objects.filter(
         patient=first, summary__startswith="Booked Ada First from the waitlist"
     ).exists()
