@@ -431,3 +431,18 @@ def test_a_time_an_appointment_moved_away_from_is_offered_too(  # type: ignore[n
         reverse("appointments:day"), {"date": at(clinic, 4, 15).date().isoformat()}
     ).content.decode()
     assert "A slot freed: 15:00–16:00" in text and "1 on the waitlist fits." in text
+
+
+@pytest.mark.django_db
+def test_the_demo_clinic_has_a_freed_slot_that_two_waiting_clients_fit(client):  # type: ignore[no-untyped-def]
+    from myomap.clinics.models import User
+    from myomap.demo import demo_load
+
+    demo_load()
+    client.force_login(User.objects.get(username="jo"))
+    assert WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING).count() == 2
+    listed = client.get("/api/v1/waitlist").json()
+    (freed,) = listed["freed"]
+    assert len(freed["fits"]) == 2
+    page = client.get(reverse("appointments:waitlist")).content.decode()
+    assert "2 on the waitlist fit" in page
