@@ -4,7 +4,7 @@ so Today and the calendar are not empty on first start."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,14 +17,17 @@ from myomap.appointments.models import (
     Status,
     WorkingHours,
 )
+from myomap.appointments.selectors import day_bounds
 from myomap.appointments.services import (
     appointment_book,
     appointment_cancel,
     appointment_types_default,
 )
+from myomap.appointments.waitlist import waitlist_add
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.audit import Origin
 from myomap.patients.models import Patient
+from myomap_core.waitlist import DAY_NAMES
 
 ORIGIN = Origin(path="(demo loader)")
 
@@ -103,7 +106,52 @@ def load_demo(clinic: Clinic) -> bool:
                 )
                 if offset < 0:
                     _past(appointment, turn, desk or owner)
+    _waitlist(clients, therapists[0], types["Treatment"], desk or owner, today)
     return True
+
+
+def _waitlist(
+    clients: list[Patient], therapist: User, kind: AppointmentType, actor: User, today: date
+) -> None:
+    """A cancellation on the therapist's next working day and two clients waiting who fit
+    it: the day calendar shows the freed slot, the waitlist who fits, oldest first."""
+    weekdays = HOURS.get(therapist.username, (range(0, 5), time(9), time(17)))[0]
+    day = next(today + timedelta(days=n) for n in range(1, 8)
+               if (today + timedelta(days=n)).weekday() in weekdays)  # fmt: skip
+    start, end = day_bounds(therapist.clinic, day)  # type: ignore[arg-type]
+    freed = (
+        Appointment.objects.filter(
+            therapist=therapist,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            type=kind,
+            status=Status.BOOKED,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if freed is None:
+        return
+    appointment_cancel(actor=actor, appointment=freed, reason="Client rang: off sick",
+                       origin=ORIGIN)  # fmt: skip
+    name = DAY_NAMES[day.weekday()]
+    waiting = [c for c in reversed(clients) if c.pk != freed.patient_id][:2]
+    for patient, who, windows in zip(
+        waiting,
+        (None, therapist),
+        (f"{name} 08:00-18:00", "Mon Tue Wed Thu Fri 09:00-17:30"),
+        strict=False,
+    ):
+        waitlist_add(
+            actor=actor,
+            patient=patient,
+            type=kind,
+            therapist=who,
+            windows=windows,
+            first_day=today,
+            notes="Would like an earlier visit",
+            origin=ORIGIN,
+        )
 
 
 def _past(appointment: Appointment, turn: int, actor: User) -> None:

@@ -264,3 +264,7 @@ from myomap.appointments.reminder_models import (  # noqa: E402, F401  (register
     Reminder,
     ReminderPolicy,
 )
+from myomap.appointments.waitlist_models import (  # noqa: E402, F401
+    MovedAwayTime,
+    WaitlistEntry,
+)

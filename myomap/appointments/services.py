@@ -22,6 +22,7 @@ from myomap.appointments.models import (
     Appointment,
     AppointmentType,
     Block,
+    MovedAwayTime,
     Room,
     Status,
     WorkingHours,
@@ -298,6 +299,11 @@ def appointment_move(
     )
     before = f"{_when(locked.starts_at)} with {appointment.therapist.display_name}"
     before += f" in {appointment.room.name}" if appointment.room else ""
+    if (locked.starts_at, locked.therapist_id) != (starts_at, therapist.pk):
+        MovedAwayTime.objects.create(  # the waitlist offers the time it leaves
+            clinic_id=locked.clinic_id, appointment=locked, therapist_id=locked.therapist_id,
+            starts_at=locked.starts_at, ends_at=locked.ends_at,
+        )  # fmt: skip
     locked.starts_at, locked.ends_at = starts_at, ends_at
     locked.therapist, locked.room = therapist, room
     locked.outside_hours = outside

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from myomap.appointments import course_views, feed_views, views
+from myomap.appointments import course_views, feed_views, views, waitlist_views
 
 app_name = "appointments"
 A = "clients/<int:patient_id>/appointments/<int:appointment_id>/"
+W = "clients/<int:patient_id>/waitlist/<int:entry_id>/"
 urlpatterns = [
     path("today/", views.today, name="today"),
     path("calendar/", views.day, name="day"),
@@ -20,4 +21,11 @@ urlpatterns = [
     path(f"{A}cancel/", views.cancel, name="cancel"),
     path(f"{A}mark/", views.mark, name="mark"),
     path(f"{A}start/", views.start, name="start"),
+    # the waitlist
+    path("calendar/waitlist/", waitlist_views.waitlist, name="waitlist"),
+    path(
+        "clients/<int:patient_id>/waitlist/new/", waitlist_views.waitlist_new, name="waitlist_new"
+    ),
+    path(W + "book/", waitlist_views.waitlist_book_view, name="waitlist_book"),
+    path(W + "remove/", waitlist_views.waitlist_remove_view, name="waitlist_remove"),
 ]

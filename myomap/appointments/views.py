@@ -29,6 +29,7 @@ from myomap.appointments.services import (
     appointment_start_session,
     appointment_types_default,
 )
+from myomap.appointments.waitlist_selectors import freed_on
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.audit import Origin
@@ -89,6 +90,7 @@ def day(request: HttpRequest) -> HttpResponse:
             "previous": shown - timedelta(days=1),
             "next": shown + timedelta(days=1),
             "types": selectors.types_of(clinic),
+            "freed": freed_on(clinic, shown),
         },
     )
 

@@ -20,8 +20,8 @@ import myomap
 from myomap.patients.services import patient_create
 from tests.web.scoped import scoped_ids
 
-NOT_CLINICAL = {"access_patient", "access_appointment"}
-"""Doors the front desk may pass: the client's demographics and appointments."""
+NOT_CLINICAL = {"access_patient", "access_appointment", "access_waitlist_entry"}
+"""Doors the front desk may pass: the client's demographics, appointments and waitlist."""
 
 
 def doors() -> list[tuple[str, Callable[..., Any]]]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from myomap.appointments.models import AppointmentType, Location, Room, WorkingHours
 from myomap.appointments.services import appointment_book, appointment_types_default
+from myomap.appointments.waitlist import waitlist_add
 
 
 def schedule(therapist: Any) -> dict[str, Any]:
@@ -63,4 +64,12 @@ def make(therapist: Any, patient: Any) -> dict[str, object]:
         room=s["room"],
         starts_at=at(patient.clinic, 3, 10),
     )
-    return {"appointment_id": appointment.pk}
+    entry = waitlist_add(
+        actor=therapist,
+        patient=patient,
+        therapist=therapist,
+        type=s["types"]["Treatment"],
+        windows="Mon Tue Wed Thu Fri 08:00-12:00",
+        first_day=patient.clinic.today(),
+    )
+    return {"appointment_id": appointment.pk, "entry_id": entry.pk}
