@@ -355,8 +355,8 @@ def summarise(step_count: int, events: Sequence[Event]) -> SessionSummary:
 
     Next marks a step done and moves on; Skip marks it skipped and moves on; the latest of
     these wins. An outcome (Released, Eased, No change) marks the step done and moves on too;
-    the latest outcome counts (a correction after Back replaces it). Each timer stop or end is one hold of the seconds it reports.
-    The last pain rating counts.
+    the latest outcome counts (a correction after Back replaces it). Each timer stop or end
+    is one hold of the seconds it reports. The last pain rating counts.
     """
     if step_count < 0:
         raise DomainError("must be 0 or more", field="step_count", value=step_count)
