@@ -154,8 +154,10 @@ def test_a_follow_up_session_of_six_trigger_points(  # type: ignore[no-untyped-d
         page.clock.run_for(61_000)
         step.locator(".timer-done").wait_for()
         step.locator("button[data-outcome='released']").tap()
-        extra = "discomfort 7 (ease off), then 4" if number == 3 else "discomfort"
-        mark(f"trigger point {number}: {extra} (starts the hold), released (moves on)")
+        reading = "discomfort (starts the hold)"
+        if number == 3:
+            reading = "discomfort 7 (starts the hold; ease off), then 4"
+        mark(f"trigger point {number}: {reading}, released (ends it, moves on)")
     _stage(page).locator("button[data-value='3']").tap()  # pain after
     page.click("button:has-text('Finish and write the note')")
     page.wait_for_url(f"**/sessions/{session.pk}/note/")
@@ -172,7 +174,7 @@ def test_a_follow_up_session_of_six_trigger_points(  # type: ignore[no-untyped-d
     page.click("#sign-note")
     page.click("#sign-and-lock")
     page.locator("text=Signed").first.wait_for()
-    mark("sign the note")
+    mark("sign the note (Sign note, then Sign and lock on the review)")
     counted = interactions(page)
     note = SoapNote.objects.get(session=session)
     assert note.status == "signed" and note.content_hash
