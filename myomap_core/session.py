@@ -88,10 +88,10 @@ OUTCOME_KINDS: Final = {
     EventKind.EASED: Outcome.EASED,
     EventKind.NO_CHANGE: Outcome.NO_CHANGE,
 }
-"""The taps that record a step's outcome; the latest one counts. They do not move on."""
+"""The taps that record a step's outcome; the latest one counts. Each also moves on."""
 
-MOVE_KINDS: Final = frozenset({EventKind.STEP_DONE, EventKind.SKIPPED})
-"""The taps that leave a step: Next and Skip."""
+MOVE_KINDS: Final = frozenset({EventKind.STEP_DONE, EventKind.SKIPPED, *OUTCOME_KINDS})
+"""The taps that leave a step: Next, Skip and an outcome (the guide shows the next step)."""
 
 
 STEP_KINDS: Final = frozenset(
@@ -354,9 +354,9 @@ def summarise(step_count: int, events: Sequence[Event]) -> SessionSummary:
     """Replay ``events`` in ``seq`` order over steps 1..``step_count``.
 
     Next marks a step done and moves on; Skip marks it skipped and moves on; the latest of
-    these wins. An outcome (Released, Eased, No change) marks the step done without moving on;
-    the latest outcome counts. Each timer stop or end is one hold of the seconds it reports.
-    The last pain rating counts.
+    these wins. An outcome (Released, Eased, No change) marks the step done and moves on too;
+    the latest outcome counts (a correction after Back replaces it). Each timer stop or end
+    is one hold of the seconds it reports. The last pain rating counts.
     """
     if step_count < 0:
         raise DomainError("must be 0 or more", field="step_count", value=step_count)

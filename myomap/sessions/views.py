@@ -221,8 +221,7 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
     tapped = batch[0]
     url = reverse("sessions:guide", args=[session.patient_id, session.pk])
     stays = {EventKind.STEP_STARTED, EventKind.DISCOMFORT, EventKind.TWITCH,
-             EventKind.REFERRAL_REPRODUCED, EventKind.EASED_OFF, EventKind.TIMER_DONE,
-             EventKind.RELEASED, EventKind.EASED, EventKind.NO_CHANGE}  # fmt: skip
+             EventKind.REFERRAL_REPRODUCED, EventKind.EASED_OFF, EventKind.TIMER_DONE}  # fmt: skip
     if tapped.kind in stays and tapped.step is not None:
         url += f"?step={tapped.step}"
     elif tapped.kind is EventKind.PAIN_AFTER:

@@ -1,5 +1,6 @@
 """The note states what was done: a session where one repetition is left out, one hold is cut
-short and one point is not released, then the note page and the signed note say exactly that."""
+short by the outcome tap and one point is not released (a mistaken "Released" corrected after
+Back), then the note page and the signed note say exactly that."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from myomap.notes.models import SoapNote
 from myomap.plans.models import PlanStep
-from myomap.sessions.models import TreatmentSession
+from myomap.sessions.models import SessionEvent, TreatmentSession
 from myomap_core.screening import Decision
 from tests.browser.test_intake_journey import Shots, log_in
 from tests.browser.test_session_guide import TABLET, check_in, stage
@@ -34,23 +35,28 @@ def test_the_note_states_the_logged_dose(browser, live_server, therapist, patien
     session = TreatmentSession.objects.get(patient=patient)
     check_in(page, 6)
 
-    # Upper trapezius: one full 60 s hold of the two planned, released.
+    # Upper trapezius: the first reading starts the hold; one full 60 s hold of the two
+    # planned, released (the outcome moves on).
     step = stage(page)
     assert step.locator("h1").inner_text().startswith("Upper trapezius")
-    step.locator("[data-timer-toggle]").tap()
+    step.locator(".discomfort-row button[data-value='4']").tap()
     page.clock.run_for(61_000)
     step.locator(".timer-done").wait_for()
     step.locator("button[data-outcome='released']").tap()
-    step.locator("button.btn-next").tap()
 
-    # Levator scapulae: the 45 s hold stopped after 20 s; no change.
+    # Levator scapulae: the 45 s hold ended after 20 s by the outcome tap, "Released" by
+    # mistake; Back, and "No change" replaces it.
     step = stage(page)
     assert step.locator("h1").inner_text().startswith("Levator scapulae")
-    step.locator("[data-timer-toggle]").tap()
+    step.locator(".discomfort-row button[data-value='5']").tap()
     page.clock.run_for(20_000)
-    step.locator("[data-timer-toggle]").tap()  # Stop
+    step.locator("button[data-outcome='released']").tap()
+    assert stage(page).locator("h1").inner_text().startswith("Infraspinatus")
+    stage(page).locator("a:has-text('Back')").tap()
+    step = stage(page)
+    assert step.locator("h1").inner_text().startswith("Levator scapulae")
+    assert step.locator("[data-timer-toggle]").inner_text() == "Start 45 s"  # ended, not resumed
     step.locator("button[data-outcome='no_change']").tap()
-    step.locator("button.btn-next").tap()
 
     # Infraspinatus: skipped. Pain after 4, finish.
     stage(page).locator("button:has-text('Skip')").tap()
@@ -60,6 +66,11 @@ def test_the_note_states_the_logged_dose(browser, live_server, therapist, patien
     page.wait_for_url(f"**/sessions/{session.pk}/note/")
     shot(page, "draft")
 
+    levator_log = SessionEvent.objects.filter(session=session, step__order=2).order_by("seq")
+    assert [(e.kind, e.value) for e in levator_log] == [
+        ("timer_started", 45), ("discomfort", 5), ("timer_stopped", 20), ("released", None),
+        ("step_started", None), ("no_change", None),
+    ]  # fmt: skip
     note = SoapNote.objects.get(session=session)
     objective = note.objective
     trapezius = next(line for line in objective.splitlines() if "upper trapezius" in line.lower())

@@ -70,6 +70,11 @@ def test_an_open_session_stops_when_a_new_screening_says_emergency(  # type: ign
     assert box["width"] >= 1000 and box["height"] >= 700
     shot(tablet, "hold")
 
+    # The hold that the discomfort reading started is stopped, with the seconds held.
+    tablet.locator("#guide-saved:has-text('All saved')").wait_for()
+    stopped = SessionEvent.objects.filter(session=session, kind="timer_stopped").get()
+    assert stopped.value is not None and 0 < stopped.value < 60
+
     # Taps are refused: none reaches the log.
     before = SessionEvent.objects.filter(session=session).count()
     tablet.evaluate(

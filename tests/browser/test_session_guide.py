@@ -1,5 +1,6 @@
 """The session guide on a tablet: timer to its end with a fake clock, the ease-off warning,
-taps made offline that survive a reload and reach the server once the connection is back."""
+the first discomfort reading starting the hold and the outcome ending it and moving on, taps
+made offline that survive a reload and reach the server once the connection is back."""
 
 from __future__ import annotations
 
@@ -80,8 +81,10 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     assert page.evaluate("window.__vibrations.length") >= 1
     assert page.locator("#guide").get_attribute("data-cue") == "1"
 
-    # Discomfort 7: the warning fills the width and stays until acknowledged.
+    # Discomfort 7 after the hold: the warning fills the width and stays until acknowledged.
+    # The hold has ended, so the reading starts no new one.
     step.locator(".discomfort-row button[data-value='7']").tap()
+    assert step.locator("[data-timer-toggle]").inner_text() == "Start 60 s"
     warning = page.locator("#ease-off")
     warning.wait_for()
     assert "discomfort 7/10 at step 1" in warning.inner_text()
@@ -90,11 +93,12 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     shot(page, "ease-off")
     page.click("[data-ack]")
     assert warning.is_hidden()
-    step.locator("button[data-outcome='released']").tap()
-    assert step.locator("button[data-outcome='released']").get_attribute("aria-pressed") == "true"
-    step.locator("button.btn-next").tap()  # Released is a finding; Next moves on
-    assert stage(page).locator("h1").inner_text().startswith("Levator scapulae")
+    step.locator("button[data-outcome='released']").tap()  # the outcome moves on
+    step = stage(page)
+    assert step.locator("h1").inner_text().startswith("Levator scapulae")
+    assert step.locator("[data-timer-toggle]").inner_text() == "Start 45 s"  # not started
     page.locator("#guide-saved:has-text('All saved')").wait_for()
+    shot(page, "before-tap")
     first = session.steps.get(order=1)
     assert (first.status, first.released, first.hold_s_total, first.ease_off_count) == (
         "done",
@@ -103,17 +107,25 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
         1,
     )
 
-    # The connection drops: taps are kept on the tablet.
+    # The connection drops: taps are kept on the tablet. The first reading starts the hold;
+    # the outcome, 20 s later, ends it and moves on.
     context.set_offline(True)
-    step = stage(page)
     step.locator(".discomfort-row button[data-value='3']").tap()
+    assert step.locator("[data-timer-toggle]").inner_text() == "Stop"
+    shot(page, "after-tap")
+    page.clock.run_for(20_000)
+    assert step.locator(".timer-face").inner_text() == "0:25"
     step.locator("button:has-text('Twitch')").tap()
     step.locator("button[data-outcome='eased']").tap()
-    step.locator("button.btn-next").tap()
-    page.locator("#guide-saved:has-text('4 waiting')").wait_for()
+    step = stage(page)
+    assert step.locator("h1").inner_text().startswith("Infraspinatus")
+    assert "Start" in step.locator("[data-timer-toggle]").inner_text()
+    page.locator("#guide-saved:has-text('5 waiting')").wait_for()
     queued = json.loads(page.evaluate(f"localStorage.getItem('myomap.session.{session.pk}.queue')"))
-    assert [e["kind"] for e in queued] == ["discomfort", "twitch", "eased", "step_done"]
-    shot(page, "offline")
+    kinds = ["timer_started", "discomfort", "twitch", "timer_stopped", "eased"]
+    assert [e["kind"] for e in queued] == kinds
+    assert queued[0]["value"] == 45 and queued[3]["value"] == 20
+    shot(page, "after-outcome")
 
     # The page is reloaded while sends still fail: the taps are still there, and so is
     # the guide's place (step 3).
@@ -121,7 +133,7 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     context.set_offline(False)
     page.reload()
     assert stage(page).locator("h1").inner_text().startswith("Infraspinatus")
-    page.locator("#guide-saved:has-text('4 waiting')").wait_for()
+    page.locator("#guide-saved:has-text('5 waiting')").wait_for()
     assert not SessionEvent.objects.filter(session=session, step__order=2).exists()
 
     # The connection is back: the queue is sent on the next retry, every tap once.
@@ -130,6 +142,12 @@ def test_a_session_beside_the_table(browser, live_server, therapist, patient, ar
     page.locator("#guide-saved:has-text('All saved')").wait_for()
     second = session.steps.get(order=2)
     assert (second.status, second.twitch, second.discomfort_readings) == ("done", True, [3])
+    assert (second.released, second.hold_s_total) == (False, 20)
+    logged = SessionEvent.objects.filter(session=session, step__order=2).order_by("seq")
+    assert [(e.kind, e.value) for e in logged] == [
+        ("timer_started", 45), ("discomfort", 3), ("twitch", None), ("timer_stopped", 20),
+        ("eased", None),
+    ]  # fmt: skip
     ids = list(SessionEvent.objects.filter(session=session).values_list("event_id", flat=True))
     assert len(ids) == len(set(ids))
 

@@ -130,7 +130,8 @@ def test_the_guide_resumes_at_the_step_after_the_last_one_closed() -> None:
     assert summarise(3, []).current_step == 1
     assert summarise(0, []).current_step is None
     assert summarise(3, [ev(1, "step_done", 1)]).current_step == 2
-    assert summarise(3, [ev(1, "released", 1)]).current_step == 1
+    assert summarise(3, [ev(1, "released", 1)]).current_step == 2
+    assert summarise(3, [ev(1, "no_change", 3)]).current_step is None
     assert summarise(3, [ev(1, "skipped", 1), ev(2, "step_started", 1)]).current_step == 1
 
 
@@ -141,7 +142,7 @@ def test_the_later_tap_wins_whatever_order_the_events_arrive_in() -> None:
     assert summarise(0, [high, low]).pain_before == 5
 
 
-def test_an_outcome_is_a_finding_not_a_move_and_the_latest_counts() -> None:
+def test_an_outcome_moves_on_and_the_latest_counts() -> None:
     events = [
         ev(1, "timer_started", 1, 60),
         ev(2, "timer_stopped", 1, 35),
@@ -154,8 +155,24 @@ def test_an_outcome_is_a_finding_not_a_move_and_the_latest_counts() -> None:
     assert (one.outcome, one.released, one.holds, one.repetitions_done) == (
         Outcome.EASED, False, (35,), 1,
     )  # fmt: skip
-    assert one.status == "done" and summarise(2, events[:4]).current_step == 1
+    assert one.status == "done" and summarise(2, events[:4]).current_step == 2
     assert (two.outcome, two.holds, two.hold_s_total, two.status) == (None, (), 0, "done")
+
+
+def test_a_mistaken_outcome_corrected_after_back_is_what_counts() -> None:
+    events = [
+        ev(1, "timer_started", 1, 60),
+        ev(2, "discomfort", 1, 5),
+        ev(3, "timer_stopped", 1, 25),
+        ev(4, "released", 1),  # the wrong button; the guide shows step 2
+        ev(5, "step_started", 1),  # Back
+        ev(6, "no_change", 1),  # the correction moves on again
+    ]
+    summary = summarise(2, events)
+    one = summary.steps[0]
+    assert (one.outcome, one.holds, one.status) == (Outcome.NO_CHANGE, (25,), "done")
+    assert summarise(2, events[:5]).current_step == 1
+    assert summary.current_step == 2
 
 
 def test_each_timer_stop_is_one_hold_of_the_seconds_measured() -> None:

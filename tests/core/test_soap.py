@@ -282,6 +282,28 @@ def test_for_any_log_the_notes_dose_per_step_is_the_logs(events: list[Event]) ->
         assert ("twitch" in line) == done.twitch
 
 
+def test_the_guides_two_tap_step_gives_the_seconds_held_and_the_corrected_outcome() -> None:
+    """The reading starts the hold, the outcome tap stops it after 35 s and moves on; a
+    mistaken "Released" corrected after Back to "Eased": the note says 35 s and eased."""
+    kinds = [
+        ("timer_started", 60), ("discomfort", 5), ("timer_stopped", 35), ("released", None),
+        ("step_started", None), ("eased", None),
+    ]  # fmt: skip
+    at = [T0 + timedelta(seconds=seq) for seq in range(len(kinds) + 1)]
+    events = [
+        Event(str(uuid.UUID(int=seq)), seq, EventKind(kind), 1, value, at[seq])
+        for seq, (kind, value) in enumerate(kinds, start=1)
+    ]
+    done = summarise(1, events).steps[0]
+    step = StepRecord.from_log(
+        done, muscle_id=QL.muscle_id, technique=QL.technique, side=QL.side, hold_s=QL.hold_s,
+        repetitions=QL.repetitions, contract_s=QL.contract_s,
+    )  # fmt: skip
+    line = draft(NoteInput(3, date(2026, 11, 14), steps=(step,))).objective.splitlines()[1]
+    assert "35 s ×1 (planned 60 s ×2)" in line
+    assert "eased, not released" in line and ", released" not in line
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

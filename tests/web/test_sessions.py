@@ -153,7 +153,7 @@ def test_repeated_sends_store_each_tap_once(therapist_client, session):  # type:
     assert (step.status, step.released, step.hold_s_total, step.discomfort_max) == (
         "done", True, 60, 4,
     )  # fmt: skip
-    assert again.json()["summary"]["current_step"] == 1  # Released is a finding, not a move
+    assert again.json()["summary"]["current_step"] == 2  # the outcome moves on
     assert again.json()["summary"]["steps"][0]["outcome"] == "released"
     assert again.json()["summary"]["steps"][0]["holds"] == [60]
 
@@ -305,7 +305,8 @@ def test_the_guide_works_without_its_script(therapist_client, session):  # type:
     therapist_client.post(url, {"kind": "discomfort", "step": "1", "value": "7"})
     response = therapist_client.post(url, {"kind": "released", "step": "1"})
     page = therapist_client.get(response.url).content.decode()
-    assert '<section class="g-stage stage-step" data-stage="1" aria' in page  # stays
+    assert '<section class="g-stage stage-step" data-stage="2" aria' in page  # moves on
+    page = therapist_client.get(f"{guide}?step=1").content.decode()  # Back
     assert 'data-outcome="released" aria-pressed="true"' in page
     response = therapist_client.post(url, {"kind": "step_done", "step": "1"})
     page = therapist_client.get(response.url).content.decode()

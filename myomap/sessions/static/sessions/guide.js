@@ -6,6 +6,9 @@
 // While the guide is open it asks the server every few seconds whether treatment is still
 // allowed; when a new screening holds it (or a tap is refused with 409 "on hold"), the whole
 // screen says why and what to do now, and only "Stop session for safety" remains.
+// On a step, the first discomfort reading is the moment pressure is on: it starts the hold
+// timer (logged as a timer start, as the timer button does). An outcome tap ends a running
+// hold (logged as the timer stop with the seconds held) and moves on to the next step.
 (function () {
   "use strict";
   const root = document.getElementById("guide");
@@ -84,7 +87,7 @@
   // replayed here so the guide keeps working while offline.
   function summarise() {
     const out = steps.map(function () {
-      return { status: "pending", outcome: null, discomfort: [], twitch: false, referral_reproduced: false, timer: null };
+      return { status: "pending", outcome: null, discomfort: [], twitch: false, referral_reproduced: false, timer: null, timed: false };
     });
     const sum = { steps: out, pain_before: null, pain_after: null, current: steps.length ? 1 : null, warning: null, any: false };
     ordered().forEach(function (e) {
@@ -104,10 +107,11 @@
         case "released": case "eased": case "no_change": s.outcome = e.kind; s.status = "done"; break;
         case "step_done": s.status = "done"; break;
         case "skipped": s.status = "skipped"; break;
-        case "timer_started": case "timer_stopped": case "timer_done": s.timer = e; break;
+        case "timer_started": s.timer = e; s.timed = true; break;
+        case "timer_stopped": case "timer_done": s.timer = e; break;
       }
       if (!s) return;
-      if (MOVES.indexOf(e.kind) >= 0) sum.current = e.step < steps.length ? e.step + 1 : null;
+      if (MOVES.indexOf(e.kind) >= 0 || OUTCOMES.indexOf(e.kind) >= 0) sum.current = e.step < steps.length ? e.step + 1 : null;
       else sum.current = e.step;
     });
     return sum;
@@ -330,6 +334,7 @@
     }
   }
   function startTimer(step, seconds, startAt, quiet) {
+    if (held && !quiet) { showHold(null); return; }
     if (timer) stopTimer(false);
     const from = startAt || Date.now();
     timer = { step: step, seconds: seconds, startAt: from, endAt: from + seconds * 1000 };
@@ -361,10 +366,18 @@
     const step = data.step ? parseInt(data.step, 10) : null;
     const value = data.value !== undefined && data.value !== "" ? Number(data.value) : null;
     const kind = data.kind;
-    if (MOVES.indexOf(kind) >= 0 && timer && timer.step === step) stopTimer(false);
-    record(kind, step, value);
+    const leaves = MOVES.indexOf(kind) >= 0 || OUTCOMES.indexOf(kind) >= 0;
+    if (kind === "discomfort" && !held && !timer && !summarise().steps[step - 1].timed) {
+      // The step's first reading: pressure is on, so its hold starts now.
+      const box = timerBox(step);
+      ensureAudio();
+      if (box) startTimer(step, parseInt(box.dataset.seconds, 10));
+    }
+    if (leaves && !held && timer && timer.step === step) stopTimer(false);
+    const tapped = record(kind, step, value);
     if (kind === "discomfort" && value > ceiling && navigator.vibrate) navigator.vibrate(200);
-    if (MOVES.indexOf(kind) >= 0) show(step + 1);
+    if (!tapped) return;
+    if (leaves) show(step + 1);
     else if (kind === "step_started") show(step);
     else if (kind === "pain_before") show(steps.length ? 1 : end);
   });
