@@ -44,8 +44,10 @@ PALETTE = (
     ("#a14a6e", "Plum"),
     ("#5b6470", "Slate"),
 )
-"""The calendar's type colours: the four of the default types and four more, each dark
-enough for white text and distinct from the others (contrast checked in the tests)."""
+"""The calendar's type colours: the four of the default types and four more. The calendar
+shows a colour as a swatch beside the type's name in body ink, never under text; each swatch
+stands out from the page at 3:1 or more (WCAG 2.2 success criterion 1.4.11, non-text
+contrast; checked in the tests)."""
 
 DAY_NAMES = dict(WEEKDAYS)
 
