@@ -184,3 +184,18 @@ def test_pages_have_query_ceilings(
     day = at(therapist.clinic, 6, 0).date()
     with django_assert_max_num_queries(16):
         assert c.post(BLOCKS, _block(therapist, day)).status_code == 302
+
+
+def test_a_fresh_clinic_is_told_to_set_up_its_calendar(owner, front_desk, therapist) -> None:  # type: ignore[no-untyped-def]
+    c = _as(owner)
+    for url in ("/today/", "/calendar/"):
+        page = c.get(url)
+        assert "Set up your calendar" in page.text
+        assert "no therapist has working hours yet" in page.text
+        assert 'href="/calendar/setup/"' in page.text
+    desk = _as(front_desk).get("/calendar/")
+    assert "No therapist has working hours yet" in desk.text and "Set up your" not in desk.text
+    schedule(therapist)
+    assert "Set up your calendar" not in c.get("/today/").text
+    assert "Set up your calendar" not in c.get("/calendar/").text
+    assert 'href="/calendar/setup/"' in c.get("/calendar/").text  # the nav keeps the link
