@@ -24,7 +24,7 @@ def therapists_field(clinic: Clinic) -> forms.ModelChoiceField[User]:
 class SpanForm(forms.Form):
     """One weekly span of a therapist's working hours."""
 
-    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), empty_label=None)
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Day")
     start = forms.TimeField(widget=TIME)
     end = forms.TimeField(widget=TIME)

@@ -266,8 +266,9 @@ def location_create(
 def location_update(
     *, actor: User, location: Location, name: str, active: bool, origin: Origin | None = None
 ) -> Location:
-    """Rename or (de)activate a location. Deactivating it keeps existing bookings and hours;
-    no new hours or rooms are added there."""
+    """Rename or (de)activate a location. Deactivating it takes its rooms out of use too
+    (bookings keep theirs) and refuses new hours or rooms there; hours already there stay
+    until removed on the hours page."""
     clinic = actor.clinic
     assert clinic is not None and location.clinic_id == clinic.pk
     before = location.name
@@ -275,6 +276,9 @@ def location_update(
     location.full_clean()
     location.save()
     state = "active" if active else "inactive"
+    if not active:  # its rooms go out of use with it; they come back one by one
+        retired = Room.objects.filter(location=location, active=True).update(active=False)
+        state += f", {retired} room{'s' if retired != 1 else ''} taken out of use"
     _log(clinic=clinic, actor=actor, action=AuditAction.UPDATE, obj=location,
          summary=f"Location {before} is now {location.name} ({state})", origin=origin)  # fmt: skip
     return location
