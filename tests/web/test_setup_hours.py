@@ -154,7 +154,7 @@ def test_the_hours_page_has_a_query_ceiling(  # type: ignore[no-untyped-def]
 ):
     schedule(therapist)
     c = _as(owner)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert c.get(f"{URL}?therapist={therapist.pk}").status_code == 200
     with django_assert_max_num_queries(22):
         response = c.post(
