@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from myomap.appointments.models import (
     WEEKDAYS,
+    Appointment,
     AppointmentType,
     Block,
     Location,
@@ -421,9 +422,15 @@ def policy_update(
     return policy, cancelled, added
 
 
-def _replan(clinic: Clinic, offsets: list[int], now: datetime) -> tuple[int, int]:
-    from myomap.appointments.models import Appointment
+POLICY_CHANGED = "policy changed"
+"""Why a pending reminder was cancelled by a new policy (it comes back if its hour does)."""
 
+
+def _replan(clinic: Clinic, offsets: list[int], now: datetime) -> tuple[int, int]:
+    """Cancel pending reminders at hours no longer in ``offsets``; book (or bring back, if a
+    policy change had cancelled it) each reminder of ``offsets`` still ahead of an upcoming
+    appointment. Sent reminders are left alone. A fixed number of queries however many
+    appointments there are."""
     wanted = {offset_rule(h) for h in offsets}
     stale = Reminder.objects.filter(
         clinic=clinic,
@@ -431,18 +438,21 @@ def _replan(clinic: Clinic, offsets: list[int], now: datetime) -> tuple[int, int
         rule__startswith="before_",
         appointment__starts_at__gt=now,
     ).exclude(rule__in=wanted)
-    cancelled = stale.update(status=ReminderStatus.CANCELLED, last_error="policy changed")
+    cancelled = stale.update(status=ReminderStatus.CANCELLED, last_error=POLICY_CHANGED)
     upcoming = Appointment.objects.filter(clinic=clinic, starts_at__gt=now, status__in=SENDABLE)
-    have = set(
-        Reminder.objects.filter(appointment__in=upcoming, rule__in=wanted).values_list(
-            "appointment_id", "rule"
-        )
-    )
-    rows = [
-        Reminder(clinic=clinic, appointment_id=a_id, rule=rule, due_at=due)
-        for a_id, starts_at in upcoming.values_list("pk", "starts_at")
-        for rule, due in reminders_ahead(starts_at, offsets, now)
-        if (a_id, rule) not in have
-    ]
-    Reminder.objects.bulk_create(rows)
-    return cancelled, len(rows)
+    existing = {
+        (r.appointment_id, r.rule): r
+        for r in Reminder.objects.filter(appointment__in=upcoming, rule__in=wanted)
+    }
+    new, revived = [], []
+    for a_id, starts_at in upcoming.values_list("pk", "starts_at"):
+        for rule, due in reminders_ahead(starts_at, offsets, now):
+            row = existing.get((a_id, rule))
+            if row is None:
+                new.append(Reminder(clinic=clinic, appointment_id=a_id, rule=rule, due_at=due))
+            elif row.status == ReminderStatus.CANCELLED and row.last_error == POLICY_CHANGED:
+                row.status, row.due_at, row.last_error = ReminderStatus.PENDING, due, ""
+                revived.append(row)
+    Reminder.objects.bulk_create(new)
+    Reminder.objects.bulk_update(revived, ["status", "due_at", "last_error"])
+    return cancelled, len(new) + len(revived)

@@ -199,3 +199,17 @@ def test_a_fresh_clinic_is_told_to_set_up_its_calendar(owner, front_desk, therap
     assert "Set up your calendar" not in c.get("/today/").text
     assert "Set up your calendar" not in c.get("/calendar/").text
     assert 'href="/calendar/setup/"' in c.get("/calendar/").text  # the nav keeps the link
+
+
+def test_an_hour_taken_out_and_put_back_comes_back_pending(owner, therapist, patient) -> None:  # type: ignore[no-untyped-def]
+    booked = _book(therapist, patient, days=5)
+    c = _as(owner)
+    c.post(POLICY, {"offsets": "48", "cancellation_hours": "24", "sms": "on"})
+    assert Reminder.objects.get(appointment=booked, rule="before_24h").status == "cancelled"
+    response = c.post(
+        POLICY, {"offsets": "48,24", "cancellation_hours": "24", "sms": "on"}, follow=True
+    )
+    assert "0 pending reminders cancelled, 1 added" in response.text
+    back = Reminder.objects.get(appointment=booked, rule="before_24h")
+    assert back.status == "pending" and back.due_at == booked.starts_at - timedelta(hours=24)
+    assert Reminder.objects.filter(appointment=booked).count() == 3
