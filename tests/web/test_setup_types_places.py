@@ -210,3 +210,25 @@ def test_pages_have_query_ceilings(owner, therapist, django_assert_max_num_queri
         assert c.post(TYPES, _type()).status_code == 302
     with django_assert_max_num_queries(12):
         assert c.post(PLACES, {"action": "add_location", "name": "Annexe"}).status_code == 302
+
+
+def test_a_location_out_of_use_takes_its_rooms_and_refuses_new_hours(  # type: ignore[no-untyped-def]
+    owner, therapist, clinic
+):
+    c = _as(owner)
+    c.post(PLACES, {"action": "add_location", "name": "Annexe"})
+    place = Location.objects.get(clinic=clinic)
+    c.post(PLACES, {"action": "add_room", "location": place.pk, "name": "Room B"})
+    response = c.post(PLACES, {"action": "location", "row": place.pk, "name": "Annexe"})
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert not place.active and not Room.objects.get(location=place).active
+    assert AuditEvent.objects.filter(summary__contains="1 room taken out of use").exists()
+    hours = c.post(
+        f"/calendar/setup/hours/?therapist={therapist.pk}",
+        {"action": "add", "location": place.pk, "weekday": 0, "start": "09:00", "end": "12:00"},
+    )
+    assert hours.status_code == 400 and f"&#x27;{place.pk}&#x27;" in hours.text
+    room = c.post(PLACES, {"action": "add_room", "location": place.pk, "name": "Room C"})
+    assert room.status_code == 400
+    assert Room.objects.count() == 1
