@@ -33,6 +33,7 @@ class Location(TimeStamped):
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=80)
     address = models.TextField(blank=True, max_length=500)
+    active = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from myomap.appointments import course_views, feed_views, views, waitlist_views
+from myomap.appointments import course_views, feed_views, setup_views, views, waitlist_views
 
 app_name = "appointments"
 A = "clients/<int:patient_id>/appointments/<int:appointment_id>/"
@@ -12,6 +12,12 @@ urlpatterns = [
     path("calendar/free/", views.free, name="free"),
     path("calendar/book/", views.book, name="book"),
     path("calendar/types/default/", views.types_default, name="types_default"),
+    path("calendar/setup/", setup_views.setup, name="setup"),
+    path("calendar/setup/hours/", setup_views.hours, name="setup_hours"),
+    path("calendar/setup/types/", setup_views.types, name="setup_types"),
+    path("calendar/setup/places/", setup_views.places, name="setup_places"),
+    path("calendar/setup/blocks/", setup_views.blocks, name="setup_blocks"),
+    path("calendar/setup/reminders/", setup_views.reminder_policy, name="setup_reminders"),
     path("calendar/feed/", feed_views.feed_page, name="feed"),
     path("calendar/feed/revoke/", feed_views.feed_revoke_view, name="feed_revoke"),
     path("f/<str:token>.ics", feed_views.feed_ics_view, name="feed_ics"),

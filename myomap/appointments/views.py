@@ -29,6 +29,7 @@ from myomap.appointments.services import (
     appointment_start_session,
     appointment_types_default,
 )
+from myomap.appointments.setup_selectors import clinic_has_hours
 from myomap.appointments.waitlist_selectors import freed_on
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Clinic, Role, User
@@ -71,7 +72,15 @@ def _errors(exc: ValidationError) -> list[str]:
 def today(request: HttpRequest) -> HttpResponse:
     """The therapist's home: today's clients in order, each with what needs doing first."""
     rows = selectors.today(request.user)  # type: ignore[arg-type]
-    return render(request, "appointments/today.html", {"rows": rows, "now": timezone.now()})
+    return render(
+        request,
+        "appointments/today.html",
+        {
+            "rows": rows,
+            "now": timezone.now(),
+            "needs_setup": not clinic_has_hours(_clinic(request)),
+        },
+    )
 
 
 @clinic_member()
@@ -91,6 +100,7 @@ def day(request: HttpRequest) -> HttpResponse:
             "next": shown + timedelta(days=1),
             "types": selectors.types_of(clinic),
             "freed": freed_on(clinic, shown),
+            "needs_setup": not any(c.hours for c in board.columns) and not clinic_has_hours(clinic),
         },
     )
 

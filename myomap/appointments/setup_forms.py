@@ -1,0 +1,98 @@
+"""Forms of the practice's calendar set-up. Times are the clinic's local wall-clock times."""
+
+from __future__ import annotations
+
+from django import forms
+
+from myomap.appointments.models import LONGEST_MINUTES, WEEKDAYS, Location
+from myomap.appointments.setup_services import PALETTE
+from myomap.clinics.models import Clinic, Role, User
+
+TIME = forms.TimeInput(attrs={"type": "time", "step": 300})
+
+
+def therapists_field(clinic: Clinic) -> forms.ModelChoiceField[User]:
+    field: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        queryset=User.objects.filter(
+            clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
+        ).order_by("first_name", "last_name", "id")
+    )
+    field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
+    return field
+
+
+class SpanForm(forms.Form):
+    """One weekly span of a therapist's working hours."""
+
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), empty_label=None)
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Day")
+    start = forms.TimeField(widget=TIME)
+    end = forms.TimeField(widget=TIME)
+
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+            clinic=clinic, active=True
+        ).order_by("name")
+
+
+class TypeForm(forms.Form):
+    """An appointment type: its name, length, buffer after, colour and whether it is offered."""
+
+    name = forms.CharField(max_length=60)
+    minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=LONGEST_MINUTES)
+    buffer_minutes = forms.IntegerField(label="Buffer after (minutes)", min_value=0, max_value=120)
+    colour = forms.ChoiceField(choices=PALETTE, widget=forms.RadioSelect)
+    active = forms.BooleanField(required=False, initial=True, label="Offered for booking")
+
+
+class LocationForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    address = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RoomForm(forms.Form):
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    name = forms.CharField(max_length=80)
+
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+            clinic=clinic, active=True
+        ).order_by("name")
+
+
+class RenameForm(forms.Form):
+    """Rename a location or a room, or take it out of (or back into) use."""
+
+    name = forms.CharField(max_length=80)
+    active = forms.BooleanField(required=False)
+
+
+class BlockForm(forms.Form):
+    """A stretch a therapist is away, in the clinic's local time."""
+
+    therapist = forms.ModelChoiceField(queryset=User.objects.none())
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(widget=TIME)
+    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end_time = forms.TimeField(widget=TIME)
+    reason = forms.CharField(max_length=120, required=False)
+
+    def __init__(
+        self, *args: object, clinic: Clinic, therapist: User | None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["therapist"] = therapists_field(clinic)
+        if therapist is not None:  # a therapist blocks only their own calendar
+            self.fields["therapist"].queryset = User.objects.filter(pk=therapist.pk)  # type: ignore[attr-defined]
+
+
+class PolicyForm(forms.Form):
+    offsets = forms.CharField(max_length=40, label="Reminders (hours before, e.g. 48,24)")
+    cancellation_hours = forms.IntegerField(
+        label="Cancellation window (hours)", min_value=0, max_value=168
+    )
+    sms = forms.BooleanField(required=False, label="Also send reminders by SMS")
