@@ -53,18 +53,6 @@ contrast; checked in the tests)."""
 DAY_NAMES = dict(WEEKDAYS)
 
 
-def _log(
-    *,
-    clinic: Clinic,
-    actor: User,
-    action: AuditAction,
-    obj: object,
-    summary: str,
-    origin: Origin | None,
-) -> None:
-    audit_record(action=action, clinic=clinic, actor=actor, obj=obj, summary=summary, origin=origin)
-
-
 def _span(h: WorkingHours) -> str:
     return f"{DAY_NAMES[h.weekday]} {h.start:%H:%M}–{h.end:%H:%M}"
 
@@ -121,7 +109,7 @@ def hours_add(
             }
         )
     span.save()
-    _log(
+    audit_record(
         clinic=clinic,
         actor=actor,
         action=AuditAction.CREATE,
@@ -143,7 +131,7 @@ def hours_remove(*, actor: User, span: WorkingHours, origin: Origin | None = Non
         f"Working hours removed for {span.therapist.display_name}: {_span(span)} at "
         f"{span.location.name}"
     )
-    _log(
+    audit_record(
         clinic=clinic,
         actor=actor,
         action=AuditAction.ARCHIVE,
@@ -200,7 +188,7 @@ def type_create(
     )
     _check_type(kind)
     kind.save()
-    _log(
+    audit_record(
         clinic=clinic,
         actor=actor,
         action=AuditAction.CREATE,
@@ -233,7 +221,7 @@ def type_update(
     _check_type(kind)
     kind.save()
     state = "" if active else " (inactive)"
-    _log(
+    audit_record(
         clinic=clinic,
         actor=actor,
         action=AuditAction.UPDATE,
@@ -258,8 +246,14 @@ def location_create(
     location = Location(clinic=clinic, name=name.strip(), address=address.strip())
     location.full_clean()
     location.save()
-    _log(clinic=clinic, actor=actor, action=AuditAction.CREATE, obj=location,
-         summary=f"Location added: {location.name}", origin=origin)  # fmt: skip
+    audit_record(
+        clinic=clinic,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=location,
+        summary=f"Location added: {location.name}",
+        origin=origin,
+    )
     return location
 
 
@@ -280,8 +274,14 @@ def location_update(
     if not active:  # its rooms go out of use with it; they come back one by one
         retired = Room.objects.filter(location=location, active=True).update(active=False)
         state += f", {retired} room{'s' if retired != 1 else ''} taken out of use"
-    _log(clinic=clinic, actor=actor, action=AuditAction.UPDATE, obj=location,
-         summary=f"Location {before} is now {location.name} ({state})", origin=origin)  # fmt: skip
+    audit_record(
+        clinic=clinic,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=location,
+        summary=f"Location {before} is now {location.name} ({state})",
+        origin=origin,
+    )
     return location
 
 
@@ -297,8 +297,14 @@ def room_create(
     room = Room(clinic=clinic, location=location, name=name.strip())
     room.full_clean()
     room.save()
-    _log(clinic=clinic, actor=actor, action=AuditAction.CREATE, obj=room,
-         summary=f"Room added: {room.name} at {location.name}", origin=origin)  # fmt: skip
+    audit_record(
+        clinic=clinic,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=room,
+        summary=f"Room added: {room.name} at {location.name}",
+        origin=origin,
+    )
     return room
 
 
@@ -315,8 +321,14 @@ def room_update(
     room.full_clean()
     room.save()
     state = "active" if active else "inactive"
-    _log(clinic=clinic, actor=actor, action=AuditAction.UPDATE, obj=room,
-         summary=f"Room {before} is now {room.name} ({state})", origin=origin)  # fmt: skip
+    audit_record(
+        clinic=clinic,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=room,
+        summary=f"Room {before} is now {room.name} ({state})",
+        origin=origin,
+    )
     return room
 
 
@@ -349,7 +361,7 @@ def block_create(
     )
     block.full_clean()
     block.save()
-    _log(
+    audit_record(
         clinic=clinic,
         actor=actor,
         action=AuditAction.CREATE,
@@ -366,7 +378,7 @@ def block_remove(*, actor: User, block: Block, origin: Origin | None = None) -> 
     """Remove a block: the therapist is bookable again then."""
     clinic = actor.clinic
     assert clinic is not None and block.clinic_id == clinic.pk
-    _log(
+    audit_record(
         clinic=clinic,
         actor=actor,
         action=AuditAction.ARCHIVE,
@@ -410,7 +422,7 @@ def policy_update(
     policy.offsets = ",".join(str(h) for h in policy.offset_hours)
     policy.save()
     cancelled, added = _replan(clinic, policy.offset_hours, now)
-    _log(
+    audit_record(
         clinic=clinic,
         actor=actor,
         action=AuditAction.UPDATE,
