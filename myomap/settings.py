@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "myomap.clinics.middleware.ClinicTimezoneMiddleware",
     "myomap.screening.middleware.TreatmentHoldMiddleware",
+    "myomap.common.read_once.ReadOnceMiddleware",
 ]
 
 ROOT_URLCONF = "myomap.urls"

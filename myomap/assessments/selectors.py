@@ -16,6 +16,7 @@ from myomap.assessments.models import (
     PalpationFinding,
     PosturePhoto,
 )
+from myomap.common.read_once import once_per_page
 from myomap.intake.models import PainMap
 from myomap.patients.models import Patient
 from myomap_core.elements import (
@@ -240,6 +241,7 @@ def assessment_facts(assessment: Assessment) -> AssessmentFacts:
     )
 
 
+@once_per_page
 def element_profile(assessment: Assessment) -> ElementProfile:
     overrides = {
         o.element: (o.rating, o.reason)

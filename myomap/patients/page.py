@@ -15,7 +15,7 @@ from myomap.outcomes.selectors import responses_of, status_of
 from myomap.patients.models import Patient
 from myomap.patients.selectors import ADMINISTRATIVE_RECORDS, patient_timeline_events
 from myomap.plans.selectors import active_plan
-from myomap.screening.gate import Gate, treatment_gate
+from myomap.screening.gate import Gate, page_gate
 from myomap.screening.selectors import ShownPrecautions, shown_precautions
 from myomap.sessions.models import SessionStatus, TreatmentSession
 
@@ -133,7 +133,7 @@ def _answer(intake: Intake | None, section: str, name: str) -> str:
 def chart_summary(patient: Patient) -> ChartSummary:
     """The summary at the top of the client page (clinical content: therapists only)."""
     intake = Intake.objects.filter(patient=patient).order_by("-created_at", "-id").first()
-    gate = treatment_gate(patient)
+    gate = page_gate(patient)
     plan = active_plan(patient)
     sessions = TreatmentSession.objects.filter(patient=patient)
     status = status_of(responses_of(patient))
