@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "myomap.common.headers.SecurityHeadersMiddleware",
     "myomap.common.bad_input.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "myomap.clinics.idle_session.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -234,7 +235,8 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = [
 
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("MYOMAP_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when it changes, and at most once a minute to push its idle end back (clinics/idle_session).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

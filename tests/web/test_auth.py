@@ -79,11 +79,51 @@ def test_a_session_idle_longer_than_the_limit_is_ended(client, therapist, settin
 
     from django.utils import timezone
 
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     client.force_login(therapist)
     assert client.get(reverse("patients:list")).status_code == 200
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get(reverse("patients:list")).status_code == 302
+
+
+def test_activity_pushes_the_idle_end_back_once_a_minute(client, therapist, monkeypatch):  # type: ignore[no-untyped-def]
+    """Page views within a minute write no session row; the first one after it moves the end."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from myomap.clinics import idle_session
+
+    now = [1_800_000_000]
+    monkeypatch.setattr(idle_session.time, "time", lambda: now[0])
+    client.force_login(therapist)
+    client.get(reverse("patients:list"))
+    first_end = Session.objects.get().expire_date
+
+    now[0] += 30
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("patients:list")).status_code == 200
+    assert not [q for q in queries if 'UPDATE "django_session"' in q["sql"]]
+    assert Session.objects.get().expire_date == first_end
+
+    now[0] += 31
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("patients:list")).status_code == 200
+    assert [q for q in queries if 'UPDATE "django_session"' in q["sql"]]
+    assert Session.objects.get().expire_date > first_end
+
+
+def test_a_short_idle_limit_is_refreshed_often_enough(settings):  # type: ignore[no-untyped-def]
+    from myomap.clinics.idle_session import refresh_every_s
+
+    assert refresh_every_s() == 60
+    settings.SESSION_COOKIE_AGE = 300
+    assert refresh_every_s() == 10
+    settings.SESSION_COOKIE_AGE = 10
+    assert refresh_every_s() == 1
+
+
+def test_a_visitor_without_a_session_gets_none(client, db):  # type: ignore[no-untyped-def]
+    assert client.get(reverse("login")).status_code == 200
+    assert not Session.objects.exists()
 
 
 @pytest.mark.parametrize("target", ["/clients/", "/clinic/audit/"])
