@@ -30,6 +30,7 @@ BENCHMARKS = (
     "load",
     "uploads",
     "storage",
+    "scale",
 )
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = (
