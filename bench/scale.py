@@ -143,7 +143,8 @@ def _one_database(postgres: str | None) -> tuple[dict[str, object], dict[str, ob
     for clients in (max(1, CLIENTS // 10), CLIENTS):
         with tempfile.TemporaryDirectory() as tmp:
             if postgres is None:
-                sizes.append(_measure_at(f"sqlite:///{Path(tmp) / 'myomap.sqlite3'}", Path(tmp), clients))
+                sqlite = f"sqlite:///{Path(tmp) / 'myomap.sqlite3'}"
+                sizes.append(_measure_at(sqlite, Path(tmp), clients))
             else:
                 with fresh_postgres(postgres) as url:
                     sizes.append(_measure_at(url, Path(tmp), clients))
