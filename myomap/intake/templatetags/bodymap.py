@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from django import template
 
-from myomap.intake.bodymap import QUALITIES
+from myomap.intake.bodymap import QUALITIES, ChartRegion
 
 register = template.Library()
 
@@ -22,6 +23,14 @@ def intensity_colour(value: int | None) -> str:
     if value is None:
         return ""
     return INTENSITY_COLOURS[max(0, min(10, int(value)))]
+
+
+@register.filter
+def unmarked_outline(regions: Iterable[ChartRegion]) -> str:
+    """The borders of every unmarked region as one SVG path (each region's path is absolute,
+    so they join as they are): the same drawing in print, one node where a PDF renderer
+    would otherwise style and draw each region on its own."""
+    return " ".join(r.path for r in regions if r.intensity is None)
 
 
 @register.simple_tag
