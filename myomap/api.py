@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from myomap.aftercare.api import router as aftercare_router
 from myomap.apitokens.auth import TokenAuth
 from myomap.appointments.api import router as appointments_router
+from myomap.appointments.booking_api import router as booking_router
 from myomap.appointments.setup_api import router as practice_router
 from myomap.appointments.waitlist_api import router as waitlist_router
 from myomap.assessments.api import router as assessments_router
@@ -184,6 +185,7 @@ api.add_router("", notes_router)
 api.add_router("", aftercare_router)
 api.add_router("", appointments_router)
 api.add_router("", waitlist_router)
+api.add_router("", booking_router)
 api.add_router("/practice", practice_router)
 
 

@@ -1,9 +1,10 @@
-"""``access_appointment``: the door to one appointment, through its client."""
+"""The doors to one appointment, waitlist entry or booking request, through its client."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
+from myomap.appointments.booking_models import BookingRequest
 from myomap.appointments.models import Appointment
 from myomap.appointments.waitlist_models import WaitlistEntry
 from myomap.clinics.models import User
@@ -57,3 +58,27 @@ def access_waitlist_entry(
         return rows.get(pk=entry_id, patient=patient)
     except (WaitlistEntry.DoesNotExist, ValueError, TypeError):
         raise Http404("No such waitlist entry.") from None
+
+
+REQUEST_RELATED = ("patient", "clinic", "therapist", "type", "appointment")
+"""The rows every caller of the booking-request door reads with a request."""
+
+
+def access_booking_request(
+    user: User,
+    patient_id: int,
+    request_id: int,
+    *,
+    request: HttpRequest | None = None,
+    lock: bool = False,
+) -> BookingRequest:
+    """The client's booking request if ``user`` may see the client (404 for another
+    clinic's). Administrative, like appointments: the front desk books or declines it."""
+    patient = access_patient(user, patient_id, request=request, what="booking request")
+    rows = BookingRequest.objects.select_related(*REQUEST_RELATED)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    try:
+        return rows.get(pk=request_id, patient=patient)
+    except (BookingRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such booking request.") from None

@@ -63,6 +63,14 @@ def overlapping(start: datetime, end: datetime) -> Q:
     return Q(starts_at__lt=end, ends_at__gt=start, starts_at__gt=start - LONGEST)
 
 
+class Online(models.TextChoices):
+    """Whether clients may ask for an appointment type on their private link."""
+
+    NO = "no", "Not offered online"
+    RETURNING = "returning", "Clients who have had a visit may ask for it"
+    EVERYONE = "everyone", "Any client may ask for it, new clients too"
+
+
 class AppointmentType(TimeStamped):
     """A kind of visit with its length, its colour on the calendar and the time kept free
     after it (for notes and turning the room around)."""
@@ -81,6 +89,12 @@ class AppointmentType(TimeStamped):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour such as #4a7bb7.")],
     )
     active = models.BooleanField(default=True)
+    online = models.CharField(
+        max_length=10,
+        choices=Online.choices,
+        default=Online.NO,
+        help_text="Whether clients may ask for this type on their private appointment link.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -259,6 +273,7 @@ class Appointment(TimeStamped):
         return self.status in CANCELLED
 
 
+from myomap.appointments.booking_models import BookingRequest  # noqa: E402, F401
 from myomap.appointments.feed_models import CalendarFeed  # noqa: E402, F401
 from myomap.appointments.reminder_models import (  # noqa: E402, F401  (registered with the app)
     AppointmentLink,

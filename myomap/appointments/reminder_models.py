@@ -105,7 +105,7 @@ class Reminder(models.Model):
 class AppointmentLink(models.Model):
     """The client's private link to confirm an appointment or ask to cancel it; one per
     message, only the token's SHA-256 hash stored. It opens while the appointment is booked
-    or confirmed and has not started."""
+    or confirmed and has not started, and the client's record is open."""
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
@@ -126,6 +126,7 @@ class AppointmentLink(models.Model):
         appointment = self.appointment
         return (
             self.revoked_at is None
+            and not self.patient.is_archived
             and appointment.status in (Status.BOOKED, Status.CONFIRMED)
             and appointment.starts_at > timezone.now()
         )

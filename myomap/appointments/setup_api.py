@@ -67,7 +67,8 @@ def _therapist(clinic: Clinic, pk: int) -> User:
 
 def type_json(k: AppointmentType) -> dict[str, Any]:
     return {"id": k.pk, "name": k.name, "minutes": k.minutes,
-            "buffer_minutes": k.buffer_minutes, "colour": k.colour, "active": k.active}  # fmt: skip
+            "buffer_minutes": k.buffer_minutes, "colour": k.colour, "active": k.active,
+            "online": k.online}  # fmt: skip
 
 
 def span_json(h: WorkingHours) -> dict[str, Any]:
@@ -96,6 +97,7 @@ class TypeIn(Schema):
     buffer_minutes: int = 0
     colour: str = Field(..., max_length=7)
     active: bool = True
+    online: str = Field("", max_length=10, description="no, returning or everyone")
 
 
 @router.get("/types", response=list[dict[str, Any]])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from myomap.appointments.models import LONGEST_MINUTES, WEEKDAYS, Location
+from myomap.appointments.models import LONGEST_MINUTES, WEEKDAYS, Location, Online
 from myomap.appointments.setup_services import PALETTE
 from myomap.clinics.models import Clinic, Role, User
 
@@ -44,6 +44,9 @@ class TypeForm(forms.Form):
     buffer_minutes = forms.IntegerField(label="Buffer after (minutes)", min_value=0, max_value=120)
     colour = forms.ChoiceField(choices=PALETTE, widget=forms.RadioSelect)
     active = forms.BooleanField(required=False, initial=True, label="Offered for booking")
+    online = forms.ChoiceField(
+        choices=Online.choices, required=False, initial=Online.NO, label="Clients may ask online"
+    )
 
 
 class LocationForm(forms.Form):

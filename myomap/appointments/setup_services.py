@@ -22,6 +22,7 @@ from myomap.appointments.models import (
     AppointmentType,
     Block,
     Location,
+    Online,
     Room,
     WorkingHours,
 )
@@ -158,6 +159,10 @@ def _check_type(kind: AppointmentType) -> None:
             {"buffer_minutes": f"{kind.buffer_minutes} is not between 0 and 120 minutes."}
         )
     _check_colour(kind.colour)
+    if kind.online not in Online.values:
+        raise ValidationError(
+            {"online": f"{kind.online!r} is not one of {', '.join(Online.values)}."}
+        )
     kind.name = kind.name.strip()
     same = AppointmentType.objects.filter(clinic_id=kind.clinic_id, name__iexact=kind.name)
     if same.exclude(pk=kind.pk).exists():
@@ -173,10 +178,12 @@ def type_create(
     minutes: int,
     buffer_minutes: int,
     colour: str,
+    online: str = "",
     origin: Origin | None = None,
 ) -> AppointmentType:
     """A new appointment type of the actor's clinic (5–480 min, buffer 0–120 min, a palette
-    colour, a name no other type has)."""
+    colour, a name no other type has; ``online``: whether clients may ask for it on their
+    link, not offered by default)."""
     clinic = actor.clinic
     assert clinic is not None
     kind = AppointmentType(
@@ -185,6 +192,7 @@ def type_create(
         minutes=minutes,
         buffer_minutes=buffer_minutes,
         colour=colour.lower(),
+        online=online or Online.NO,
     )
     _check_type(kind)
     kind.save()
@@ -209,6 +217,7 @@ def type_update(
     buffer_minutes: int,
     colour: str,
     active: bool,
+    online: str = "",
     origin: Origin | None = None,
 ) -> AppointmentType:
     """Change a type. Appointments already booked keep their times: a new length applies to
@@ -218,9 +227,10 @@ def type_update(
     before = f"{kind.name}, {kind.minutes} min + {kind.buffer_minutes}, {kind.colour}"
     kind.name, kind.minutes, kind.buffer_minutes = name, minutes, buffer_minutes
     kind.colour, kind.active = colour.lower(), active
+    kind.online = online or kind.online
     _check_type(kind)
     kind.save()
-    state = "" if active else " (inactive)"
+    state = ("" if active else " (inactive)") + f", online: {kind.get_online_display().lower()}"
     audit_record(
         clinic=clinic,
         actor=actor,

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from myomap.appointments import selectors, setup_selectors
 from myomap.appointments.forms import local_start
-from myomap.appointments.models import AppointmentType, Block, Location, Room, WorkingHours
+from myomap.appointments.models import AppointmentType, Block, Location, Online, Room, WorkingHours
 from myomap.appointments.reminders import policy_of
 from myomap.appointments.setup_forms import (
     BlockForm,
@@ -217,6 +217,7 @@ def types(request: HttpRequest) -> HttpResponse:
             "form": form,
             "editing": editing,
             "palette": PALETTE,
+            "online_choices": Online.choices,
             "rows": [(k, None) for k in rows],
         },
         status=status,

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from myomap.appointments import course_views, feed_views, setup_views, views, waitlist_views
+from myomap.appointments import (
+    booking_views,
+    course_views,
+    feed_views,
+    setup_views,
+    views,
+    waitlist_views,
+)
 
 app_name = "appointments"
 A = "clients/<int:patient_id>/appointments/<int:appointment_id>/"
 W = "clients/<int:patient_id>/waitlist/<int:entry_id>/"
+R = "clients/<int:patient_id>/booking-requests/<int:request_id>/"
 urlpatterns = [
     path("today/", views.today, name="today"),
     path("calendar/", views.day, name="day"),
@@ -34,4 +42,8 @@ urlpatterns = [
     ),
     path(W + "book/", waitlist_views.waitlist_book_view, name="waitlist_book"),
     path(W + "remove/", waitlist_views.waitlist_remove_view, name="waitlist_remove"),
+    # booking requests from the client's link
+    path("calendar/requests/", booking_views.requests_page, name="requests"),
+    path(R + "book/", booking_views.request_book, name="request_book"),
+    path(R + "decline/", booking_views.request_decline, name="request_decline"),
 ]

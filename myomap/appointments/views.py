@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from myomap.appointments import selectors
 from myomap.appointments.access import access_appointment
+from myomap.appointments.booking_requests import waiting_count
 from myomap.appointments.forms import BookForm, CancelForm, WhenForm
 from myomap.appointments.models import Appointment, AppointmentType, Status
 from myomap.appointments.reminders import policy_of, reminders_of
@@ -100,6 +101,7 @@ def day(request: HttpRequest) -> HttpResponse:
             "next": shown + timedelta(days=1),
             "types": selectors.types_of(clinic),
             "freed": freed_on(clinic, shown),
+            "waiting_requests": waiting_count(clinic.pk),
             "needs_setup": not any(c.hours for c in board.columns) and not clinic_has_hours(clinic),
         },
     )

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from myomap.appointments.booking_requests import offered_types
 from myomap.appointments.client_link import (
     appointment_cancel_by_client,
     appointment_confirm_by_client,
@@ -79,5 +80,7 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
         "done": done,
         "policy_hours": policy_hours,
         "late": visit.starts_at - timezone.now() < timedelta(hours=policy_hours),
+        "offers_online": bool(offered_types(link.patient)),
+        "token": token,
     }
     return render(request, "portal/appointment.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from myomap.portal import appointment, checkin, views
+from myomap.portal import appointment, booking, checkin, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,5 +9,6 @@ urlpatterns = [
     path("c/done/", checkin.checkin_done, name="checkin_done"),
     path("c/<str:token>/", checkin.checkin, name="checkin"),
     path("a/<str:token>/", appointment.appointment, name="appointment"),
+    path("a/<str:token>/book/", booking.booking, name="booking"),
     path("i/<str:token>/<slug:slug>/", views.intake_section, name="section"),
 ]

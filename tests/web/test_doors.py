@@ -20,8 +20,14 @@ import myomap
 from myomap.patients.services import patient_create
 from tests.web.scoped import scoped_ids
 
-NOT_CLINICAL = {"access_patient", "access_appointment", "access_waitlist_entry"}
-"""Doors the front desk may pass: the client's demographics, appointments and waitlist."""
+NOT_CLINICAL = {
+    "access_patient",
+    "access_appointment",
+    "access_waitlist_entry",
+    "access_booking_request",
+}
+"""Doors the front desk may pass: the client's demographics, appointments, waitlist and
+booking requests."""
 
 
 def doors() -> list[tuple[str, Callable[..., Any]]]:

@@ -59,6 +59,7 @@ READS: dict[str, int] = {
     "portal:checkin": 6,
     "portal:section": 4,
     "portal:appointment": 10,
+    "portal:booking": 15,
     "knowledge:muscle": 6,
     "screening:now": 13,
     "screening:clearance_new": 11,
@@ -151,6 +152,10 @@ READS: dict[str, int] = {
     "api:waitlist_list": 16,
     "api:waitlist_remove_get": 11,
     "api:waitlist_book_get": 11,
+    "appointments:requests": 4,
+    "api:booking_requests_list": 7,
+    "api:booking_request_book_get": 8,
+    "api:booking_request_decline_get": 8,
     "api:appt_cancel_get": 11,
     "api:appt_move_get": 11,
     "api:appt_status_get": 11,
@@ -251,11 +256,16 @@ WRITES: dict[str, int | None] = {
     "api:waitlist_add_api": 19,
     "api:waitlist_book_api": 56,
     "api:waitlist_remove_api": 24,
+    "appointments:request_book": 55,
+    "appointments:request_decline": 21,
+    "api:booking_request_book_api": 52,
+    "api:booking_request_decline_api": 25,
 }
 """URL name of a route that only writes -> the most queries one valid write may take,
 measured in ``test_a_tap_costs_the_same_on_a_larger_record`` (taps, at two record sizes),
 ``test_each_simple_write_stays_under_its_ceiling``, ``tests/web/test_write_ceilings.py`` (a
-visit's writes through pages and API; account security), ``tests/web/test_waitlist.py`` and,
+visit's writes through pages and API; account security), ``tests/web/test_waitlist.py``,
+``tests/web/test_booking_requests.py`` and,
 for the home program's edits, ``tests/web/test_home_program.py``. None only for the passkey
 ceremony's steps that need an authenticator (the browser journey performs them); a GET of a
 write route answers 405 after the door, which is not what it costs."""
@@ -306,6 +316,7 @@ TOKEN_OF = {
     "aftercare:home": "home_token",
     "portal:checkin": "checkin_token",
     "portal:appointment": "appointment_token",
+    "portal:booking": "appointment_token",
     "appointments:feed_ics": "feed_token",
 }
 """Which private link's token a client-facing page takes (the longest prefix wins)."""

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from myomap.appointments.models import AppointmentType, Location, Room, WorkingHours
+from myomap.appointments.booking_requests import booking_request_create, offers
+from myomap.appointments.models import AppointmentType, Location, Online, Room, WorkingHours
+from myomap.appointments.reminders import appointment_link_create, appointment_link_find
 from myomap.appointments.services import appointment_book, appointment_types_default
 from myomap.appointments.waitlist import waitlist_add
 
@@ -72,4 +74,12 @@ def make(therapist: Any, patient: Any) -> dict[str, object]:
         windows="Mon Tue Wed Thu Fri 08:00-12:00",
         first_day=patient.clinic.today(),
     )
-    return {"appointment_id": appointment.pk, "entry_id": entry.pk}
+    treatment = s["types"]["Treatment"]
+    AppointmentType.objects.filter(pk=treatment.pk).update(online=Online.EVERYONE)
+    link = appointment_link_find(appointment_link_create(appointment=appointment))
+    assert link is not None
+    offer = offers(treatment)[0]
+    asked = booking_request_create(
+        link=link, type_id=treatment.pk, therapist_id=offer.therapist.pk, starts_at=offer.starts_at
+    )
+    return {"appointment_id": appointment.pk, "entry_id": entry.pk, "request_id": asked.pk}
