@@ -37,9 +37,9 @@ def requests_page(request: HttpRequest) -> HttpResponse:
 @clinic_member()
 def request_book(request: HttpRequest, patient_id: int, request_id: int) -> HttpResponse:
     """Book the slot a client asked for (every booking rule holds)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     asked = access_booking_request(request.user, patient_id, request_id, request=request)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])  # after the door: an outsider gets 404
     try:
         appointment = booking_request_book(
             actor=request.user,
@@ -55,9 +55,9 @@ def request_book(request: HttpRequest, patient_id: int, request_id: int) -> Http
 @clinic_member()
 def request_decline(request: HttpRequest, patient_id: int, request_id: int) -> HttpResponse:
     """Decline a request; the client is told by email."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     asked = access_booking_request(request.user, patient_id, request_id, request=request)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])  # after the door: an outsider gets 404
     try:
         booking_request_decline(
             actor=request.user,
