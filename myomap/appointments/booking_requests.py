@@ -207,8 +207,16 @@ def booking_request_book(
                 f"({'; '.join(refused.messages)}). Next free: {later}."
             }
         ) from refused
-    locked.status = RequestStatus.BOOKED
     locked.appointment = appointment
+    _answer(locked, RequestStatus.BOOKED, actor, origin, "Booked")
+    return appointment
+
+
+def _answer(
+    locked: BookingRequest, status: str, actor: User, origin: Origin | None, verb: str
+) -> None:
+    """Record the front desk's answer on the locked request, audited."""
+    locked.status = status
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.full_clean()
     locked.save()
@@ -219,9 +227,8 @@ def booking_request_book(
         patient=locked.patient,
         obj=locked,
         origin=origin,
-        summary=f"Booked the online request for {_local(locked.starts_at, locked)}",
+        summary=f"{verb} the online request for {_local(locked.starts_at, locked)}",
     )
-    return appointment
 
 
 @transaction.atomic
@@ -233,20 +240,8 @@ def booking_request_decline(
     reason = reason.strip()
     if len(reason) > 300 or any(ord(c) < 32 for c in reason):
         raise ValidationError({"reason": "Give a reason of one line, at most 300 characters."})
-    locked.status = RequestStatus.DECLINED
     locked.reason = reason
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.full_clean()
-    locked.save()
-    audit_record(
-        action=AuditAction.UPDATE,
-        clinic=locked.clinic,
-        actor=actor,
-        patient=locked.patient,
-        obj=locked,
-        origin=origin,
-        summary=f"Declined the online request for {_local(locked.starts_at, locked)}",
-    )
+    _answer(locked, RequestStatus.DECLINED, actor, origin, "Declined")
     email = locked.patient.email
     if email:
         clinic = locked.clinic

@@ -28,7 +28,7 @@ from myomap.common.audit import Origin
 from myomap.common.links import link_opened
 
 
-def _unavailable(request: HttpRequest) -> HttpResponse:
+def unavailable(request: HttpRequest) -> HttpResponse:
     # The same page for unknown, revoked, cancelled and past links.
     return render(request, "portal/unavailable.html", status=404)
 
@@ -44,14 +44,24 @@ def _visitor(request: HttpRequest, link: AppointmentLink) -> User | Literal[Fals
     return False
 
 
-@never_cache
-def appointment(request: HttpRequest, token: str) -> HttpResponse:
+def link_and_visitor(
+    request: HttpRequest, token: str
+) -> tuple[AppointmentLink, User | None] | None:
+    """The usable link of ``token`` and who is at it (None for the client); None when the
+    page must say "not available" (an unusable link, or staff of another clinic)."""
     link = appointment_link_find(token)
     if link is None:
-        return _unavailable(request)
+        return None
     actor = _visitor(request, link)
-    if actor is False:
-        return _unavailable(request)
+    return None if actor is False else (link, actor)
+
+
+@never_cache
+def appointment(request: HttpRequest, token: str) -> HttpResponse:
+    found = link_and_visitor(request, token)
+    if found is None:
+        return unavailable(request)
+    link, actor = found
     visit = link.appointment
     done = ""
     if request.method == "POST":
@@ -63,7 +73,7 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
         try:
             visit = act(link=link, actor=actor, origin=Origin.of(request))
         except ValidationError:
-            return _unavailable(request)  # cancelled or started a moment ago
+            return unavailable(request)  # cancelled or started a moment ago
         done = visit.status
     else:
         link_opened(link, request=request, obj=visit, what="the appointment link",

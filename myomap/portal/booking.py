@@ -22,9 +22,8 @@ from myomap.appointments.booking_requests import (
     offered_types,
     offers,
 )
-from myomap.appointments.reminders import appointment_link_find
 from myomap.common.audit import Origin
-from myomap.portal.appointment import _unavailable, _visitor
+from myomap.portal.appointment import link_and_visitor, unavailable
 
 
 def _int(text: str) -> int | None:
@@ -33,12 +32,10 @@ def _int(text: str) -> int | None:
 
 @never_cache
 def booking(request: HttpRequest, token: str) -> HttpResponse:
-    link = appointment_link_find(token)
-    if link is None:
-        return _unavailable(request)
-    actor = _visitor(request, link)
-    if actor is False:
-        return _unavailable(request)
+    found = link_and_visitor(request, token)
+    if found is None:
+        return unavailable(request)
+    link, actor = found
     types = offered_types(link.patient)
     context: dict[str, object] = {"clinic": link.clinic, "types": types, "note_length": NOTE_LENGTH}
     status = 200
@@ -61,7 +58,7 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
                 therapist_id=therapist_id,
                 starts_at=starts_at,
                 note=data.get("note", ""),
-                actor=actor or None,
+                actor=actor,
                 origin=Origin.of(request),
             )
         except ValidationError as exc:
