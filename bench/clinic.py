@@ -285,6 +285,7 @@ def generate(*, clients: int, sessions_per_client: int, seed: int) -> dict[str, 
     from django.db import transaction
 
     from myomap.demo import DEMO_SLUG, demo_load
+    from myomap.outcomes.standing import standings_rebuild
     from myomap.patients.models import Patient
 
     started = time.perf_counter()
@@ -317,6 +318,8 @@ def generate(*, clients: int, sessions_per_client: int, seed: int) -> dict[str, 
             batch = []
         if made % 500 == 0:
             print(f"bench clinic: {made} clients", file=sys.stderr, flush=True)
+    # The copies carry their template's standing; work each out from its own responses.
+    standings_rebuild()
     return {"clients": made, "services_s": services_s, "total_s": time.perf_counter() - started}
 
 

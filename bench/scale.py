@@ -50,6 +50,7 @@ from myomap.assessments.models import Assessment
 from myomap.clinics.models import User
 from myomap.demo import DEMO_SLUG
 from myomap.notes.models import SoapNote
+from myomap.outcomes.standing import standing_refresh
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan
 from myomap.sessions.models import TreatmentSession
@@ -69,6 +70,7 @@ with transaction.atomic():
               "email": "forty@example.org"}
     big = _clone(Template(richest, _ordered_models()), person, 40, random.Random())
     _rechain([big])
+    standing_refresh(Patient.objects.get(pk=big))
 assessment = Assessment.objects.filter(patient_id=big).order_by("-pk").first()
 plan = Plan.objects.filter(patient_id=big).order_by("-pk").first()
 session = TreatmentSession.objects.filter(patient_id=big).order_by("-number").first()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from myomap.appointments.models import (
@@ -22,8 +22,7 @@ from myomap.appointments.models import (
 )
 from myomap.clinics.models import Clinic, Role, User
 from myomap.intake.models import Intake
-from myomap.outcomes.models import OutcomeResponse
-from myomap.outcomes.selectors import DUE_AFTER_DAYS
+from myomap.outcomes.models import ProgressStanding
 from myomap.plans.models import Plan, PlanStatus
 from myomap.screening.gate import page_gate
 from myomap.sessions.models import CheckIn
@@ -172,11 +171,10 @@ def today(user: User, *, now: datetime | None = None) -> list[TodayRow]:
         .filter(Q(session__isnull=True, created_at__gte=since) | Q(created_at__gte=start))
         .values_list("patient_id", flat=True)
     )
-    last_measured = dict(
-        OutcomeResponse.objects.filter(patient_id__in=ids)
-        .values("patient_id")
-        .annotate(last=Max("taken_at"))
-        .values_list("patient_id", "last")
+    not_due = set(
+        ProgressStanding.objects.filter(patient_id__in=ids, due_at__gte=now).values_list(
+            "patient_id", flat=True
+        )
     )
     result = []
     for a in rows:
@@ -190,8 +188,7 @@ def today(user: User, *, now: datetime | None = None) -> list[TodayRow]:
             todo.append(f"{label}: {gate.reason}")
         if a.patient_id in checked_in:
             good.append("Check-in answered")
-        last = last_measured.get(a.patient_id)
-        if last is None or now - last > timedelta(days=DUE_AFTER_DAYS):
+        if a.patient_id not in not_due:
             todo.append("Questionnaire due")
         if a.patient_id not in planned:
             todo.append("No plan yet")

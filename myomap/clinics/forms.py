@@ -6,11 +6,21 @@ from myomap.common.models import AuditAction
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(
+        label="Client",
+        required=False,
+        max_length=100,
+        help_text="Part of a client's name.",
+    )
     action = forms.ChoiceField(
         label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices]
     )
-    actor = forms.CharField(label="Who", required=False, max_length=150)
+    actor = forms.CharField(
+        label="Staff member",
+        required=False,
+        max_length=150,
+        help_text="Part of a name or username.",
+    )
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

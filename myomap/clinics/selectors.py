@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from myomap.clinics.models import Clinic
+from myomap.clinics.models import Clinic, User
 from myomap.common.models import AuditEvent
 
 
@@ -20,17 +20,34 @@ def audit_list_for_clinic(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
+    """The clinic's audit events, newest first, filtered on indexed columns only.
+
+    ``q`` names clients (every word in their first, last or preferred name, archived clients
+    too): their events are found through the client index. ``actor`` names staff members
+    (name or username): theirs are found through the actor index. The two name searches run
+    over the clinic's clients and staff, never over the events.
+    """
     events = AuditEvent.objects.filter(clinic=clinic).select_related("patient")
     if q:
-        events = events.filter(
-            Q(summary__icontains=q)
-            | Q(patient__last_name__icontains=q)
-            | Q(patient__first_name__icontains=q)
-        )
+        clients = clinic.patients.all()
+        for word in q.split():
+            clients = clients.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        events = events.filter(patient__in=clients.values("pk"))
     if action:
         events = events.filter(action=action)
     if actor:
-        events = events.filter(actor_label__icontains=actor)
+        staff = User.objects.filter(clinic=clinic)
+        for word in actor.split():
+            staff = staff.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+            )
+        events = events.filter(actor__in=staff.values("pk"))
     tz = timezone.get_current_timezone()
     if date_from:
         events = events.filter(created_at__gte=datetime.combine(date_from, time.min, tzinfo=tz))

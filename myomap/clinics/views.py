@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -30,6 +29,7 @@ from myomap.clinics.two_factor import (
     trusted_device,
 )
 from myomap.common.audit import Origin
+from myomap.common.paging import window
 from myomap_core.units import plural
 
 LOCKED_MESSAGE = (
@@ -119,12 +119,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
     )
 
 
+AUDIT_PAGE = 50
+"""Audit events per page."""
+
+
 @clinic_member(Role.OWNER)
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_list_for_clinic(clinic=request.user.clinic, **filters)  # type: ignore[union-attr,arg-type]
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = window(events, request.GET.get("page"), AUDIT_PAGE)
     context = {"form": form, "page": page}
     if request.htmx:
         return render(request, "clinics/audit_log.html#results", context)

@@ -67,6 +67,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["clinic", "-created_at"]),
             models.Index(fields=["patient", "-created_at"]),
+            models.Index(fields=["actor", "-created_at"]),
+            models.Index(fields=["clinic", "action", "-created_at"]),
         ]
 
     def __str__(self) -> str:

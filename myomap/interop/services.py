@@ -33,6 +33,7 @@ from myomap.interop.record_selectors import whole_record
 from myomap.interop.selectors import PREFIX, STAMP, backup_files, backups_dir, retained
 from myomap.outcomes.models import OutcomeResponse
 from myomap.outcomes.services import score_answers
+from myomap.outcomes.standing import standing_refresh
 from myomap.patients.models import Patient
 from myomap.patients.services import patient_create
 from myomap_core.errors import DomainError
@@ -445,6 +446,7 @@ def fhir_import(
             _import_pain_map(patient, pain_map)
         for response in read.responses:
             _import_response(patient, response, actor)
+        standing_refresh(patient)
         _import_documents(patient, read, actor)
         audit_record(
             action=AuditAction.CREATE,

@@ -108,3 +108,37 @@ class QuestionnaireLink(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class ProgressStanding(models.Model):
+    """Where one client stands, kept beside their responses so the dashboard reads it.
+
+    Rewritten in the same transaction as every response of the client
+    (``myomap.outcomes.standing``); the dashboard compares ``due_at`` with the time it is
+    read, so nothing here goes stale with the calendar.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.PROTECT, related_name="progress_standing"
+    )
+    status = models.CharField(max_length=24, blank=True)
+    group = models.CharField(max_length=16, blank=True)
+    label = models.CharField(max_length=80, blank=True)
+    explanation = models.TextField(blank=True)
+    flag = models.CharField(max_length=32, blank=True)
+    sessions = models.PositiveSmallIntegerField(default=0)
+    reassess_in_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    latest = models.JSONField(default=list, blank=True)
+    last_taken = models.DateTimeField()
+    due_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["clinic", "group"]),
+            models.Index(fields=["clinic", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status or 'unscored'} for patient {self.patient_id}"

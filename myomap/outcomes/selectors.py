@@ -5,32 +5,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from myomap.clinics.models import Clinic
 from myomap.outcomes import charts
 from myomap.outcomes.forms import activity_name, activity_rating
-from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
+from myomap.outcomes.models import OutcomeResponse, ProgressStanding, QuestionnaireLink
 from myomap.outcomes.services import score_summary, score_text
+from myomap.outcomes.standing import TRACKED, Group, status_of
 from myomap.patients.models import Patient
 from myomap.sessions.models import TreatmentSession
 from myomap_core import outcomes as core
 from myomap_core import progress
 from myomap_core.units import plural
-
-DUE_AFTER_DAYS = 28
-"""A client in care is due for questionnaires when none was taken in this many days."""
-
-TRACKED = (
-    core.InstrumentId.NPRS,
-    core.InstrumentId.ODI,
-    core.InstrumentId.RMDQ,
-    core.InstrumentId.PSFS,
-)
-"""Instruments that measure change over time. STarT Back is a screening (risk) tool."""
 
 PLAN_TEXT = {
     progress.Status.BASELINE: (
@@ -102,24 +94,6 @@ class Progress:
 def responses_of(patient: Patient) -> list[OutcomeResponse]:
     """The client's responses, oldest first."""
     return list(OutcomeResponse.objects.filter(patient=patient).order_by("taken_at", "id"))
-
-
-def measurements(responses: Iterable[OutcomeResponse]) -> list[progress.Measurement]:
-    return [
-        progress.Measurement(
-            instrument=core.InstrumentId(r.instrument),
-            value=r.score_value,
-            session=r.session_number,
-            taken_on=timezone.localdate(r.taken_at),
-        )
-        for r in responses
-        if r.instrument in TRACKED
-    ]
-
-
-def status_of(responses: Sequence[OutcomeResponse]) -> progress.ProgressStatus | None:
-    found = measurements(responses)
-    return progress.progress_status(found) if found else None
 
 
 def summaries(
@@ -342,70 +316,119 @@ def open_links(patient: Patient) -> list[QuestionnaireLink]:
 # The dashboard -------------------------------------------------------------------------------
 
 
+DASHBOARD_ROWS = 10
+"""Clients shown per group on the dashboard; the rest are a page away."""
+GROUP_PAGE = 50
+"""Clients per page when one group is shown whole."""
+
+
 @dataclass
 class DashboardRow:
     patient: Patient
-    status: progress.ProgressStatus | None
-    last_taken: datetime | None
-    latest: list[str]
+    standing: ProgressStanding | None
     reason: str
+
+    @property
+    def last_taken(self) -> datetime | None:
+        return self.standing.last_taken if self.standing else None
+
+    @property
+    def latest(self) -> list[str]:
+        if self.standing is None:
+            return []
+        latest = self.standing.latest
+        return [score_summary(i, display, band or None) for i, display, band in latest]
 
 
 @dataclass
-class Dashboard:
-    due: list[DashboardRow]
-    not_on_track: list[DashboardRow]
-    worsening: list[DashboardRow]
-    maintenance: list[DashboardRow]
-    due_after_days: int = DUE_AFTER_DAYS
+class DashboardGroup:
+    key: str
+    count: int
+    rows: list[DashboardRow]
 
 
-def dashboard(*, clinic: Clinic, now: datetime | None = None) -> Dashboard:
-    """The clinic's active clients sorted into the groups a therapist acts on.
+def _reason(key: str, standing: ProgressStanding | None, now: datetime) -> str:
+    if standing is None:
+        return "No questionnaire yet: take a baseline."
+    if key == "due":
+        return f"Last questionnaire {plural((now - standing.last_taken).days, 'day')} ago."
+    return standing.explanation
 
-    Due: no questionnaire in the last ``DUE_AFTER_DAYS`` days (for clients ready for
-    maintenance: none since their reassessment interval), or none at all yet.
-    """
-    now = now or timezone.now()
-    patients = list(Patient.objects.filter(clinic=clinic, archived_at__isnull=True))
-    by_patient: dict[int, list[OutcomeResponse]] = defaultdict(list)
-    for r in OutcomeResponse.objects.filter(
-        clinic=clinic, patient__archived_at__isnull=True
-    ).order_by("taken_at", "id"):
-        by_patient[r.patient_id].append(r)
-    board = Dashboard([], [], [], [])
+
+def dashboard_rows(key: str, patients: Iterable[Patient], now: datetime) -> list[DashboardRow]:
+    """The rows of one group; ``patients`` come with their standing (``dashboard_patients``)."""
+    rows = []
     for patient in patients:
-        rows = by_patient.get(patient.pk, [])
-        status = status_of(rows)
-        last = rows[-1].taken_at if rows else None
-        latest_by: dict[str, OutcomeResponse] = {r.instrument: r for r in rows}
-        latest = [score_summary(r.instrument, r.score_display, r.band) for r in latest_by.values()]
-        due_days = DUE_AFTER_DAYS
-        if status is not None and status.status == progress.Status.READY_FOR_MAINTENANCE:
-            due_days = 7 * (status.reassess_in_weeks or 4)
-        if last is None:
-            board.due.append(
-                DashboardRow(patient, None, None, [], "No questionnaire yet: take a baseline.")
-            )
-        elif now - last > timedelta(days=due_days):
-            days = (now - last).days
-            board.due.append(
-                DashboardRow(
-                    patient, status, last, latest, f"Last questionnaire {plural(days, 'day')} ago."
-                )
-            )
-        if status is None:
-            continue
-        row = DashboardRow(patient, status, last, latest, status.explanation)
-        if status.status == progress.Status.WORSENING:
-            board.worsening.append(row)
-        elif status.status == progress.Status.NOT_IMPROVING or (
-            status.status == progress.Status.NOT_YET_IMPROVED and status.sessions >= 3
-        ):
-            board.not_on_track.append(row)
-        elif status.status == progress.Status.READY_FOR_MAINTENANCE:
-            board.maintenance.append(row)
-    # Clients measured before come first (longest ago first), then those never measured.
-    board.due.sort(key=lambda r: (r.last_taken is None, r.last_taken or now))
-    board.not_on_track.sort(key=lambda r: r.status.status != progress.Status.NOT_IMPROVING)  # type: ignore[union-attr]
+        standing = getattr(patient, "progress_standing", None)
+        rows.append(DashboardRow(patient, standing, _reason(key, standing, now)))
+    return rows
+
+
+def _in_group(group: str, now: datetime) -> Q:
+    """Which standing puts a client in ``group``: for ``due``, no questionnaire yet or the
+    last one older than its due time (stored with the standing: ``DUE_AFTER_DAYS``, or the
+    reassessment interval for clients in maintenance); otherwise the stored status's group
+    (``myomap.outcomes.standing.group_of``)."""
+    if group == "due":
+        return Q(progress_standing__isnull=True) | Q(progress_standing__due_at__lt=now)
+    return Q(progress_standing__group=group)
+
+
+def _active(clinic: Clinic) -> QuerySet[Patient]:
+    return Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
+
+
+def dashboard_patients(
+    *, clinic: Clinic, group: str, now: datetime, leave_out: Sequence[int] = ()
+) -> QuerySet[Patient]:
+    """The clinic's active clients in one dashboard group, in the order a therapist acts on:
+    for ``due``, those measured before first, longest ago first; for ``not_on_track``, those
+    past session 5 first; then by name."""
+    patients = (
+        _active(clinic)
+        .filter(_in_group(group, now))
+        .exclude(pk__in=list(leave_out))
+        .select_related("progress_standing")
+    )
+    if group == "due":
+        first: Any = F("progress_standing__last_taken").asc(nulls_last=True)
+    elif group == Group.NOT_ON_TRACK:
+        first = Case(
+            When(progress_standing__status=progress.Status.NOT_IMPROVING, then=0), default=1
+        )
+    else:
+        first = "pk"
+    return patients.order_by(first, "last_name", "first_name", "pk")
+
+
+DASHBOARD_GROUPS = ("worsening", "not_on_track", "due", "maintenance")
+
+
+def dashboard(
+    *,
+    clinic: Clinic,
+    now: datetime | None = None,
+    leave_out: Sequence[int] = (),
+    limit: int = DASHBOARD_ROWS,
+) -> dict[str, DashboardGroup]:
+    """Each dashboard group's size and its first ``limit`` clients, from the stored standings:
+    the cost does not grow with the number of clients or responses. ``leave_out``: clients
+    not to list as due (those held by an emergency)."""
+    now = now or timezone.now()
+    # Clients held by an emergency are listed there, not as due for questionnaires.
+    due = _in_group("due", now) & ~Q(pk__in=list(leave_out))
+    counts = _active(clinic).aggregate(
+        due=Count("pk", filter=due),
+        **{
+            key: Count("pk", filter=_in_group(key, now)) for key in DASHBOARD_GROUPS if key != "due"
+        },
+    )
+    board = {}
+    for key in DASHBOARD_GROUPS:
+        rows: list[DashboardRow] = []
+        if counts[key]:
+            left_out = leave_out if key == "due" else ()
+            patients = dashboard_patients(clinic=clinic, group=key, now=now, leave_out=left_out)
+            rows = dashboard_rows(key, patients[:limit], now)
+        board[key] = DashboardGroup(key, counts[key], rows)
     return board

@@ -21,6 +21,7 @@ from myomap.common.links import link_by_token, token_new
 from myomap.common.models import AuditAction
 from myomap.outcomes.forms import activity_answer, activity_name
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
+from myomap.outcomes.standing import standing_refresh
 from myomap.patients.models import Patient
 from myomap.sessions.models import SessionStatus, TreatmentSession
 from myomap_core import outcomes as core
@@ -174,6 +175,7 @@ def response_record(
     )
     response.full_clean()
     response.save()
+    standing_refresh(patient)
     who = " by the client" if actor is None else ""
     # Empty PSFS activity slots are not skipped questions: only the others count.
     skipped = (

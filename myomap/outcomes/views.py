@@ -6,11 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseNotAllowed,
     JsonResponse,
 )
@@ -51,6 +53,7 @@ from myomap.outcomes.services import (
     response_record,
     score_text,
 )
+from myomap.outcomes.standing import DUE_AFTER_DAYS
 from myomap.patients.access import access_patient
 from myomap.reports.pdf import pdf_response, render_pdf
 from myomap.screening.selectors import held_clients
@@ -272,47 +275,68 @@ def report_pdf(request: ClinicRequest, patient_id: int) -> HttpResponse:
     return pdf_response(pdf, name.replace(" ", "-").replace("'", ""))
 
 
+GROUP_WORDS = {
+    "worsening": (
+        "Worsening",
+        "Worse than the baseline by a clinically important amount: reassess first.",
+        True,
+    ),
+    "not_on_track": (
+        "Not on track",
+        "No important improvement after three or more sessions; flagged clients need a plan "
+        "review or referral by session 5.",
+        True,
+    ),
+    "due": (
+        "Due for questionnaires",
+        f"No questionnaire in the last {DUE_AFTER_DAYS} days (or since the reassessment "
+        "interval of clients in maintenance), or none yet.",
+        False,
+    ),
+    "maintenance": (
+        "Ready for maintenance",
+        "Sustained important improvement: propose maintenance care and a reassessment date.",
+        False,
+    ),
+}
+"""Each group's title, what puts a client in it, and whether it asks for action first."""
+
+
 @clinic_member(*CLINICIANS)
 def dashboard(request: ClinicRequest) -> HttpResponse:
+    """Every group with its first clients; ``?group=<key>`` shows one group whole, paged."""
     clinic = request.user.clinic
     held = held_clients(clinic=clinic)
-    emergencies = {h.patient.pk for h in held if h.emergency}
-    board = selectors.dashboard(clinic=clinic)
-    board.due = [row for row in board.due if row.patient.pk not in emergencies]
+    emergencies = [h.patient.pk for h in held.clients if h.emergency]
+    shown = request.GET.get("group", "")
+    if shown and shown not in GROUP_WORDS:
+        return HttpResponseBadRequest(
+            f"group: no dashboard group is called {shown!r}.",
+            content_type="text/plain; charset=utf-8",
+        )
+    now = timezone.now()
+    if shown:
+        patients = selectors.dashboard_patients(
+            clinic=clinic, group=shown, now=now, leave_out=emergencies
+        )
+        page = Paginator(patients, selectors.GROUP_PAGE).get_page(request.GET.get("page"))
+        rows = selectors.dashboard_rows(shown, page.object_list, now)
+        board = {shown: selectors.DashboardGroup(shown, page.paginator.count, rows)}
+    else:
+        page = None
+        board = selectors.dashboard(clinic=clinic, now=now, leave_out=emergencies)
     groups = [
         {
-            "key": "worsening",
-            "title": "Worsening",
-            "help": "Worse than the baseline by a clinically important amount: reassess first.",
-            "rows": board.worsening,
-            "warn": True,
-        },
-        {
-            "key": "not-on-track",
-            "title": "Not on track",
-            "help": "No important improvement after three or more sessions; flagged clients "
-            "need a plan review or referral by session 5.",
-            "rows": board.not_on_track,
-            "warn": True,
-        },
-        {
-            "key": "due",
-            "title": "Due for questionnaires",
-            "help": f"No questionnaire in the last {board.due_after_days} days (or since the "
-            "reassessment interval of clients in maintenance), or none yet.",
-            "rows": board.due,
-            "warn": False,
-        },
-        {
-            "key": "maintenance",
-            "title": "Ready for maintenance",
-            "help": "Sustained important improvement: propose maintenance care and a "
-            "reassessment date.",
-            "rows": board.maintenance,
-            "warn": False,
-        },
+            "key": key,
+            "title": GROUP_WORDS[key][0],
+            "help": GROUP_WORDS[key][1],
+            "warn": GROUP_WORDS[key][2],
+            "count": group.count,
+            "rows": group.rows,
+        }
+        for key, group in board.items()
     ]
-    context = {"board": board, "groups": groups, "held": held}
+    context = {"groups": groups, "held": held, "page": page, "shown": shown}
     return render(request, "outcomes/dashboard.html", context)
 
 

@@ -59,7 +59,10 @@ class Screening(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["patient", "-created_at"])]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"]),
+            models.Index(fields=["clinic", "decision"]),
+        ]
 
     def __str__(self) -> str:
         return f"Screening {self.pk} of patient {self.patient_id}: {self.decision}"

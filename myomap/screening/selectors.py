@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from myomap.clinics.models import Clinic
 from myomap.patients.models import Patient
@@ -40,31 +40,58 @@ class HeldClient:
         return self.gate.reason
 
 
-def held_clients(*, clinic: Clinic) -> list[HeldClient]:
+HELD_UNSCREENED_ROWS = 20
+"""Clients never screened listed on the dashboard; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """The clients held for safety: every emergency and referral awaiting clearance, then the
+    first of those never screened; ``count`` counts them all."""
+
+    clients: list[HeldClient]
+    count: int
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @property
+    def more(self) -> int:
+        """Held clients not listed (never screened, beyond the first few)."""
+        return self.count - len(self.clients)
+
+
+def held_clients(*, clinic: Clinic, unscreened_rows: int = HELD_UNSCREENED_ROWS) -> Held:
     """Active clients held by an emergency, by a referral awaiting its clearance, or by
     never having been screened: emergencies first, then referrals, then the unscreened.
 
-    One query finds each client's latest decision; the gate is worked out in full only for
-    the few whose latest screening asks for a referral.
+    The database finds the latest decision only of clients ever screened to a clearance, and
+    the gate is worked out in full only for those whose latest decision still asks for one.
+    None of them is ever left out; only the unscreened beyond ``unscreened_rows`` are counted,
+    not listed.
     """
+    active = Patient.objects.filter(clinic=clinic, archived_at__isnull=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+    clearance = [str(d) for d in Decision if d.requires_clearance]
+    # Only clients ever screened to a clearance can be held by one: their latest decision
+    # is looked up, not every client's.
     latest = Screening.objects.filter(patient=OuterRef("pk")).order_by("-created_at", "-id")
-    patients = (
-        Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
+    asked = Screening.objects.filter(clinic=clinic, decision__in=clearance).values("patient_id")
+    candidates = (
+        active.filter(pk__in=asked)
         .annotate(latest_decision=Subquery(latest.values("decision")[:1]))
-        .order_by("last_name", "first_name")
+        .filter(latest_decision__in=clearance)
     )
     referrals: list[HeldClient] = []
-    unscreened: list[HeldClient] = []
-    for patient in patients:
-        decision = patient.latest_decision  # type: ignore[attr-defined]
-        if decision is None:
-            unscreened.append(HeldClient(patient, None))
-        elif Decision(decision).requires_clearance:
-            gate = treatment_gate(patient)
-            if gate.hold in (Hold.EMERGENCY, Hold.REFERRAL):
-                referrals.append(HeldClient(patient, gate))
+    for patient in candidates:
+        gate = treatment_gate(patient)
+        if gate.hold in (Hold.EMERGENCY, Hold.REFERRAL):
+            referrals.append(HeldClient(patient, gate))
     referrals.sort(key=lambda held: not held.emergency)
-    return referrals + unscreened
+    unscreened = active.filter(~Exists(Screening.objects.filter(patient=OuterRef("pk"))))
+    shown = [HeldClient(p, None) for p in unscreened[:unscreened_rows]]
+    return Held(referrals + shown, len(referrals) + unscreened.count())
 
 
 def screening_history(*, patient: Patient, limit: int = 10) -> QuerySet[Screening]:

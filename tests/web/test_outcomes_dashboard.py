@@ -52,16 +52,13 @@ def clinic_with_histories(therapist, patient):
 
 def test_each_client_lands_in_the_right_group(clinic, clinic_with_histories):
     board = dashboard(clinic=clinic)
-    names = {
-        group: [row.patient.first_name for row in getattr(board, group)]
-        for group in ("due", "not_on_track", "worsening", "maintenance")
-    }
+    names = {key: [row.patient.first_name for row in group.rows] for key, group in board.items()}
     assert names["maintenance"] == ["Ivy"]
     assert names["not_on_track"] == ["Stan"]
     assert names["worsening"] == ["Wes"]
     assert sorted(names["due"]) == ["Maria", "Olga"]  # never measured; none in 28 days
-    stan = board.not_on_track[0]
-    assert stan.status.flag == "review_plan_or_refer"
+    stan = board["not_on_track"].rows[0]
+    assert stan.standing.flag == "review_plan_or_refer"
     assert "NPRS 6/10" in stan.latest
 
 
@@ -83,7 +80,7 @@ def test_archived_clients_and_other_clinics_stay_off_the_dashboard(
     wes = clinic_with_histories["worse"]
     wes.archived_at = timezone.now()
     wes.save()
-    assert dashboard(clinic=clinic).worsening == []
+    assert dashboard(clinic=clinic)["worsening"].rows == []
     client.force_login(outsider)
     text = client.get(reverse("outcomes:dashboard")).content.decode()
     assert "Ivy" not in text and "Stan" not in text

@@ -18,9 +18,9 @@ def test_the_demo_histories_fill_each_dashboard_group_once():
     count = OutcomeResponse.objects.count()
     assert load_demo(clinic) is False and OutcomeResponse.objects.count() == count
     board = dashboard(clinic=clinic)
-    assert [r.patient.full_name for r in board.maintenance] == ["Maria Lopez"]
-    assert [r.patient.full_name for r in board.not_on_track] == ["Hannah Schmidt"]
-    assert [r.patient.full_name for r in board.worsening] == ["James O'Connor"]
-    assert board.due[0].patient.full_name == "Sofia Rossi"  # measured, but 38 days ago
-    assert board.not_on_track[0].status.flag == "review_plan_or_refer"
-    assert board.worsening[0].status.flag == "alert"
+    assert [r.patient.full_name for r in board["maintenance"].rows] == ["Maria Lopez"]
+    assert [r.patient.full_name for r in board["not_on_track"].rows] == ["Hannah Schmidt"]
+    assert [r.patient.full_name for r in board["worsening"].rows] == ["James O'Connor"]
+    assert board["due"].rows[0].patient.full_name == "Sofia Rossi"  # measured, 38 days ago
+    assert board["not_on_track"].rows[0].standing.flag == "review_plan_or_refer"
+    assert board["worsening"].rows[0].standing.flag == "alert"

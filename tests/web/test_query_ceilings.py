@@ -210,7 +210,7 @@ WRITES: dict[str, int | None] = {
     "api:screen": 6,
     "api:health_checks_put": 33,
     "api:post_landmarks": 23,
-    "api:record_response": 19,
+    "api:record_response": 21,
     "api:propose": 49,
     "api:add_step": 29,
     "api:patch_step": 28,

@@ -1,0 +1,162 @@
+"""Each client's progress standing is stored with their responses; the dashboard reads it,
+so its cost does not grow with the clinic."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from myomap.outcomes.models import ProgressStanding
+from myomap.outcomes.selectors import DASHBOARD_ROWS, GROUP_PAGE, dashboard
+from myomap.outcomes.standing import DUE_AFTER_DAYS, standing_of, standings_rebuild
+from myomap.patients.services import patient_create
+from tests.web.test_outcomes_helpers import history, odi_for_percent
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(therapist, first: str, last: str = "Test"):  # type: ignore[no-untyped-def]
+    return patient_create(
+        actor=therapist,
+        data={"first_name": first, "last_name": last, "date_of_birth": date(1975, 1, 1)},
+    )
+
+
+def _stored(patient):  # type: ignore[no-untyped-def]
+    return ProgressStanding.objects.get(patient=patient)
+
+
+def test_each_response_rewrites_the_standing_in_its_transaction(therapist):  # type: ignore[no-untyped-def]
+    wes = _client(therapist, "Wes")
+    assert not ProgressStanding.objects.filter(patient=wes).exists()
+    first = history(therapist, wes, [(0, "nprs", {"pain": 4})], days_ago=14)[0]
+    baseline = _stored(wes)
+    assert (baseline.status, baseline.group) == ("baseline", "")
+    assert baseline.last_taken == first.taken_at
+    assert baseline.due_at == first.taken_at + timedelta(days=DUE_AFTER_DAYS)
+    history(therapist, wes, [(2, "nprs", {"pain": 7})], days_ago=14)
+    worse = _stored(wes)
+    assert (worse.status, worse.group, worse.sessions) == ("worsening", "worsening", 2)
+    assert worse.latest == [["nprs", "7", ""]]
+    assert "Worse" in worse.explanation or "worse" in worse.explanation
+
+
+def test_maintenance_is_due_after_its_reassessment_interval(therapist):  # type: ignore[no-untyped-def]
+    ivy = _client(therapist, "Ivy")
+    rows = [
+        (0, "odi", odi_for_percent(50)),
+        (2, "odi", odi_for_percent(36)),
+        (3, "odi", odi_for_percent(30)),
+        (4, "odi", odi_for_percent(24)),
+    ]
+    made = history(therapist, ivy, rows, days_ago=60)
+    standing = _stored(ivy)
+    assert standing.group == "maintenance" and standing.reassess_in_weeks
+    assert standing.due_at == made[-1].taken_at + timedelta(weeks=standing.reassess_in_weeks)
+
+
+def test_a_rebuild_gives_the_standings_the_responses_gave(therapist, clinic):  # type: ignore[no-untyped-def]
+    for i, pain in enumerate((3, 8, 6)):
+        person = _client(therapist, f"C{i}")
+        history(
+            therapist, person, [(0, "nprs", {"pain": 6}), (3, "nprs", {"pain": pain})], days_ago=40
+        )
+    fields = ["patient_id", "status", "group", "sessions", "latest", "last_taken", "due_at"]
+    before = sorted(ProgressStanding.objects.values_list(*fields))
+    assert standings_rebuild(clinic=clinic) == 3
+    assert sorted(ProgressStanding.objects.values_list(*fields)) == before
+
+
+def _dashboard_queries(client) -> int:  # type: ignore[no-untyped-def]
+    client.get(reverse("outcomes:dashboard"))  # warm the session and caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("outcomes:dashboard")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_dashboard_costs_the_same_with_ten_times_the_clients(therapist_client, therapist):  # type: ignore[no-untyped-def]
+    def grow(count: int, start: int) -> None:
+        for i in range(start, start + count):
+            person = _client(therapist, f"P{i:03d}")
+            rows = [(0, "nprs", {"pain": 4}), (2, "nprs", {"pain": 7 if i % 2 else 4})]
+            history(therapist, person, rows, days_ago=50)
+
+    grow(3, 0)
+    small = _dashboard_queries(therapist_client)
+    grow(30, 3)
+    assert _dashboard_queries(therapist_client) == small
+
+
+def test_a_long_group_shows_its_first_clients_and_pages_the_rest(
+    therapist_client, therapist, patient
+):  # type: ignore[no-untyped-def]
+    count = GROUP_PAGE + 5
+    for i in range(count - 1):  # the fixture's Maria Lopez is the last one due
+        history(therapist, _client(therapist, f"D{i:03d}"), [(0, "nprs", {"pain": 5})], days_ago=40)
+    board = therapist_client.get(reverse("outcomes:dashboard")).content.decode()
+    due = board[board.index('id="dash-due"') :]
+    due = due[: due.index("</section>")]
+    assert f">{count}</span>" in due and due.count("<li>") == DASHBOARD_ROWS
+    assert f"All {count}: due for questionnaires" in due
+    first = therapist_client.get(reverse("outcomes:dashboard"), {"group": "due"}).content.decode()
+    first = first[first.index('class="dash-grid') :]
+    assert first.count("<li>") == GROUP_PAGE and "Page 1 of 2" in first
+    assert 'id="dash-worsening"' not in first
+    second = therapist_client.get(
+        reverse("outcomes:dashboard"), {"group": "due", "page": "2"}
+    ).content.decode()
+    second = second[second.index('class="dash-grid') :]
+    assert second.count("<li>") == 5 and "Maria Lopez" in second  # never measured: last
+
+
+def test_an_unknown_group_is_refused_by_name(therapist_client):  # type: ignore[no-untyped-def]
+    response = therapist_client.get(reverse("outcomes:dashboard"), {"group": "vip"})
+    assert response.status_code == 400
+    assert "group" in response.content.decode() and "vip" in response.content.decode()
+
+
+def test_an_emergency_is_left_out_of_the_due_list_only(clinic, therapist):  # type: ignore[no-untyped-def]
+    wes = _client(therapist, "Wes")
+    history(therapist, wes, [(0, "nprs", {"pain": 4}), (2, "nprs", {"pain": 8})], days_ago=60)
+    board = dashboard(clinic=clinic, leave_out=[wes.pk])
+    assert [r.patient.pk for r in board["worsening"].rows] == [wes.pk]
+    assert wes.pk not in [r.patient.pk for r in board["due"].rows]
+
+
+def test_due_is_worked_out_when_read(clinic, therapist):  # type: ignore[no-untyped-def]
+    ann = _client(therapist, "Ann")
+    taken = history(therapist, ann, [(0, "nprs", {"pain": 5})], days_ago=0)[0].taken_at
+    soon = dashboard(clinic=clinic, now=taken + timedelta(days=DUE_AFTER_DAYS - 1))
+    assert ann.pk not in [r.patient.pk for r in soon["due"].rows]
+    later = dashboard(clinic=clinic, now=taken + timedelta(days=DUE_AFTER_DAYS + 1))
+    row = next(r for r in later["due"].rows if r.patient.pk == ann.pk)
+    assert row.reason == f"Last questionnaire {DUE_AFTER_DAYS + 1} days ago."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_standing_of_clients_measured_before(therapist):  # type: ignore[no-untyped-def]
+    wes = _client(therapist, "Wes")
+    history(therapist, wes, [(0, "nprs", {"pain": 4}), (2, "nprs", {"pain": 8})], days_ago=20)
+    expected = standing_of(list(wes.outcome_responses.order_by("taken_at", "id")))
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    try:
+        executor.migrate([("outcomes", "0001_initial")])
+        executor = MigrationExecutor(connection)
+        executor.migrate([("outcomes", "0002_progress_standing")])
+        stored = ProgressStanding.objects.get(patient=wes)
+        assert (stored.status, stored.group, stored.due_at) == (
+            expected.status,
+            expected.group,
+            expected.due_at,
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(list(executor.loader.graph.leaf_nodes()))
+    assert timezone.now() < stored.due_at + timedelta(days=365)
