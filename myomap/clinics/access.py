@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from myomap.clinics.models import Role
+from myomap.common.request import clinic_request
 
 View = Callable[..., HttpResponse]
 
@@ -21,12 +22,11 @@ def clinic_member(*roles: Role) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user = request.user
-            if getattr(user, "clinic_id", None) is None:
-                raise PermissionDenied("This account does not belong to a clinic.")
-            if roles and user.role not in roles:  # type: ignore[union-attr]
+            member = clinic_request(request)
+            allowed: tuple[str, ...] = roles
+            if allowed and member.user.role not in allowed:
                 raise PermissionDenied("Your role does not allow this page.")
-            return view(request, *args, **kwargs)
+            return view(member, *args, **kwargs)
 
         return login_required(wrapped)
 
