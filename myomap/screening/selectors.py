@@ -56,7 +56,7 @@ def held_clients(*, clinic: Clinic) -> list[HeldClient]:
     referrals: list[HeldClient] = []
     unscreened: list[HeldClient] = []
     for patient in patients:
-        decision = patient.latest_decision  # type: ignore[attr-defined]
+        decision = patient.latest_decision
         if decision is None:
             unscreened.append(HeldClient(patient, None))
         elif Decision(decision).requires_clearance:
