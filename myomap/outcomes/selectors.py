@@ -407,5 +407,7 @@ def dashboard(*, clinic: Clinic, now: datetime | None = None) -> Dashboard:
             board.maintenance.append(row)
     # Clients measured before come first (longest ago first), then those never measured.
     board.due.sort(key=lambda r: (r.last_taken is None, r.last_taken or now))
-    board.not_on_track.sort(key=lambda r: r.status.status != progress.Status.NOT_IMPROVING)  # type: ignore[union-attr]
+    board.not_on_track.sort(
+        key=lambda r: r.status is not None and r.status.status != progress.Status.NOT_IMPROVING
+    )
     return board
