@@ -58,13 +58,20 @@ def _why(response: Any) -> str:
     return f"{response.status_code}" if response.status_code else f"no answer ({error!r})"
 
 
-@events.request.add_listener
-def _record(  # type: ignore[no-untyped-def]
-    request_type, name, response_time, response_length, exception=None, **kwargs
+def _record(
+    request_type: str,
+    name: str,
+    response_time: float,
+    response_length: int,
+    exception: BaseException | None = None,
+    **kwargs: Any,
 ) -> None:
     RESULTS[name]["ms"].append(response_time)
     if exception is not None:
         RESULTS[name]["errors"].append(f"{request_type} {name}: {exception}"[:300])
+
+
+events.request.add_listener(_record)
 
 
 class Therapist(HttpUser):

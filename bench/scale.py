@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bench.clinic import build_clinic
 from bench.demo_clinic import ROOT, measured
@@ -165,10 +166,10 @@ def _verdict(name: str, p95: float, growth: float) -> str:
     return "met" if not misses else "not met: " + ", ".join(misses)
 
 
-def table(small: dict[str, object], large: dict[str, object]) -> str:
+def table(small: dict[str, Any], large: dict[str, Any]) -> str:
     """One database's Markdown table."""
-    pages_small: dict[str, dict[str, float]] = small["pages"]  # type: ignore[assignment]
-    pages_large: dict[str, dict[str, float]] = large["pages"]  # type: ignore[assignment]
+    pages_small: dict[str, dict[str, float]] = small["pages"]
+    pages_large: dict[str, dict[str, float]] = large["pages"]
     floor = pages_large["Floor: the login page"]["p95"]
     rows = []
     for name, big in pages_large.items():

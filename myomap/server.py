@@ -32,7 +32,7 @@ class ServerOptions:
     access_log: str = "-"
 
 
-class MyomapServer(BaseApplication):  # type: ignore[misc]
+class MyomapServer(BaseApplication):
     """gunicorn serving ``myomap.wsgi`` with Myomap's settings."""
 
     def __init__(self, options: ServerOptions) -> None:

@@ -39,7 +39,7 @@ def session_aftercare(request: HttpRequest, patient_id: int, session_id: int) ->
         clinic_user(request), patient_id, session_id, request=request, what="aftercare sheet"
     )
     sheet = aftercare_for_session(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         session=session,
         origin=Origin.of(request),
     )

@@ -47,7 +47,7 @@ class AftercareSheet(models.Model):
 
     def first_day(self, item: dict[str, object]) -> date:
         """The first day ``item`` can be ticked."""
-        return starts_on(item, self.start_date)  # type: ignore[arg-type]
+        return starts_on(item, self.start_date)
 
     @staticmethod
     def _complete(item: dict[str, object]) -> dict[str, object]:
@@ -59,7 +59,7 @@ class AftercareSheet(models.Model):
         return [str(item["id"]) for item in self.items]
 
     @property
-    def start_date(self) -> object:
+    def start_date(self) -> date:
         """The first day the home program counts: the day the sheet was made, at the clinic."""
         return timezone.localdate(self.created_at, self.clinic.zone)
 

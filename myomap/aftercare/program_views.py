@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -20,6 +20,7 @@ from myomap.aftercare.services import (
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap_core import home_program as program
 from myomap_core.aftercare import ItemKind
 from myomap_core.errors import DomainError, DomainErrors
@@ -54,8 +55,8 @@ def dose_from(data: Any) -> program.Dose:
     )
 
 
-def _act(request: HttpRequest, sheet: AftercareSheet, action: str, item_id: str) -> None:
-    actor: User = request.user  # type: ignore[assignment]
+def _act(request: ClinicRequest, sheet: AftercareSheet, action: str, item_id: str) -> None:
+    actor: User = request.user
     origin = Origin.of(request)
     post = request.POST
     if action == "add":
@@ -119,7 +120,7 @@ def _context(sheet: AftercareSheet, **extra: Any) -> dict[str, Any]:
 
 
 @clinic_member(Role.OWNER, Role.THERAPIST)
-def program_page(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def program_page(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     """The home program editor; each change is saved at once and shows on the client's page."""
     template = "aftercare/_program.html" if request.htmx else "aftercare/program.html"
     if request.method != "POST":

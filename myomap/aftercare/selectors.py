@@ -46,7 +46,7 @@ class Adherence:
 
 def window(sheet: AftercareSheet, today: date | None = None) -> tuple[date, ...]:
     today = today or sheet.clinic.today()
-    start = max(sheet.start_date, today - timedelta(days=WINDOW_DAYS - 1))  # type: ignore[type-var]
+    start = max(sheet.start_date, today - timedelta(days=WINDOW_DAYS - 1))
     count = (today - start).days + 1
     return tuple(start + timedelta(days=n) for n in range(max(count, 0)))
 

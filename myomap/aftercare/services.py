@@ -6,7 +6,7 @@ Every change writes its audit row in the same transaction; the client timeline r
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -109,9 +109,9 @@ def aftercare_for_session(
         raise DomainError("finish the session before making its aftercare sheet", field="session")
     sheet = core.aftercare(sheet_input(session))
     content = core.sheet_json(sheet)
-    content["home_program"], content["home_program_aside"] = program.proposed(
-        content["home_program"]  # type: ignore[arg-type]
-    )
+    # sheet_json writes the home program as a list of items.
+    items = cast("list[dict[str, object]]", content["home_program"])
+    content["home_program"], content["home_program_aside"] = program.proposed(items)
     record = AftercareSheet(
         clinic=session.clinic,
         patient=session.patient,
@@ -210,7 +210,7 @@ def _check_day(sheet: AftercareSheet, day: date) -> None:
     if day < sheet.start_date:
         raise DomainError(
             "the home program started on "
-            f"{sheet.start_date:%-d %b %Y}; earlier days cannot be marked",  # type: ignore[str-format]
+            f"{sheet.start_date:%-d %b %Y}; earlier days cannot be marked",
             field="day",
             value=day,
         )
@@ -241,7 +241,7 @@ def home_mark_done(
     mark = marks.get(day)
     refusal = program.tick_refusal(
         dose=dose,
-        first_day=program.starts_on(item, sheet.start_date),  # type: ignore[arg-type]
+        first_day=program.starts_on(item, sheet.start_date),
         day=day,
         today=sheet.clinic.today(),
         ticks_on_day=mark.count if mark else 0,
@@ -479,7 +479,7 @@ def program_item_change(
     if dose is not None and dose != program.dose_of(item):
         try:
             item = program.with_dose(item, dose)
-            changed.append(f"{item['how_often'].lower()}, {item['how_long']}")  # type: ignore[attr-defined]
+            changed.append(f"{str(item['how_often']).lower()}, {item['how_long']}")
         except DomainErrors as exc:
             errors.extend(exc.errors)
         except DomainError as exc:

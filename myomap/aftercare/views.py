@@ -27,6 +27,7 @@ from myomap.clinics.models import Role
 from myomap.common.audit import Origin, audit_record
 from myomap.common.links import link_opened, link_visitor
 from myomap.common.models import AuditAction
+from myomap.common.request import ClinicRequest
 from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response, render_pdf
 from myomap.sessions.access import access_session
@@ -37,10 +38,10 @@ from myomap_core.errors import DomainError
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
 
 
-def _sheet(request: HttpRequest, session: TreatmentSession) -> AftercareSheet | None:
+def _sheet(request: ClinicRequest, session: TreatmentSession) -> AftercareSheet | None:
     try:
         return aftercare_for_session(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             session=session,
             origin=Origin.of(request),
         )
@@ -60,8 +61,8 @@ def _grid(sheet: AftercareSheet, today: date | None = None) -> dict[str, Any]:
         cells = [
             {
                 "day": d,
-                "done": (item["id"], d) in counts,
-                "count": counts.get((item["id"], d), 0),
+                "done": (str(item["id"]), d) in counts,
+                "count": counts.get((str(item["id"]), d), 0),
                 "today": d == today,
                 "before_start": d < first_day,
             }
@@ -100,7 +101,7 @@ def _sheet_context(
 
 
 @clinic_member(*CLINICIANS)
-def sheet_page(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def sheet_page(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = access_session(
         request.user, patient_id, session_id, request=request, what="aftercare sheet"
     )
@@ -118,7 +119,7 @@ def sheet_page(request: HttpRequest, patient_id: int, session_id: int) -> HttpRe
 
 
 @clinic_member(*CLINICIANS)
-def sheet_pdf(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def sheet_pdf(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = access_session(
         request.user, patient_id, session_id, request=request, what="aftercare sheet (PDF)"
     )
@@ -136,7 +137,7 @@ def sheet_pdf(request: HttpRequest, patient_id: int, session_id: int) -> HttpRes
         audit_record(
             action=AuditAction.EXPORT,
             clinic=patient.clinic,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=patient,
             obj=sheet,
             summary=f"Printed the aftercare sheet of session {session.number}",
@@ -146,7 +147,7 @@ def sheet_pdf(request: HttpRequest, patient_id: int, session_id: int) -> HttpRes
 
 
 @clinic_member(*CLINICIANS)
-def link_create(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def link_create(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = access_session(
         request.user, patient_id, session_id, request=request, what="aftercare sheet"
     )
@@ -159,7 +160,7 @@ def link_create(request: HttpRequest, patient_id: int, session_id: int) -> HttpR
         return redirect("aftercare:sheet", patient.pk, session.pk)
     try:
         link, token = home_link_create(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             sheet=sheet,
             origin=Origin.of(request),
         )
@@ -176,7 +177,7 @@ def link_create(request: HttpRequest, patient_id: int, session_id: int) -> HttpR
 
 @clinic_member(*CLINICIANS)
 def link_revoke(
-    request: HttpRequest, patient_id: int, session_id: int, homecare_link_id: int
+    request: ClinicRequest, patient_id: int, session_id: int, homecare_link_id: int
 ) -> HttpResponse:
     session = access_session(
         request.user, patient_id, session_id, request=request, what="aftercare sheet"
@@ -187,7 +188,7 @@ def link_revoke(
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    home_link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    home_link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The home program link was revoked; it no longer opens.")
     return redirect("aftercare:sheet", patient.pk, session.pk)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -12,15 +12,16 @@ from myomap.apitokens.selectors import tokens_of
 from myomap.apitokens.services import token_create, token_revoke
 from myomap.clinics.access import clinic_member
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 
 
 @clinic_member()
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: ClinicRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
         _, new_token = token_create(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
             days=form.cleaned_data["days"],
@@ -29,7 +30,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         form = TokenCreateForm()
     context = {
         "form": form,
-        "tokens": tokens_of(request.user),  # type: ignore[arg-type]
+        "tokens": tokens_of(request.user),
         "new_token": new_token,
         "now": timezone.now(),
     }
@@ -41,11 +42,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    if not tokens_of(request.user).filter(pk=token_id).exists():  # type: ignore[arg-type]
+def api_token_revoke(request: ClinicRequest, token_id: int) -> HttpResponse:
+    if not tokens_of(request.user).filter(pk=token_id).exists():
         raise Http404("No such token.")  # another user's token looks missing, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    row = token_revoke(actor=request.user, token_id=token_id, origin=Origin.of(request))  # type: ignore[arg-type]
+    row = token_revoke(actor=request.user, token_id=token_id, origin=Origin.of(request))
     messages.success(request, f"Token {row.prefix}… is revoked: it no longer works.")
     return redirect("api_tokens")

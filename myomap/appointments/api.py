@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -23,19 +23,13 @@ from myomap.appointments.services import (
 )
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_request, clinic_user
 from myomap.patients.access import access_patient, access_patient_list
 from myomap.plans.models import Plan
 
 router = Router(tags=["appointments"])
 ONE = "/clients/{patient_id}/appointments/{appointment_id}"
 MAX_DAYS = 62
-
-
-def _clinic(request: HttpRequest) -> Clinic:
-    user = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user.clinic  # type: ignore[union-attr,return-value]
 
 
 def appointment_json(a: Appointment) -> dict[str, Any]:
@@ -106,14 +100,14 @@ def appointments_list(
 ) -> list[dict[str, Any]]:
     """The clinic's appointments from ``date_from`` (local day) for ``days`` days (at most 62),
     optionally of one therapist. The clients listed are recorded as read."""
-    clinic = _clinic(request)
+    clinic = clinic_request(request).clinic
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": f"{days} is not between 1 and {MAX_DAYS}."})
     therapist = _one_of(User, clinic, therapist_id, "therapist_id")
     start, end = selectors.day_bounds(clinic, selectors.check_day(date_from, "date_from"), days)
     rows = selectors.appointments_between(clinic, start, end, therapist=therapist)
-    access_patient_list(request.user, list({a.patient_id: a.patient for a in rows}.values()),  # type: ignore[arg-type]
-                        request=request)  # fmt: skip
+    patients = list({a.patient_id: a.patient for a in rows}.values())
+    access_patient_list(clinic_user(request), patients, request=request)
     return [appointment_json(a) for a in rows]
 
 
@@ -121,11 +115,13 @@ def appointments_list(
 def appointments_book(request: HttpRequest, payload: BookIn) -> Any:
     """Book one appointment; 422 names the field (an overlap, a time outside the hours
     without ``override_hours``, an archived client, another clinic's therapist)."""
-    clinic = _clinic(request)
-    patient = access_patient(request.user, payload.patient_id, request=request, what="booking")  # type: ignore[arg-type]
+    clinic = clinic_request(request).clinic
+    patient = access_patient(
+        clinic_user(request), payload.patient_id, request=request, what="booking"
+    )
     therapist = _one_of(User, clinic, payload.therapist_id, "therapist_id")
     appointment = appointment_book(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         patient=patient,
         therapist=therapist,
         type=_one_of(AppointmentType, clinic, payload.type_id, "type_id"),
@@ -154,8 +150,10 @@ def appointments_series(request: HttpRequest, payload: SeriesIn) -> Any:
     """Book a series: ``rrule`` (RFC 5545, with COUNT or UNTIL, at most 52 visits) from
     ``starts_at`` (its local wall-clock time in the clinic is kept for every visit). Booked
     whole or not at all; 422 names the field (a clash names the visit's date)."""
-    clinic = _clinic(request)
-    patient = access_patient(request.user, payload.patient_id, request=request, what="booking")  # type: ignore[arg-type]
+    clinic = clinic_request(request).clinic
+    patient = access_patient(
+        clinic_user(request), payload.patient_id, request=request, what="booking"
+    )
     plan = None
     if payload.plan_id is not None:
         if 0 < payload.plan_id < 2**63:
@@ -164,7 +162,7 @@ def appointments_series(request: HttpRequest, payload: SeriesIn) -> Any:
             raise ValidationError({"plan_id": f"No plan {payload.plan_id} of this client."})
     local = _aware(payload.starts_at, "starts_at").astimezone(clinic.zone)
     series = series_book(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         patient=patient,
         therapist=_one_of(User, clinic, payload.therapist_id, "therapist_id"),
         type=_one_of(AppointmentType, clinic, payload.type_id, "type_id"),
@@ -192,14 +190,12 @@ def appointments_series(request: HttpRequest, payload: SeriesIn) -> Any:
 
 @router.get(ONE, response=dict[str, Any])
 def appointment_detail(request: HttpRequest, patient_id: int, appointment_id: int) -> Any:
-    _clinic(request)
-    return appointment_json(access_appointment(request.user, patient_id, appointment_id,  # type: ignore[arg-type]
+    return appointment_json(access_appointment(clinic_user(request), patient_id, appointment_id,
                                                request=request))  # fmt: skip
 
 
 def _get(request: HttpRequest, patient_id: int, appointment_id: int) -> Appointment:
-    _clinic(request)
-    return access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
+    return access_appointment(clinic_user(request), patient_id, appointment_id, request=request)
 
 
 def _post_only(action: str) -> Any:
@@ -229,7 +225,7 @@ def appointment_move_api(
     appointment = _get(request, patient_id, appointment_id)
     clinic = appointment.clinic
     moved = appointment_move(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         appointment=appointment,
         starts_at=_aware(payload.starts_at, "starts_at"),
         therapist=_one_of(User, clinic, payload.therapist_id, "therapist_id"),
@@ -247,7 +243,7 @@ def appointment_cancel_api(
     """Cancel with a reason; within 24 hours of the start it is a late cancellation."""
     appointment = _get(request, patient_id, appointment_id)
     changed = appointment_cancel(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         appointment=appointment,
         reason=payload.reason,
         origin=Origin.of(request),
@@ -262,7 +258,7 @@ def appointment_status_api(
     """Mark confirmed, arrived or no-show."""
     appointment = _get(request, patient_id, appointment_id)
     changed = appointment_mark(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         appointment=appointment,
         status=payload.status,
         origin=Origin.of(request),
@@ -281,7 +277,7 @@ def availability(
 ) -> dict[str, Any]:
     """The next free starts of a type with a therapist, computed from the working hours,
     blocks and bookings (with the type's buffer)."""
-    clinic = _clinic(request)
+    clinic = clinic_request(request).clinic
     if not 1 <= days <= 366:
         raise ValidationError({"days": f"{days} is not between 1 and 366."})
     if not 1 <= limit <= 200:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from myomap.appointments.access import access_booking_request
-from myomap.appointments.api import _clinic, appointment_json
+from myomap.appointments.api import appointment_json
 from myomap.appointments.booking_models import BookingRequest
 from myomap.appointments.booking_requests import (
     booking_request_book,
@@ -17,6 +17,7 @@ from myomap.appointments.booking_requests import (
     waiting_requests,
 )
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_request, clinic_user
 from myomap.patients.access import access_patient_list
 
 router = Router(tags=["booking requests"])
@@ -49,9 +50,9 @@ class DeclineIn(Schema):
 def booking_requests_list(request: HttpRequest) -> list[dict[str, Any]]:
     """The clinic's waiting booking requests, oldest first. The clients listed are recorded
     as read."""
-    rows = waiting_requests(_clinic(request).pk)
+    rows = waiting_requests(clinic_request(request).clinic.pk)
     listed = list({r.patient_id: r.patient for r in rows}.values())
-    access_patient_list(request.user, listed, request=request)  # type: ignore[arg-type]
+    access_patient_list(clinic_user(request), listed, request=request)
     return [request_json(r) for r in rows]
 
 
@@ -59,8 +60,7 @@ def _post_only(action: str) -> Any:
     """A GET on a POST-only route: the door first (404 to an outsider), then 405."""
 
     def view(request: HttpRequest, patient_id: int, request_id: int) -> Any:
-        _clinic(request)
-        access_booking_request(request.user, patient_id, request_id, request=request)  # type: ignore[arg-type]
+        access_booking_request(clinic_user(request), patient_id, request_id, request=request)
         return Status(
             405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
         )
@@ -81,10 +81,10 @@ for _action in ("book", "decline"):
 def booking_request_book_api(request: HttpRequest, patient_id: int, request_id: int) -> Any:
     """Book the slot asked for (every booking rule holds; the usual confirmation is sent).
     422 when it is no longer free, naming the next free slots; 422 when already answered."""
-    _clinic(request)
-    asked = access_booking_request(request.user, patient_id, request_id, request=request)  # type: ignore[arg-type]
+    actor = clinic_user(request)
+    asked = access_booking_request(actor, patient_id, request_id, request=request)
     appointment = booking_request_book(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor,
         request=asked,
         origin=Origin.of(request),
     )
@@ -97,10 +97,10 @@ def booking_request_decline_api(
 ) -> Any:
     """Decline the request with an optional reason (kept for the record); the client is told
     by email, without the reason."""
-    _clinic(request)
-    asked = access_booking_request(request.user, patient_id, request_id, request=request)  # type: ignore[arg-type]
+    actor = clinic_user(request)
+    asked = access_booking_request(actor, patient_id, request_id, request=request)
     declined = booking_request_decline(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor,
         request=asked,
         reason=payload.reason,
         origin=Origin.of(request),

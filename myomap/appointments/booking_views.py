@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from myomap.appointments.access import access_booking_request
@@ -14,36 +14,37 @@ from myomap.appointments.booking_requests import (
     booking_request_decline,
     waiting_requests,
 )
-from myomap.appointments.views import _clinic, _errors
+from myomap.appointments.views import _errors
 from myomap.clinics.access import clinic_member
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 
 
 def _page(
-    request: HttpRequest, *, errors: list[str] | None = None, status: int = 200
+    request: ClinicRequest, *, errors: list[str] | None = None, status: int = 200
 ) -> HttpResponse:
-    rows = waiting_requests(_clinic(request).pk)
+    rows = waiting_requests(request.clinic.pk)
     return render(
         request, "appointments/requests.html", {"rows": rows, "errors": errors or []}, status=status
     )
 
 
 @clinic_member()
-def requests_page(request: HttpRequest) -> HttpResponse:
+def requests_page(request: ClinicRequest) -> HttpResponse:
     """The clinic's waiting booking requests, oldest first."""
     return _page(request)
 
 
 @clinic_member()
-def request_book(request: HttpRequest, patient_id: int, request_id: int) -> HttpResponse:
+def request_book(request: ClinicRequest, patient_id: int, request_id: int) -> HttpResponse:
     """Book the slot a client asked for (every booking rule holds)."""
-    asked = access_booking_request(request.user, patient_id, request_id, request=request)  # type: ignore[arg-type]
+    asked = access_booking_request(request.user, patient_id, request_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])  # after the door: an outsider gets 404
     try:
         appointment = booking_request_book(
             actor=request.user,
-            request=asked,  # type: ignore[arg-type]
+            request=asked,
             origin=Origin.of(request),
         )
     except ValidationError as exc:
@@ -53,15 +54,15 @@ def request_book(request: HttpRequest, patient_id: int, request_id: int) -> Http
 
 
 @clinic_member()
-def request_decline(request: HttpRequest, patient_id: int, request_id: int) -> HttpResponse:
+def request_decline(request: ClinicRequest, patient_id: int, request_id: int) -> HttpResponse:
     """Decline a request; the client is told by email."""
-    asked = access_booking_request(request.user, patient_id, request_id, request=request)  # type: ignore[arg-type]
+    asked = access_booking_request(request.user, patient_id, request_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])  # after the door: an outsider gets 404
     try:
         booking_request_decline(
             actor=request.user,
-            request=asked,  # type: ignore[arg-type]
+            request=asked,
             reason=request.POST.get("reason", ""),
             origin=Origin.of(request),
         )

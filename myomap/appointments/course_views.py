@@ -3,11 +3,12 @@ adjusted visit by visit and booked in one step."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ from myomap.appointments.views import _errors
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap.plans.models import Plan, PlanStatus
 from myomap_core.courses import MAX_OCCURRENCES, course_rule, maintenance_rule
@@ -66,9 +68,9 @@ def _initial(request: HttpRequest, clinic: Clinic, plan: Plan | None) -> dict[st
     return initial
 
 
-def _rows(request: HttpRequest, clinic: Clinic) -> tuple[list[object], list[str]]:
+def _rows(request: HttpRequest, clinic: Clinic) -> tuple[list[datetime], list[str]]:
     """The visits the user kept, as aware starts, and the errors naming each bad row."""
-    starts: list[object] = []
+    starts: list[datetime] = []
     errors: list[str] = []
     count = request.POST.get("count", "")
     total = int(count) if count.isdigit() else 0
@@ -88,21 +90,21 @@ def _rows(request: HttpRequest, clinic: Clinic) -> tuple[list[object], list[str]
 
 
 def _table(
-    visits: list[ProposedVisit], clinic: Clinic, posted: object | None
-) -> list[dict[str, object]]:
+    visits: list[ProposedVisit], clinic: Clinic, posted: QueryDict | None
+) -> list[dict[str, Any]]:
     """The rows of the visits table: the proposal, or what the user sent back."""
     tz = clinic.zone
     rows = []
     for v in visits:
         local = v.proposed.astimezone(tz) if v.proposed else None
-        row: dict[str, object] = {
+        row: dict[str, Any] = {
             "visit": v,
             "date": local.date().isoformat() if local else v.wanted.date().isoformat(),
             "time": f"{local:%H:%M}" if local else f"{v.wanted:%H:%M}",
             "keep": local is not None,
         }
         if posted is not None:
-            get = posted.get  # type: ignore[attr-defined]
+            get = posted.get
             row.update(
                 date=get(f"date_{v.number}", row["date"])[:10],
                 time=get(f"time_{v.number}", row["time"])[:5],
@@ -113,9 +115,9 @@ def _table(
 
 
 @clinic_member()
-def book_course(request: HttpRequest, patient_id: int) -> HttpResponse:
+def book_course(request: ClinicRequest, patient_id: int) -> HttpResponse:
     """Book the course of the client's active plan (or a recall) as a series of visits."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     patient = access_patient(user, patient_id, request=request, what="course booking")
     clinic = patient.clinic
     plan = Plan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).first()
@@ -148,7 +150,7 @@ def book_course(request: HttpRequest, patient_id: int) -> HttpResponse:
                             rrule=data["rrule"],
                             first=data["date"],
                             at=data["time"],
-                            starts=starts,  # type: ignore[arg-type]
+                            starts=starts,
                             plan=plan,
                             room=data["room"],
                             override_hours=data["override_hours"],
@@ -157,11 +159,11 @@ def book_course(request: HttpRequest, patient_id: int) -> HttpResponse:
                     except ValidationError as exc:
                         errors = _errors(exc)
                     else:
-                        visits = series.occurrences.order_by("starts_at")
-                        count = visits.count()
+                        booked = series.occurrences.order_by("starts_at")
+                        count = booked.count()
                         messages.success(request, f"Booked {count} visit{'s' * (count != 1)}.")
                         # The week the course begins in (a rule may start after the date given).
-                        begins = visits.first().starts_at.astimezone(clinic.zone).date()  # type: ignore[union-attr]
+                        begins = booked[0].starts_at.astimezone(clinic.zone).date()
                         week = reverse("appointments:week")
                         return redirect(
                             f"{week}?therapist={data['therapist'].pk}&date={begins.isoformat()}"

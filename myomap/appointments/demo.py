@@ -118,7 +118,7 @@ def _waitlist(
     weekdays = HOURS.get(therapist.username, (range(0, 5), time(9), time(17)))[0]
     day = next(today + timedelta(days=n) for n in range(1, 8)
                if (today + timedelta(days=n)).weekday() in weekdays)  # fmt: skip
-    start, end = day_bounds(therapist.clinic, day)  # type: ignore[arg-type]
+    start, end = day_bounds(kind.clinic, day)
     freed = (
         Appointment.objects.filter(
             therapist=therapist,

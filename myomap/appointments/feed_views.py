@@ -21,12 +21,13 @@ from myomap.appointments.feeds import (
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 
 
 @clinic_member(Role.OWNER, Role.THERAPIST)
-def feed_page(request: HttpRequest) -> HttpResponse:
+def feed_page(request: ClinicRequest) -> HttpResponse:
     """Show whether the therapist has a feed; POST makes a new one (the old one stops)."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     address = ""
     if request.method == "POST":
         _, token = feed_create(actor=user, therapist=user, origin=Origin.of(request))
@@ -44,11 +45,11 @@ def feed_page(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member(Role.OWNER, Role.THERAPIST)
-def feed_revoke_view(request: HttpRequest) -> HttpResponse:
+def feed_revoke_view(request: ClinicRequest) -> HttpResponse:
     """Stop the therapist's feed now."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if feed_revoke(actor=user, therapist=user, origin=Origin.of(request)):
         messages.success(request, "The calendar feed is revoked: calendars can no longer read it.")
     else:

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from myomap.appointments.models import CANCELLED, Appointment, CalendarFeed
+from myomap.appointments.feed_models import CalendarFeed
+from myomap.appointments.models import CANCELLED, Appointment
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.links import link_by_token, token_new
@@ -114,10 +115,12 @@ def client_label(patient: Patient) -> str:
 
 def feed_appointments(therapist: User, now: datetime) -> list[Appointment]:
     """The therapist's appointments in the feed's window, with what each event shows."""
+    clinic_id = therapist.clinic_id
+    assert clinic_id is not None, "a therapist belongs to a clinic"
     return list(
         Appointment.objects.filter(
             therapist=therapist,
-            clinic_id=therapist.clinic_id,
+            clinic_id=clinic_id,
             starts_at__gte=now - timedelta(days=DAYS_BACK),
             starts_at__lt=now + timedelta(days=DAYS_AHEAD),
         )
@@ -158,4 +161,5 @@ def feed_ics(feed: CalendarFeed, *, now: datetime | None = None) -> bytes:
     stamp = now.astimezone(UTC)
     for appointment in feed_appointments(feed.therapist, now):
         calendar.add_component(_event(appointment, stamp, feed.clinic.slug))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -10,22 +11,30 @@ from django.core.exceptions import ValidationError
 
 from myomap.appointments.models import AppointmentType, Room
 from myomap.clinics.models import Clinic, Role, User
+from myomap.common.forms import narrow_choices
 
 
-def local_start(clinic: Clinic, day: object, at: object) -> datetime:
+def local_start(clinic: Clinic, day: date, at: time) -> datetime:
     """The aware start of a local date and time; a time skipped by a clock change is refused."""
     tz = clinic.zone
-    naive = datetime.combine(day, at)  # type: ignore[arg-type]
+    naive = datetime.combine(day, at)
     aware = naive.replace(tzinfo=tz)
     if aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
         raise ValidationError({"time": f"{naive:%H:%M} does not exist that day (clocks change)."})
     return aware
 
 
+class TherapistChoiceField(forms.ModelChoiceField[User]):
+    """A choice of the clinic's therapists, each shown by their display name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class WhenForm(forms.Form):
     """Where and when, shared by booking and moving."""
 
-    therapist = forms.ModelChoiceField(queryset=User.objects.none())
+    therapist = TherapistChoiceField(queryset=User.objects.none())
     room = forms.ModelChoiceField(queryset=Room.objects.none(), required=False)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
@@ -33,14 +42,17 @@ class WhenForm(forms.Form):
         required=False, label="Book outside the therapist's working hours (recorded)"
     )
 
-    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.clinic = clinic
-        self.fields["therapist"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
-        ).order_by("first_name", "last_name")
-        self.fields["therapist"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
-        self.fields["room"].queryset = Room.objects.filter(clinic=clinic, active=True)  # type: ignore[attr-defined]
+        narrow_choices(
+            self,
+            "therapist",
+            User.objects.filter(
+                clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
+            ).order_by("first_name", "last_name"),
+        )
+        narrow_choices(self, "room", Room.objects.filter(clinic=clinic, active=True))
 
     def starts_at(self) -> datetime:
         return local_start(self.clinic, self.cleaned_data["date"], self.cleaned_data["time"])
@@ -54,11 +66,9 @@ class BookForm(WhenForm):
 
     field_order = ["type", "therapist", "room", "date", "time", "desk_notes", "override_hours"]
 
-    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, clinic=clinic, **kwargs)
-        self.fields["type"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
-            clinic=clinic, active=True
-        )
+        narrow_choices(self, "type", AppointmentType.objects.filter(clinic=clinic, active=True))
 
 
 class CourseForm(WhenForm):
@@ -73,12 +83,10 @@ class CourseForm(WhenForm):
 
     field_order = ["type", "therapist", "room", "date", "time", "rrule", "override_hours"]
 
-    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, clinic=clinic, **kwargs)
         self.fields["date"].label = "First visit"
-        self.fields["type"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
-            clinic=clinic, active=True
-        )
+        narrow_choices(self, "type", AppointmentType.objects.filter(clinic=clinic, active=True))
 
 
 class CancelForm(forms.Form):

@@ -22,7 +22,6 @@ from myomap.appointments.models import (
     Appointment,
     AppointmentType,
     Block,
-    MovedAwayTime,
     Room,
     Status,
     WorkingHours,
@@ -35,6 +34,7 @@ from myomap.appointments.reminders import (
     reminders_moved,
 )
 from myomap.appointments.selectors import check_day
+from myomap.appointments.waitlist_models import MovedAwayTime
 from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
@@ -155,7 +155,9 @@ def _check_time(
     check_day(starts_at.date(), "starts_at")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "The appointment ends after it starts."})
-    clinic_tz = therapist.clinic.zone  # type: ignore[union-attr]
+    clinic = therapist.clinic
+    assert clinic is not None, "a therapist belongs to a clinic"
+    clinic_tz = clinic.zone
     outside = not within_hours(starts_at, ends_at, hours_of(therapist), clinic_tz)
     if outside and not override_hours:
         raise ValidationError(
@@ -174,9 +176,9 @@ def _check_time(
                 f"({block.reason or 'blocked'}, {_when(block.starts_at)}–{_when(block.ends_at)})."
             }
         )
-    clash = Appointment.objects.filter(overlapping(starts_at, ends_at), status__in=HOLDING).exclude(
-        pk=ignore
-    )
+    clash = Appointment.objects.filter(overlapping(starts_at, ends_at), status__in=HOLDING)
+    if ignore is not None:
+        clash = clash.exclude(pk=ignore)
     taken = clash.filter(therapist=therapist).first()
     if taken is not None:
         raise ValidationError(

@@ -29,23 +29,13 @@ from myomap.appointments.setup_services import (
 )
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_request, clinic_user
 
 router = Router(tags=["practice set-up"])
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
-    return user
-
-
-def _clinic(request: HttpRequest) -> Clinic:
-    return _user(request).clinic  # type: ignore[return-value]
-
-
 def _owner(request: HttpRequest) -> User:
-    user = _user(request)
+    user = clinic_user(request)
     if user.role != Role.OWNER:
         raise PermissionDenied("Only the clinic owner changes this.")
     return user
@@ -103,7 +93,7 @@ class TypeIn(Schema):
 @router.get("/types", response=list[dict[str, Any]])
 def practice_types(request: HttpRequest) -> list[dict[str, Any]]:
     """Every appointment type of the clinic, active first."""
-    return [type_json(k) for k in setup_selectors.all_types(_clinic(request))]
+    return [type_json(k) for k in setup_selectors.all_types(clinic_request(request).clinic)]
 
 
 @router.post("/types", response={200: dict[str, Any], 201: dict[str, Any]})
@@ -114,7 +104,7 @@ def practice_type_save(request: HttpRequest, payload: TypeIn) -> Any:
     if payload.id is None:
         data.pop("active")
         return Status(201, type_json(type_create(actor=user, origin=Origin.of(request), **data)))
-    kind = _row(AppointmentType, _clinic(request), payload.id, "id")
+    kind = _row(AppointmentType, clinic_request(request).clinic, payload.id, "id")
     return type_json(type_update(actor=user, kind=kind, origin=Origin.of(request), **data))
 
 
@@ -141,7 +131,7 @@ def practice_locations(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"id": p.pk, "name": p.name, "address": p.address, "active": p.active,
          "rooms": [{"id": r.pk, "name": r.name, "active": r.active} for r in p.rooms.all()]}
-        for p in setup_selectors.places(_clinic(request))
+        for p in setup_selectors.places(clinic_request(request).clinic)
     ]  # fmt: skip
 
 
@@ -154,7 +144,7 @@ def practice_location_save(request: HttpRequest, payload: PlaceIn) -> Any:
         made = location_create(actor=user, name=payload.name, address=payload.address,
                                origin=origin)  # fmt: skip
         return Status(201, {"id": made.pk, "name": made.name, "active": made.active})
-    row = _row(Location, _clinic(request), payload.id, "id")
+    row = _row(Location, clinic_request(request).clinic, payload.id, "id")
     row = location_update(actor=user, location=row, name=payload.name, active=payload.active,
                           origin=origin)  # fmt: skip
     return {"id": row.pk, "name": row.name, "active": row.active}
@@ -164,7 +154,7 @@ def practice_location_save(request: HttpRequest, payload: PlaceIn) -> Any:
 def practice_room_save(request: HttpRequest, payload: RoomIn) -> Any:
     """Add a room at a location (no ``id``), or rename or (de)activate one."""
     user = _owner(request)
-    clinic = _clinic(request)
+    clinic = clinic_request(request).clinic
     origin = Origin.of(request)
     if payload.id is None:
         location = _row(Location, clinic, payload.location_id or 0, "location_id")
@@ -200,8 +190,8 @@ def _may_edit_hours(user: User, therapist: User) -> None:
 def practice_hours(request: HttpRequest, therapist_id: int | None = None) -> dict[str, Any]:
     """A therapist's weekly spans (the user's own without ``therapist_id``) and their future
     bookings outside them."""
-    clinic = _clinic(request)
-    therapist = _therapist(clinic, therapist_id or _user(request).pk)
+    clinic = clinic_request(request).clinic
+    therapist = _therapist(clinic, therapist_id or clinic_user(request).pk)
     spans = [s for row in setup_selectors.hours_week(therapist) for s in row.spans]
     outside = setup_selectors.outside_hours(therapist, zone=clinic.zone, spans=spans)
     return {"spans": [span_json(s) for s in spans], "outside_hours": _booked(outside)}
@@ -210,8 +200,8 @@ def practice_hours(request: HttpRequest, therapist_id: int | None = None) -> dic
 @router.post("/hours", response={201: dict[str, Any]})
 def practice_hours_add(request: HttpRequest, payload: SpanIn) -> Any:
     """Add a span; 422 for an end not after the start or an overlap (any location)."""
-    user = _user(request)
-    clinic = _clinic(request)
+    user = clinic_user(request)
+    clinic = clinic_request(request).clinic
     therapist = _therapist(clinic, payload.therapist_id)
     _may_edit_hours(user, therapist)
     span = hours_add(
@@ -229,8 +219,8 @@ def practice_hours_add(request: HttpRequest, payload: SpanIn) -> Any:
 @router.post("/hours/remove", response=dict[str, Any])
 def practice_hours_remove(request: HttpRequest, payload: RemoveIn) -> dict[str, Any]:
     """Remove a span; the therapist's future bookings now outside their hours (kept)."""
-    user = _user(request)
-    clinic = _clinic(request)
+    user = clinic_user(request)
+    clinic = clinic_request(request).clinic
     span = _row(WorkingHours, clinic, payload.id, "id")
     therapist = _therapist(clinic, span.therapist_id)
     _may_edit_hours(user, therapist)
@@ -256,17 +246,17 @@ def _may_block(user: User, therapist_id: int) -> None:
 @router.get("/blocks", response=list[dict[str, Any]])
 def practice_blocks(request: HttpRequest) -> list[dict[str, Any]]:
     """The clinic's blocks that have not ended."""
-    return [block_json(b) for b in setup_selectors.blocks_ahead(_clinic(request))]
+    return [block_json(b) for b in setup_selectors.blocks_ahead(clinic_request(request).clinic)]
 
 
 @router.post("/blocks", response={201: dict[str, Any]})
 def practice_block_add(request: HttpRequest, payload: BlockIn) -> Any:
     """Block a therapist (times with their offset); the bookings it overlaps (kept)."""
-    user = _user(request)
+    user = clinic_user(request)
     _may_block(user, payload.therapist_id)
     block = block_create(
         actor=user,
-        therapist=_therapist(_clinic(request), payload.therapist_id),
+        therapist=_therapist(clinic_request(request).clinic, payload.therapist_id),
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
         reason=payload.reason,
@@ -280,8 +270,8 @@ def practice_block_add(request: HttpRequest, payload: BlockIn) -> Any:
 @router.post("/blocks/remove", response=dict[str, Any])
 def practice_block_remove(request: HttpRequest, payload: RemoveIn) -> dict[str, Any]:
     """Remove a block."""
-    user = _user(request)
-    block = _row(Block, _clinic(request), payload.id, "id")
+    user = clinic_user(request)
+    block = _row(Block, clinic_request(request).clinic, payload.id, "id")
     _may_block(user, block.therapist_id)
     block_remove(actor=user, block=block, origin=Origin.of(request))
     return {"removed": payload.id}
@@ -299,7 +289,7 @@ class PolicyIn(Schema):
 @router.get("/policy", response=dict[str, Any])
 def practice_policy(request: HttpRequest) -> dict[str, Any]:
     """The clinic's reminder policy (the defaults until it sets one)."""
-    policy = policy_of(_clinic(request))
+    policy = policy_of(clinic_request(request).clinic)
     return {"offsets": policy.offset_hours, "cancellation_hours": policy.cancellation_hours,
             "sms": policy.sms}  # fmt: skip
 

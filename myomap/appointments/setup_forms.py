@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from myomap.appointments.forms import TherapistChoiceField
 from myomap.appointments.models import LONGEST_MINUTES, WEEKDAYS, Location, Online
 from myomap.appointments.setup_services import PALETTE
 from myomap.clinics.models import Clinic, Role, User
+from myomap.common.forms import narrow_choices
 
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300})
 
 
 def therapists_field(clinic: Clinic) -> forms.ModelChoiceField[User]:
-    field: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+    return TherapistChoiceField(
         queryset=User.objects.filter(
             clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
         ).order_by("first_name", "last_name", "id")
     )
-    field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
-    return field
 
 
 class SpanForm(forms.Form):
@@ -29,11 +31,11 @@ class SpanForm(forms.Form):
     start = forms.TimeField(widget=TIME)
     end = forms.TimeField(widget=TIME)
 
-    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
-            clinic=clinic, active=True
-        ).order_by("name")
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        narrow_choices(
+            self, "location", Location.objects.filter(clinic=clinic, active=True).order_by("name")
+        )
 
 
 class TypeForm(forms.Form):
@@ -60,11 +62,11 @@ class RoomForm(forms.Form):
     location = forms.ModelChoiceField(queryset=Location.objects.none())
     name = forms.CharField(max_length=80)
 
-    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
-            clinic=clinic, active=True
-        ).order_by("name")
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        narrow_choices(
+            self, "location", Location.objects.filter(clinic=clinic, active=True).order_by("name")
+        )
 
 
 class RenameForm(forms.Form):
@@ -84,13 +86,11 @@ class BlockForm(forms.Form):
     end_time = forms.TimeField(widget=TIME)
     reason = forms.CharField(max_length=120, required=False)
 
-    def __init__(
-        self, *args: object, clinic: Clinic, therapist: User | None, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, clinic: Clinic, therapist: User | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["therapist"] = therapists_field(clinic)
         if therapist is not None:  # a therapist blocks only their own calendar
-            self.fields["therapist"].queryset = User.objects.filter(pk=therapist.pk)  # type: ignore[attr-defined]
+            narrow_choices(self, "therapist", User.objects.filter(pk=therapist.pk))
 
 
 class PolicyForm(forms.Form):

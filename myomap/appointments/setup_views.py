@@ -44,16 +44,9 @@ from myomap.appointments.setup_services import (
     type_update,
 )
 from myomap.clinics.access import clinic_member
-from myomap.clinics.models import Clinic, Role, User
+from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin
-
-
-def _clinic(request: HttpRequest) -> Clinic:
-    return request.user.clinic  # type: ignore[union-attr,return-value]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from myomap.common.request import ClinicRequest
 
 
 def _refuse(form: forms.Form, exc: ValidationError) -> None:
@@ -87,7 +80,7 @@ def _pk(request: HttpRequest, field: str) -> int:
 # -- working hours ---------------------------------------------------------------------------
 
 
-def _shown_therapist(request: HttpRequest, therapists: list[User]) -> User | None:
+def _shown_therapist(request: ClinicRequest, therapists: list[User]) -> User | None:
     """The therapist whose hours the page shows: ``?therapist=ID`` of this clinic (404
     otherwise), else the user if they take appointments, else the first therapist."""
     text = request.GET.get("therapist", "")
@@ -96,7 +89,7 @@ def _shown_therapist(request: HttpRequest, therapists: list[User]) -> User | Non
         if found is None:
             raise Http404(f"therapist: no therapist {text[:20]!r} in this clinic.")
         return found
-    user = _user(request)
+    user = request.user
     if user.is_clinician:
         return user
     return therapists[0] if therapists else None
@@ -107,11 +100,11 @@ def _may_edit_hours(user: User, therapist: User) -> bool:
 
 
 @clinic_member()
-def hours(request: HttpRequest) -> HttpResponse:
+def hours(request: ClinicRequest) -> HttpResponse:
     """A therapist's weekly working hours: add and remove spans; the future bookings that
     fall outside them."""
-    clinic = _clinic(request)
-    user = _user(request)
+    clinic = request.clinic
+    user = request.user
     therapists = selectors.therapists_of(clinic)
     therapist = _shown_therapist(request, therapists)
     form = SpanForm(clinic=clinic)
@@ -178,10 +171,10 @@ def hours(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member(Role.OWNER)
-def types(request: HttpRequest) -> HttpResponse:
+def types(request: ClinicRequest) -> HttpResponse:
     """The clinic's appointment types: add one, change one (``kind`` = its id)."""
-    clinic = _clinic(request)
-    user = _user(request)
+    clinic = request.clinic
+    user = request.user
     form = TypeForm(initial={"colour": PALETTE[0][0], "minutes": 60, "buffer_minutes": 15})
     editing: AppointmentType | None = None
     status = 200
@@ -228,10 +221,10 @@ def types(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member(Role.OWNER)
-def places(request: HttpRequest) -> HttpResponse:
+def places(request: ClinicRequest) -> HttpResponse:
     """Locations and their rooms: add, rename, take out of use (never delete)."""
-    clinic = _clinic(request)
-    user = _user(request)
+    clinic = request.clinic
+    user = request.user
     origin = Origin.of(request) if request.method == "POST" else None
     action = request.POST.get("action", "")
     location_form = LocationForm()
@@ -297,11 +290,11 @@ def places(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def blocks(request: HttpRequest) -> HttpResponse:
+def blocks(request: ClinicRequest) -> HttpResponse:
     """Blocks ahead (holiday, training): add or remove; a therapist only their own. Shows the
     bookings each block overlaps: nothing is cancelled automatically."""
-    clinic = _clinic(request)
-    user = _user(request)
+    clinic = request.clinic
+    user = request.user
     own = user if user.role == Role.THERAPIST else None
     form = BlockForm(clinic=clinic, therapist=own)
     status = 200
@@ -358,9 +351,9 @@ def blocks(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member(Role.OWNER)
-def reminder_policy(request: HttpRequest) -> HttpResponse:
+def reminder_policy(request: ClinicRequest) -> HttpResponse:
     """The clinic's reminder offsets, cancellation window and SMS switch."""
-    clinic = _clinic(request)
+    clinic = request.clinic
     policy = policy_of(clinic)
     form = PolicyForm(
         initial={
@@ -375,7 +368,7 @@ def reminder_policy(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _, cancelled, added = policy_update(
-                    actor=_user(request), origin=Origin.of(request), **form.cleaned_data
+                    actor=request.user, origin=Origin.of(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 _refuse(form, exc)
@@ -395,9 +388,9 @@ def reminder_policy(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: ClinicRequest) -> HttpResponse:
     """What there is to set up, and what is missing."""
-    clinic = _clinic(request)
+    clinic = request.clinic
     return render(
         request,
         "appointments/setup.html",

@@ -35,14 +35,11 @@ from myomap.appointments.waitlist_selectors import freed_on
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
-
-
-def _clinic(request: HttpRequest) -> Clinic:
-    return request.user.clinic  # type: ignore[union-attr,return-value]
 
 
 def _day(request: HttpRequest, clinic: Clinic) -> date | None:
@@ -70,24 +67,24 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 @clinic_member(*CLINICIANS)
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: ClinicRequest) -> HttpResponse:
     """The therapist's home: today's clients in order, each with what needs doing first."""
-    rows = selectors.today(request.user)  # type: ignore[arg-type]
+    rows = selectors.today(request.user)
     return render(
         request,
         "appointments/today.html",
         {
             "rows": rows,
             "now": timezone.now(),
-            "needs_setup": not clinic_has_hours(_clinic(request)),
+            "needs_setup": not clinic_has_hours(request.clinic),
         },
     )
 
 
 @clinic_member()
-def day(request: HttpRequest) -> HttpResponse:
+def day(request: ClinicRequest) -> HttpResponse:
     """The clinic's day: every therapist side by side."""
-    clinic = _clinic(request)
+    clinic = request.clinic
     shown = _day(request, clinic)
     if shown is None:
         return _bad_date(request)
@@ -107,10 +104,10 @@ def day(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _therapist(request: HttpRequest, clinic: Clinic) -> User | None:
+def _therapist(request: ClinicRequest, clinic: Clinic) -> User | None:
     text = request.GET.get("therapist", "")
     if not text:
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         return user if user.is_clinician else None
     if not text.isdigit():
         return None
@@ -120,9 +117,9 @@ def _therapist(request: HttpRequest, clinic: Clinic) -> User | None:
 
 
 @clinic_member()
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: ClinicRequest) -> HttpResponse:
     """One therapist's week, Monday to Sunday."""
-    clinic = _clinic(request)
+    clinic = request.clinic
     shown = _day(request, clinic)
     if shown is None:
         return _bad_date(request)
@@ -147,9 +144,9 @@ def week(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def free(request: HttpRequest) -> HttpResponse:
+def free(request: ClinicRequest) -> HttpResponse:
     """The next free slots of a type with a therapist, over the next eight weeks."""
-    clinic = _clinic(request)
+    clinic = request.clinic
     therapists = selectors.therapists_of(clinic)
     types = selectors.types_of(clinic)
     slots = []
@@ -196,9 +193,9 @@ def _patient_choices(request: HttpRequest, clinic: Clinic) -> list[Patient]:
 
 
 @clinic_member()
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: ClinicRequest) -> HttpResponse:
     """Book an appointment: a client, a type, a therapist, a time (prefilled from a slot)."""
-    clinic = _clinic(request)
+    clinic = request.clinic
     source = request.POST if request.method == "POST" else request.GET
     patient = None
     patient_id = source.get("patient", "")
@@ -209,7 +206,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 status=400,
                 content_type="text/plain",
             )
-        patient = access_patient(request.user, int(patient_id), request=request, what="booking")  # type: ignore[arg-type]
+        patient = access_patient(request.user, int(patient_id), request=request, what="booking")
     if request.method == "POST":
         form = BookForm(request.POST, clinic=clinic)
         if patient is None:
@@ -217,7 +214,7 @@ def book(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 appointment = appointment_book(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     patient=patient,
                     therapist=form.cleaned_data["therapist"],
                     type=form.cleaned_data["type"],
@@ -256,10 +253,10 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def types_default(request: HttpRequest) -> HttpResponse:
+def types_default(request: ClinicRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    made = appointment_types_default(actor=request.user, clinic=_clinic(request))  # type: ignore[arg-type]
+    made = appointment_types_default(actor=request.user, clinic=request.clinic)
     messages.success(request, f"Added {len(made)} appointment types.")
     return redirect("appointments:book")
 
@@ -304,21 +301,21 @@ def _detail(
 
 
 @clinic_member()
-def detail(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
-    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
+def detail(request: ClinicRequest, patient_id: int, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)
     return _detail(request, appointment)
 
 
 @clinic_member()
-def move(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
-    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
+def move(request: ClinicRequest, patient_id: int, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = WhenForm(request.POST, clinic=appointment.clinic)
     if form.is_valid():
         try:
             appointment_move(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 appointment=appointment,
                 starts_at=form.starts_at(),
                 therapist=form.cleaned_data["therapist"],
@@ -336,15 +333,15 @@ def move(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResp
 
 
 @clinic_member()
-def cancel(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
-    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
+def cancel(request: ClinicRequest, patient_id: int, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
             appointment_cancel(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
                 origin=Origin.of(request),
@@ -359,13 +356,13 @@ def cancel(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpRe
 
 
 @clinic_member()
-def mark(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
-    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
+def mark(request: ClinicRequest, patient_id: int, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         appointment_mark(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             appointment=appointment,
             status=request.POST.get("status", "")[:30],
             origin=Origin.of(request),
@@ -381,14 +378,14 @@ def mark(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResp
 
 
 @clinic_member(*CLINICIANS)
-def start(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
+def start(request: ClinicRequest, patient_id: int, appointment_id: int) -> HttpResponse:
     """One tap from the appointment to the session guide."""
-    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)  # type: ignore[arg-type]
+    appointment = access_appointment(request.user, patient_id, appointment_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         session = appointment_start_session(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             appointment=appointment,
             origin=Origin.of(request),
         )

@@ -12,12 +12,13 @@ from ninja import Field, Router, Schema, Status
 
 from myomap.appointments import waitlist_selectors
 from myomap.appointments.access import access_waitlist_entry
-from myomap.appointments.api import _aware, _clinic, _one_of, appointment_json
+from myomap.appointments.api import _aware, _one_of, appointment_json
 from myomap.appointments.models import AppointmentType, Room
 from myomap.appointments.waitlist import waitlist_add, waitlist_book, waitlist_remove
 from myomap.appointments.waitlist_models import WaitlistEntry
 from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_request, clinic_user
 from myomap.patients.access import access_patient, access_patient_list
 
 router = Router(tags=["waitlist"])
@@ -80,14 +81,14 @@ def waitlist_list(request: HttpRequest) -> dict[str, Any]:
     """Waiting entries, oldest first (the order slots are offered in), each with its next
     free slots that fit; and the slots cancellations freed in the next eight weeks with
     the entries that fit each. The clients listed are recorded as read."""
-    clinic = _clinic(request)
+    clinic = clinic_request(request).clinic
     now = timezone.now()
     rows = waitlist_selectors.waiting_with_slots(clinic, now=now)
     freed = waitlist_selectors.freed_slots(
         clinic, now, now + timedelta(days=waitlist_selectors.AHEAD_DAYS), now=now
     )
     listed = list({r.entry.patient_id: r.entry.patient for r in rows}.values())
-    access_patient_list(request.user, listed, request=request)  # type: ignore[arg-type]
+    access_patient_list(clinic_user(request), listed, request=request)
     return {
         "order": "oldest entry first",
         "entries": [entry_json(r.entry, r.fits) for r in rows],
@@ -110,10 +111,12 @@ def waitlist_add_api(request: HttpRequest, payload: WaitlistIn) -> Any:
     """Put a client on the waitlist; ``windows`` as ``Mon Wed 08:00-12:00; Fri
     13:00-17:00`` (local time); ``first_day`` defaults to today in the clinic. 422 names
     the field."""
-    clinic = _clinic(request)
-    patient = access_patient(request.user, payload.patient_id, request=request, what="waitlist")  # type: ignore[arg-type]
+    clinic = clinic_request(request).clinic
+    patient = access_patient(
+        clinic_user(request), payload.patient_id, request=request, what="waitlist"
+    )
     entry = waitlist_add(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         patient=patient,
         type=_one_of(AppointmentType, clinic, payload.type_id, "type_id"),
         therapist=_one_of(
@@ -136,8 +139,7 @@ def _post_only(action: str) -> Any:
     """A GET on a POST-only route: the door first (404 to an outsider), then 405."""
 
     def view(request: HttpRequest, patient_id: int, entry_id: int) -> Any:
-        _clinic(request)
-        access_waitlist_entry(request.user, patient_id, entry_id, request=request)  # type: ignore[arg-type]
+        access_waitlist_entry(clinic_user(request), patient_id, entry_id, request=request)
         return Status(
             405, {"error": {"code": "method_not_allowed", "message": "Use POST.", "field": None}}
         )
@@ -157,10 +159,9 @@ def waitlist_remove_api(
     request: HttpRequest, patient_id: int, entry_id: int, payload: RemoveIn
 ) -> Any:
     """Take an entry off the waitlist with a reason (kept, never deleted)."""
-    _clinic(request)
-    entry = access_waitlist_entry(request.user, patient_id, entry_id, request=request)  # type: ignore[arg-type]
+    entry = access_waitlist_entry(clinic_user(request), patient_id, entry_id, request=request)
     removed = waitlist_remove(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         entry=entry,
         reason=payload.reason,
         origin=Origin.of(request),
@@ -176,10 +177,10 @@ def waitlist_book_api(
     """Book the entry at ``starts_at`` (through the same booking rules as
     ``POST /appointments``); the entry becomes booked. 422 names the field (a time outside
     the client's wanted times, an overlap, a time outside the working hours)."""
-    clinic = _clinic(request)
-    entry = access_waitlist_entry(request.user, patient_id, entry_id, request=request)  # type: ignore[arg-type]
+    clinic = clinic_request(request).clinic
+    entry = access_waitlist_entry(clinic_user(request), patient_id, entry_id, request=request)
     appointment = waitlist_book(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         entry=entry,
         starts_at=_aware(payload.starts_at, "starts_at"),
         therapist=_one_of(

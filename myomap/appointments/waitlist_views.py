@@ -5,23 +5,27 @@ client, booking an entry with one action and removing it. Thin: services write,
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from myomap.appointments import waitlist_selectors
 from myomap.appointments.access import access_waitlist_entry
+from myomap.appointments.forms import TherapistChoiceField
 from myomap.appointments.models import AppointmentType, Room
-from myomap.appointments.views import _clinic, _errors, _patient_choices
+from myomap.appointments.views import _errors, _patient_choices
 from myomap.appointments.waitlist import waitlist_add, waitlist_book, waitlist_remove
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Clinic, Role, User
 from myomap.common.audit import Origin
+from myomap.common.forms import narrow_choices
+from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 
 WINDOWS_HELP = "Weekdays and local times, e.g. Mon Wed 08:00-12:00; Fri 13:00-17:00"
@@ -31,7 +35,7 @@ class WaitlistForm(forms.Form):
     """Who the client waits for, what, and when they can come."""
 
     type = forms.ModelChoiceField(queryset=AppointmentType.objects.none(), label="Type")
-    therapist = forms.ModelChoiceField(
+    therapist = TherapistChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Any therapist"
     )
     windows = forms.CharField(max_length=400, label="Wanted times", help_text=WINDOWS_HELP)
@@ -47,21 +51,22 @@ class WaitlistForm(forms.Form):
         required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["type"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
-            clinic=clinic, active=True
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        narrow_choices(self, "type", AppointmentType.objects.filter(clinic=clinic, active=True))
+        narrow_choices(
+            self,
+            "therapist",
+            User.objects.filter(
+                clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
+            ).order_by("first_name", "last_name"),
         )
-        self.fields["therapist"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
-        ).order_by("first_name", "last_name")
-        self.fields["therapist"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 
 
 def _page(
-    request: HttpRequest, *, errors: list[str] | None = None, status: int = 200
+    request: ClinicRequest, *, errors: list[str] | None = None, status: int = 200
 ) -> HttpResponse:
-    clinic = _clinic(request)
+    clinic = request.clinic
     now = timezone.now()
     start = now
     end = now + timedelta(days=waitlist_selectors.AHEAD_DAYS)
@@ -81,15 +86,15 @@ def _page(
 
 
 @clinic_member()
-def waitlist(request: HttpRequest) -> HttpResponse:
+def waitlist(request: ClinicRequest) -> HttpResponse:
     """Who waits, oldest first; the freed slots they fit and their next free slots."""
     return _page(request)
 
 
 @clinic_member()
-def waitlist_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+def waitlist_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
     """Put a client on the waitlist."""
-    patient = access_patient(request.user, patient_id, request=request, what="waitlist")  # type: ignore[arg-type]
+    patient = access_patient(request.user, patient_id, request=request, what="waitlist")
     clinic = patient.clinic
     if request.method == "POST":
         form = WaitlistForm(request.POST, clinic=clinic)
@@ -97,7 +102,7 @@ def waitlist_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 waitlist_add(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     patient=patient,
                     type=data["type"],
                     therapist=data["therapist"],
@@ -162,14 +167,14 @@ def _room(clinic: Clinic, text: str) -> Room | None:
 
 
 @clinic_member()
-def waitlist_book_view(request: HttpRequest, patient_id: int, entry_id: int) -> HttpResponse:
+def waitlist_book_view(request: ClinicRequest, patient_id: int, entry_id: int) -> HttpResponse:
     """Book the entry into a slot with one action (all booking rules hold)."""
-    entry = access_waitlist_entry(request.user, patient_id, entry_id, request=request)  # type: ignore[arg-type]
+    entry = access_waitlist_entry(request.user, patient_id, entry_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         appointment = waitlist_book(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             entry=entry,
             starts_at=_start(request.POST.get("starts_at", "")),
             therapist=_therapist(entry.clinic, request.POST.get("therapist", "")),
@@ -187,14 +192,14 @@ def waitlist_book_view(request: HttpRequest, patient_id: int, entry_id: int) -> 
 
 
 @clinic_member()
-def waitlist_remove_view(request: HttpRequest, patient_id: int, entry_id: int) -> HttpResponse:
+def waitlist_remove_view(request: ClinicRequest, patient_id: int, entry_id: int) -> HttpResponse:
     """Take the entry off the waitlist with a reason."""
-    entry = access_waitlist_entry(request.user, patient_id, entry_id, request=request)  # type: ignore[arg-type]
+    entry = access_waitlist_entry(request.user, patient_id, entry_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         waitlist_remove(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             entry=entry,
             reason=request.POST.get("reason", ""),
             origin=Origin.of(request),

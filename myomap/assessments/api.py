@@ -126,7 +126,7 @@ def post_landmarks(
     """Replace the photo's landmarks; returns the posture analysis, as the CLI gives it."""
     photo = access_photo(clinic_user(request), patient_id, assessment_id, photo_id, request=request)
     photo_landmarks_save(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         photo=photo,
         landmarks={k: list(v) for k, v in payload.landmarks.items()},
         scale_points=[list(p) for p in payload.scale_points],

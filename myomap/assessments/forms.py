@@ -76,13 +76,14 @@ class LandmarkForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         points: dict[str, list[float]] = {}
         for lm in self.landmarks:
             x, y = data.get(f"x_{lm.value}"), data.get(f"y_{lm.value}")
             if (x is None) != (y is None):
                 self.add_error(f"x_{lm.value}", f"Give both x and y for {lm.label}, or neither.")
-            elif x is not None:
+            elif x is not None and y is not None:
                 points[lm.value] = [x, y]
         scale = [data.get(n) for n in ("scale_x1", "scale_y1", "scale_x2", "scale_y2")]
         if any(v is not None for v in scale) and not all(v is not None for v in scale):
@@ -167,7 +168,7 @@ class ExamForm(forms.Form):
         """How many tests of the group have a stored or typed result."""
         count = 0
         for row in self.rows:
-            names = [row.get(k) for k in ("value", "positive", "painful") if row.get(k)]
+            names = [row[k] for k in ("value", "positive", "painful") if row.get(k)]
             if any(self[n].value() not in (None, "", False) for n in names):
                 count += 1
         return count
@@ -188,7 +189,8 @@ class ExamForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         entries = []
         for row in self.rows:
             test, side = row["test"], row["side"]

@@ -44,13 +44,13 @@ class CleanPhoto:
     height: int
 
 
-def _read(upload: UploadedFile) -> bytes:
+def _read(upload: UploadedFile[bytes]) -> bytes:
     if upload.size is not None and upload.size > MAX_BYTES:
         raise PhotoRejected(
             f"The photo is {upload.size / 1024 / 1024:.1f} MB; the limit is 15 MB. "
             "Export it at a smaller size and try again."
         )
-    data = upload.read(MAX_BYTES + 1)
+    data: bytes = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise PhotoRejected("The photo is larger than 15 MB.")
     if not data:
@@ -72,13 +72,13 @@ def _load_whole(image: Image.Image) -> None:
         ImageFile.LOAD_TRUNCATED_IMAGES = accepting
 
 
-def clean_photo(upload: UploadedFile) -> CleanPhoto:
+def clean_photo(upload: UploadedFile[bytes]) -> CleanPhoto:
     """The photo re-encoded without metadata, or ``PhotoRejected`` saying why."""
     data = _read(upload)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             kind = (image.format or "").upper()
             if kind not in ACCEPTED:
                 raise PhotoRejected(

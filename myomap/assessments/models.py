@@ -79,7 +79,7 @@ class PosturePhoto(models.Model):
         if self.scale_length_mm is None or len(self.scale_points) != 2:
             return None
         (x1, y1), (x2, y2) = self.scale_points
-        pixels = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+        pixels: float = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
         if pixels < 1:
             return None
         return float(self.scale_length_mm) / pixels

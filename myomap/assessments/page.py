@@ -32,7 +32,7 @@ def ppt_unit(request: HttpRequest) -> str:
 def ppt_in(kpa: float | None, unit: str, probe_cm2: float) -> float | None:
     if kpa is None:
         return None
-    return round(pressure.to_unit(kpa, unit, probe_cm2), 2)  # type: ignore[arg-type]
+    return round(pressure.to_unit(kpa, unit, probe_cm2), 2)
 
 
 def finding_view(finding: PalpationFinding, unit: str, pain_map: PainMap | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import math
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -103,7 +104,7 @@ def photo_add(
     actor: User,
     assessment: Assessment,
     view: str,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     origin: Origin | None = None,
 ) -> PosturePhoto:
     """Store a posture photo re-encoded without metadata. ``PhotoRejected`` stores nothing.
@@ -154,9 +155,9 @@ def landmark_label(landmark_id: str) -> str:
         return landmark_id.replace("_", " ")
 
 
-def _point(field: str, value: object, photo: PosturePhoto) -> tuple[float, float]:
+def _point(field: str, value: Any, photo: PosturePhoto) -> tuple[float, float]:
     try:
-        x, y = (float(v) for v in value)  # type: ignore[attr-defined]
+        x, y = (float(v) for v in value)
     except (TypeError, ValueError):
         raise ValidationError({field: "Give the point as two numbers, x and y."}) from None
     if not (math.isfinite(x) and math.isfinite(y)):

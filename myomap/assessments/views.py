@@ -15,6 +15,7 @@ from django.http import (
     HttpResponseNotAllowed,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -137,14 +138,14 @@ def photo_upload(request: ClinicRequest, patient_id: int, assessment_id: int) ->
 @clinic_member(*CLINICIANS)
 def photo_image(
     request: ClinicRequest, patient_id: int, assessment_id: int, photo_id: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The photo's bytes, only after the access check; never cached by shared caches."""
     photo = access_photo(request.user, patient_id, assessment_id, photo_id, request=request)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError:
         raise Http404("The photo file is missing.") from None
-    content_type = "image/png" if photo.image.name.endswith(".png") else "image/jpeg"
+    content_type = "image/png" if (photo.image.name or "").endswith(".png") else "image/jpeg"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -218,8 +219,8 @@ def photo_editor(
             messages.success(request, "Landmarks saved.")
             return redirect("assessments:photo", patient_id, assessment_id, photo.pk)
         if by_script:
-            errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-            return JsonResponse({"saved": False, "errors": errors}, status=400)
+            problems = {k: [str(m) for m in v] for k, v in form.errors.items()}
+            return JsonResponse({"saved": False, "errors": problems}, status=400)
         return render(request, "assessments/photo.html", _editor_context(photo, form), status=400)
     form = LandmarkForm(initial=LandmarkForm.initial_for(photo), photo=photo)
     return render(request, "assessments/photo.html", _editor_context(photo, form))

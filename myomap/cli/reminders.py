@@ -40,7 +40,7 @@ def reminders(args: argparse.Namespace) -> int:
         if clinic is None:
             print(f"myomap reminders: clinic: no clinic {args.clinic!r}", file=sys.stderr)
             return 2
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "due_at": r.due_at.isoformat(),
             "clinic": r.clinic.slug,

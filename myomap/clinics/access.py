@@ -8,11 +8,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from myomap.clinics.models import Role
+from myomap.common.request import clinic_request
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def clinic_member(*roles: Role) -> Callable[[View], View]:
@@ -20,13 +22,12 @@ def clinic_member(*roles: Role) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user = request.user
-            if getattr(user, "clinic_id", None) is None:
-                raise PermissionDenied("This account does not belong to a clinic.")
-            if roles and user.role not in roles:  # type: ignore[union-attr]
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            member = clinic_request(request)
+            allowed: tuple[str, ...] = roles
+            if allowed and member.user.role not in allowed:
                 raise PermissionDenied("Your role does not allow this page.")
-            return view(request, *args, **kwargs)
+            return view(member, *args, **kwargs)
 
         return login_required(wrapped)
 

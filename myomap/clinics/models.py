@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from datetime import date
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -68,13 +70,15 @@ class User(AbstractUser):
     a full-width ``ｓａｍ`` are one account, at creation and at login.
     """
 
-    objects = NormalisedUserManager()  # type: ignore[misc]
+    objects: ClassVar[NormalisedUserManager] = NormalisedUserManager()
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="users", null=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
     credentials = models.CharField(
         max_length=120, blank=True, help_text="Qualifications shown on letters, e.g. LMT, CNMT."
     )
+    # Set on the request's user by django_otp's middleware: a second factor was given.
+    is_verified: Callable[[], bool]
 
     @classmethod
     def normalize_username(cls, username: str) -> str:

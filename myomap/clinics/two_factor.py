@@ -79,7 +79,7 @@ def confirmed_devices(user: User) -> list[Device]:
 def pending_for(request: HttpRequest) -> Pending | None:
     """What this logged-in session still owes; ``None`` when it may use Myomap."""
     user = request.user
-    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+    if not user.is_authenticated or user.is_verified():
         return None
     if request.session.get(PENDING_KEY) == Pending.VERIFY:
         return Pending.VERIFY

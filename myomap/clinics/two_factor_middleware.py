@@ -32,7 +32,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         pending = pending_for(request)
-        request.second_factor_pending = pending  # type: ignore[attr-defined]
+        request.second_factor_pending = pending  # type: ignore[attr-defined]  # read by base.html
         if (
             pending is None
             or request.path.startswith(ALWAYS_OPEN + OPEN_WHILE[pending])

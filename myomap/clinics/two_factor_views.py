@@ -41,6 +41,7 @@ from myomap.clinics.two_factor import (
     trust_browser,
 )
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 
 
 def _locked_out(request: HttpRequest) -> HttpResponse:
@@ -143,7 +144,7 @@ def app_confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code = "".join(form.cleaned_data["code"].split())
         if totp_enrol_confirm(user=user, device=device, token=code, origin=Origin.of(request)):
-            if not user.is_verified():  # type: ignore[attr-defined]
+            if not user.is_verified():
                 django_otp.login(request, device)
             request.session.pop(PENDING_KEY, None)
             if not StaticToken.objects.filter(device__user=user).exists():
@@ -190,11 +191,10 @@ def remove(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member(Role.OWNER)
-def clinic_security(request: HttpRequest) -> HttpResponse:
+def clinic_security(request: ClinicRequest) -> HttpResponse:
     """The owner's page: require two-factor login, see who has it, reset someone's."""
     owner = request.user
-    assert isinstance(owner, User) and owner.clinic is not None
-    clinic = owner.clinic
+    clinic = request.clinic
     form = RequireTwoFactorForm(
         request.POST or None, initial={"require_two_factor": clinic.require_two_factor}
     )
@@ -234,11 +234,10 @@ def clinic_security(request: HttpRequest) -> HttpResponse:
 
 @clinic_member(Role.OWNER)
 @require_POST
-def clinic_security_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+def clinic_security_reset(request: ClinicRequest, user_id: int) -> HttpResponse:
     """The owner resets someone's second factor (another clinic's user looks missing)."""
     owner = request.user
-    assert isinstance(owner, User)
-    person = User.objects.filter(clinic_id=owner.clinic_id, pk=user_id).first()
+    person = User.objects.filter(clinic=request.clinic, pk=user_id).first()
     if person is None:
         raise Http404("No such user in your clinic.")
     two_factor_reset(actor=owner, user=person, origin=Origin.of(request))

@@ -30,6 +30,7 @@ from myomap.clinics.two_factor import (
 )
 from myomap.common.audit import Origin
 from myomap.common.paging import window
+from myomap.common.request import ClinicRequest
 from myomap_core.units import plural
 
 LOCKED_MESSAGE = (
@@ -107,7 +108,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_member()
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: ClinicRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -124,10 +125,10 @@ AUDIT_PAGE = 50
 
 
 @clinic_member(Role.OWNER)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: ClinicRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = audit_list_for_clinic(clinic=request.user.clinic, **filters)  # type: ignore[union-attr,arg-type]
+    events = audit_list_for_clinic(clinic=request.clinic, **filters)
     page = window(events, request.GET.get("page"), AUDIT_PAGE)
     context = {"form": form, "page": page}
     if request.htmx:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from gunicorn.glogging import Logger
 
 from myomap.common.redact import redact_private_link
+
+if TYPE_CHECKING:
+    from gunicorn.glogging import _AtomsDict
 
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 """Address, request line, status, bytes, duration, referring page, browser."""
@@ -21,12 +24,14 @@ def _redact_url(url: str) -> str:
     return urlunsplit(parts._replace(path=path)) if path != parts.path else url
 
 
-class RedactingLogger(Logger):  # type: ignore[misc]
+class RedactingLogger(Logger):
     """gunicorn's logger, with private-link tokens replaced by ``<link>`` in the request line,
     the path and the referring page."""
 
-    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
-        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> _AtomsDict:
+        fields = super().atoms(resp, req, environ, request_time)
+        # Request headers arrive as "{name}i" keys, which the stub's TypedDict leaves out.
+        atoms = cast("dict[str, Any]", fields)
         method, _, rest = str(atoms.get("r", "")).partition(" ")
         uri, _, protocol = rest.rpartition(" ")
         if uri:
@@ -36,4 +41,4 @@ class RedactingLogger(Logger):  # type: ignore[misc]
         for key in ("f", "{referer}i"):
             if atoms.get(key) and atoms[key] != "-":
                 atoms[key] = _redact_url(str(atoms[key]))
-        return atoms
+        return fields

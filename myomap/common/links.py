@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -58,7 +58,7 @@ def link_by_token(links: QuerySet[L], token: str) -> L | None:
     if not token or len(token) > 100:
         return None
     link = links.filter(token_hash=hash_token(token)).first()
-    if link is None or not link.is_usable:  # type: ignore[attr-defined]
+    if link is None or not cast("PrivateLink", link).is_usable:
         return None
     return link
 
@@ -75,7 +75,7 @@ def link_visitor(request: HttpRequest, link: PrivateLink) -> User | None:
     if not user.is_authenticated:
         return None
     if getattr(user, "clinic_id", None) == link.clinic.pk and getattr(user, "is_clinician", False):
-        return user  # type: ignore[return-value]
+        return user
     raise PermissionDenied(STAFF_REFUSED)
 
 

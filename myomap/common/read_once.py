@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from django.http import HttpRequest, HttpResponse
 
@@ -41,7 +41,8 @@ def once_per_page(read: Callable[[RowT], ResultT]) -> Callable[[RowT], ResultT]:
         key = (name, type(row).__name__, row.pk)
         if key not in memo:
             memo[key] = read(row)
-        return memo[key]  # type: ignore[return-value]
+        # The key starts with read's own name, so the value is what read returned.
+        return cast("ResultT", memo[key])
 
     return shared
 

@@ -109,8 +109,8 @@ def section_page(request: HttpRequest, flow: Flow, slug: str) -> HttpResponse:
     if autosave:
         return JsonResponse({"saved": True})
     going_back = "back" in request.POST
-    if going_back and section_before(slug):
-        return redirect(flow.section_url(section_before(slug).slug))  # type: ignore[union-attr]
+    if going_back and (before := section_before(slug)):
+        return redirect(flow.section_url(before.slug))
     if not form.is_valid():
         return render(
             request, "intake/section.html", _context(flow, section, form=form), status=400
@@ -125,12 +125,12 @@ def _bodymap_page(
     request: HttpRequest, flow: Flow, section: Section, origin: Origin, autosave: bool
 ) -> HttpResponse:
     if request.method != "POST":
-        marks = bodymap.marks_of(_pain_map(flow.intake))
+        saved = bodymap.marks_of(_pain_map(flow.intake))
         context = _context(
             flow,
             section,
-            chart=bodymap.chart(marks),
-            named_places=places_named(flow.intake, (r for r, _, _ in marks)),
+            chart=bodymap.chart(saved),
+            named_places=places_named(flow.intake, (r for r, _, _ in saved)),
         )
         return render(request, "intake/section.html", context)
     marks, errors = bodymap.parse_marks(request.POST)
@@ -154,7 +154,8 @@ def _bodymap_page(
         return JsonResponse({"saved": True, "marked": len(marks)})
     if "back" in request.POST:
         return redirect(flow.section_url(SECTIONS[0].slug))
-    return redirect(flow.section_url(section_after(section.slug).slug))  # type: ignore[union-attr]
+    following = section_after(section.slug)
+    return redirect(flow.section_url(following.slug if following else "consent"))
 
 
 def _submit(request: HttpRequest, flow: Flow, section: Section, form: Any) -> HttpResponse:

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.intake import bodymap
 from myomap.intake.access import access_intake
 from myomap.intake.flow import Flow, answers_for_display, first_open_section, section_page
@@ -31,10 +32,10 @@ from myomap_core.pain import pain_marks
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
 
 
-def _flow(request: HttpRequest, intake: Intake) -> Flow:
+def _flow(request: ClinicRequest, intake: Intake) -> Flow:
     return Flow(
         intake=intake,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         section_url=lambda slug: reverse(
             "intake:section", args=[intake.patient_id, intake.pk, slug]
         ),
@@ -45,27 +46,27 @@ def _flow(request: HttpRequest, intake: Intake) -> Flow:
 
 
 @clinic_member(*CLINICIANS)
-def intake_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+def intake_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before starting an intake.")
         return redirect("patients:detail", patient.pk)
-    intake = intake_start(actor=request.user, patient=patient, origin=Origin.of(request))  # type: ignore[arg-type]
+    intake = intake_start(actor=request.user, patient=patient, origin=Origin.of(request))
     return redirect("intake:section", patient.pk, intake.pk, "complaint")
 
 
 @clinic_member(*CLINICIANS)
 def intake_section(
-    request: HttpRequest, patient_id: int, intake_id: int, slug: str
+    request: ClinicRequest, patient_id: int, intake_id: int, slug: str
 ) -> HttpResponse:
     intake = access_intake(request.user, patient_id, intake_id, request=request)
     return section_page(request, _flow(request, intake), slug)
 
 
 @clinic_member(*CLINICIANS)
-def intake_detail(request: HttpRequest, patient_id: int, intake_id: int) -> HttpResponse:
+def intake_detail(request: ClinicRequest, patient_id: int, intake_id: int) -> HttpResponse:
     intake = access_intake(request.user, patient_id, intake_id, request=request)
     if not intake.is_submitted:
         return redirect("intake:section", patient_id, intake.pk, first_open_section(intake))
@@ -87,8 +88,8 @@ def intake_detail(request: HttpRequest, patient_id: int, intake_id: int) -> Http
 
 
 @clinic_member()
-def link_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
+def link_create(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
@@ -112,7 +113,7 @@ def link_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         actor=request.user,
         patient=patient,
         sent_to=send_to,
-        origin=Origin.of(request),  # type: ignore[arg-type]
+        origin=Origin.of(request),
     )
     url = request.build_absolute_uri(reverse("portal:intake", args=[token]))
     if send_to:
@@ -134,21 +135,21 @@ def link_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member()
-def link_revoke(request: HttpRequest, patient_id: int, link_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request)  # type: ignore[arg-type]
+def link_revoke(request: ClinicRequest, patient_id: int, link_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     link = get_object_or_404(IntakeLink, pk=link_id, patient=patient)
-    intake_link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    intake_link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The link was revoked; it no longer opens the form.")
     return redirect("patients:detail", patient.pk)
 
 
 @clinic_member(*CLINICIANS)
-def pain_map_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+def pain_map_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(
         request.user, patient_id, request=request, clinical=True, what="pain map"
-    )  # type: ignore[arg-type]
+    )
     if patient.is_archived:
         raise Http404("Archived clients cannot be changed.")
     if request.method == "POST":
@@ -157,7 +158,7 @@ def pain_map_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             errors = {"": "Mark at least one painful region before saving."}
         if not errors:
             pain_map_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 marks=marks,
                 note=request.POST.get("note", ""),

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from myomap.common.audit import Origin
+from myomap.common.request import clinic_user
 from myomap.interop.fhir_views import FHIR_JSON, zip_response
 from myomap.interop.services import client_fhir_export, client_record_export
 from myomap.patients.access import access_patient
@@ -25,9 +25,7 @@ router = Router(tags=["data in and out"])
 )
 def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Every resource in the Bundle passed FHIR R4 validation; the export is audited."""
-    user: Any = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
+    user = clinic_user(request)
     patient = access_patient(
         user, patient_id, request=request, clinical=True, what="record (FHIR export)"
     )
@@ -46,9 +44,7 @@ def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
 def client_record_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
     """``record.pdf``, ``fhir-bundle.json`` (validated), ``beyond-fhir.json`` and
     ``manifest.json`` (SHA-256 of each); the export is audited."""
-    user: Any = request.user
-    if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied("This account does not belong to a clinic.")
+    user = clinic_user(request)
     patient = access_patient(
         user, patient_id, request=request, clinical=True, what="whole record (zip export)"
     )

@@ -71,7 +71,7 @@ def write_archive(
         with open_private(part) as raw:
             writer = EncryptingWriter(raw, passphrase)
             with (
-                gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6, mtime=0) as gz,  # type: ignore[arg-type]
+                gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6, mtime=0) as gz,
                 tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar,
             ):
                 members[DATABASE] = sha256_of(database)

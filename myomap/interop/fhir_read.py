@@ -179,7 +179,7 @@ def _patient(resource: dict[str, Any]) -> dict[str, Any]:
     official = next((n for n in names if n.get("use") in ("official", None)), None)
     if official is None or not official.get("family") or not official.get("given"):
         raise FhirInvalid(where, "name", "needs a family name and a given name")
-    usual = next((n for n in names if n.get("use") == "usual"), {})
+    usual: dict[str, Any] = next((n for n in names if n.get("use") == "usual"), {})
     if not resource.get("birthDate"):
         raise FhirInvalid(where, "birthDate", "a client needs a date of birth")
     try:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.interop.fhir_bundle import FhirInvalid
 from myomap.interop.record_export import RecordZip
 from myomap.interop.services import client_fhir_export, client_record_export, fhir_import
@@ -32,10 +33,10 @@ def download_name(patient: Patient, kind: str, suffix: str) -> str:
 
 
 @clinic_member(*CLINICIANS)
-def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
+def client_fhir(request: ClinicRequest, patient_id: int) -> HttpResponse:
     """The client's record as a FHIR R4 Bundle, downloaded as a file."""
     patient = access_patient(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         patient_id,
         request=request,
         clinical=True,
@@ -44,7 +45,7 @@ def client_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     bundle = client_fhir_export(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         patient=patient,
         origin=Origin.of(request),
     )
@@ -59,10 +60,10 @@ def zip_response(made: RecordZip, patient: Patient) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def client_record_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
+def client_record_zip(request: ClinicRequest, patient_id: int) -> HttpResponse:
     """The client's whole record (PDF, FHIR Bundle, the rest as JSON, manifest) as a zip."""
     patient = access_patient(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         patient_id,
         request=request,
         clinical=True,
@@ -71,7 +72,7 @@ def client_record_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     made = client_record_export(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         patient=patient,
         origin=Origin.of(request),
     )
@@ -79,7 +80,7 @@ def client_record_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member(Role.OWNER)
-def import_fhir(request: HttpRequest) -> HttpResponse:
+def import_fhir(request: ClinicRequest) -> HttpResponse:
     """The owner uploads a client's FHIR Bundle; all of it comes in, or nothing."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -93,9 +94,9 @@ def import_fhir(request: HttpRequest) -> HttpResponse:
     else:
         try:
             result = fhir_import(
-                clinic=request.user.clinic,  # type: ignore[union-attr]
+                clinic=request.clinic,
                 data=upload.read(),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 origin=Origin.of(request),
             )
         except FhirInvalid as exc:

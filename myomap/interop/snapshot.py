@@ -198,7 +198,7 @@ class _Loader(JsonDeserializer):
 
     registry: Any = apps
 
-    def _get_model_from_node(self, model_identifier: str) -> Any:  # type: ignore[override]
+    def _get_model_from_node(self, model_identifier: str) -> Any:
         try:
             return self.registry.get_model(model_identifier)
         except (LookupError, TypeError) as exc:
@@ -268,7 +268,7 @@ def replaced_migrations(using: str) -> set[tuple[str, str]]:
     """Migrations a squashed migration of the graph stands for. Django records them as applied
     beside the squashed one, so a database (and its archive) lists names the graph does not."""
     graph = MigrationLoader(connections[using], ignore_no_migrations=True).graph
-    return {tuple(r) for m in graph.nodes.values() for r in (m.replaces or [])}  # type: ignore[misc]
+    return {tuple(r) for m in graph.nodes.values() for r in (m.replaces or [])}
 
 
 def in_graph(archived: dict[str, list[str]], using: str) -> dict[str, list[str]]:

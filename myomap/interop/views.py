@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.shortcuts import redirect, render
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.interop.clients_csv import (
     DATE_ORDERS,
     ENCODINGS,
@@ -41,13 +44,13 @@ def _options(request: HttpRequest) -> tuple[dict[int, str] | None, DateOrder | N
     encoding = post.get("encoding", "")
     return (
         mapping,
-        order if order in DATE_ORDERS else None,  # type: ignore[return-value]
+        cast(DateOrder, order) if order in DATE_ORDERS else None,
         encoding if encoding in ENCODINGS else "",
     )
 
 
 @clinic_member(Role.OWNER, Role.FRONT_DESK)
-def clients_import_view(request: HttpRequest) -> HttpResponse:
+def clients_import_view(request: ClinicRequest) -> HttpResponse:
     """GET: the upload form. POST with a file, or with the token of one: the preview (and its
     column choices). POST with ``step=import``: the import, then the client list."""
     user = request.user
@@ -57,7 +60,7 @@ def clients_import_view(request: HttpRequest) -> HttpResponse:
     try:
         if "file" in request.FILES:
             if not form.is_valid():
-                raise CsvError(" ".join(e for errors in form.errors.values() for e in errors))
+                raise CsvError(" ".join(str(e) for errors in form.errors.values() for e in errors))
             upload = form.cleaned_data["file"]
             if upload.size > MAX_BYTES:
                 raise CsvError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
@@ -73,7 +76,7 @@ def clients_import_view(request: HttpRequest) -> HttpResponse:
         if request.POST.get("step") == "import":
             try:
                 result = clients_import(
-                    actor=user,  # type: ignore[arg-type]
+                    actor=user,
                     raw=raw,
                     filename=filename,
                     mapping=mapping,
@@ -95,7 +98,7 @@ def clients_import_view(request: HttpRequest) -> HttpResponse:
                 return redirect("patients:list")
         preview = read_clients_csv(
             raw,
-            clinic=user.clinic,  # type: ignore[union-attr]
+            clinic=request.clinic,
             filename=filename,
             mapping=mapping,
             date_order=order,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
+from myomap.common.request import ClinicRequest
 from myomap.intake import bodymap
 from myomap.knowledge.atlas_search import MAX_QUERY, body_areas, search
 from myomap.knowledge.candidates import candidates_for, pattern_of
@@ -22,7 +23,7 @@ CLINICIANS = (Role.OWNER, Role.THERAPIST)
 
 @require_POST
 @clinic_member(*CLINICIANS)
-def candidates(request: HttpRequest) -> HttpResponse:
+def candidates(request: ClinicRequest) -> HttpResponse:
     """The ranked candidates for the body map posted with the form (an HTMX fragment)."""
     marks, errors = bodymap.parse_marks(request.POST)
     context = {"candidates": candidates_for(marks) if not errors else [], "errors": errors}
@@ -58,7 +59,7 @@ def resolve_region(request: HttpRequest) -> JsonResponse:
 
 
 @clinic_member(*CLINICIANS)
-def atlas_index(request: HttpRequest) -> HttpResponse:
+def atlas_index(request: ClinicRequest) -> HttpResponse:
     """Every muscle by body area; ``?q=`` finds a muscle by name or the muscles that refer
     pain to a region named in any wording."""
     query = request.GET.get("q", "").strip()
@@ -76,7 +77,7 @@ def trigger_point_marks(muscle: Muscle, side: str) -> list[tuple[str, str]]:
 
 
 @clinic_member(*CLINICIANS)
-def muscle_page(request: HttpRequest, muscle_id: str) -> HttpResponse:
+def muscle_page(request: ClinicRequest, muscle_id: str) -> HttpResponse:
     kb = load_knowledge_base()
     try:
         muscle = kb.muscle(muscle_id)

@@ -99,7 +99,7 @@ def note_put(
     note = access_note(clinic_user(request), patient_id, note_id, request=request)
     try:
         note = note_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             note=note,
             text=_text(payload),
             origin=Origin.of(request),
@@ -118,7 +118,7 @@ def note_pdf_get(request: HttpRequest, patient_id: int, note_id: int) -> HttpRes
     marked "Draft — not signed"."""
     note = access_note(clinic_user(request), patient_id, note_id, request=request)
     document = note_pdf(note)
-    note_print_record(actor=request.user, note=note, origin=Origin.of(request))  # type: ignore[arg-type]
+    note_print_record(actor=clinic_user(request), note=note, origin=Origin.of(request))
     return pdf_response(document, pdf_filename(note))
 
 
@@ -146,7 +146,7 @@ def note_sign_api(
     note = access_note(clinic_user(request), patient_id, note_id, request=request)
     try:
         note = note_sign(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             note=note,
             text=_text(payload) if payload is not None else None,
             origin=Origin.of(request),
@@ -176,7 +176,7 @@ def amendment_create(
     note = access_note(clinic_user(request), patient_id, note_id, request=request)
     try:
         note_amend(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             note=note,
             reason=payload.reason,
             text=_text(payload),

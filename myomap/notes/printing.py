@@ -43,7 +43,9 @@ def note_pdf_context(note: SoapNote) -> dict[str, Any]:
         Prefetch("amendments", NoteAmendment.objects.select_related("author")),
     )
     text = current_text(note)
-    amendments = [{"amendment": a, "sections": a.sections} for a in note.amendments.all()]
+    amendments: list[dict[str, Any]] = [
+        {"amendment": a, "sections": a.sections} for a in note.amendments.all()
+    ]
     written = [*text.values(), *(t for item in amendments for _, t in item["sections"])]
     return {
         "note": note,

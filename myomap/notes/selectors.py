@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypedDict
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -169,7 +170,8 @@ def _assessment(session: TreatmentSession) -> soap.AssessmentSummary | None:
 
 def _outcomes(session: TreatmentSession) -> soap.OutcomeSummary | None:
     """The outcome scores and progress as they stood at the end of the session's day."""
-    from myomap.outcomes.selectors import Progress, responses_of, status_of, summaries
+    from myomap.outcomes.selectors import Progress, responses_of, summaries
+    from myomap.outcomes.standing import status_of
 
     day = timezone.localdate(session.finished_at or session.started_at)
     responses = [r for r in responses_of(session.patient) if timezone.localdate(r.taken_at) <= day]
@@ -212,7 +214,17 @@ def _stopped(session: TreatmentSession) -> soap.Stopped | None:
     )
 
 
-def _checkin_words(session: TreatmentSession) -> dict[str, object]:
+class CheckinWords(TypedDict, total=False):
+    """The Subjective's check-in fields."""
+
+    checkin: str
+    response: str
+    soreness: str
+    safety_asked: bool
+    safety_yes: tuple[str, ...]
+
+
+def _checkin_words(session: TreatmentSession) -> CheckinWords:
     """The Subjective's check-in fields: this visit's check-in, or the older text field."""
     visit = CheckIn.objects.filter(session=session).first()
     if visit is None:
@@ -242,7 +254,7 @@ def note_input(session: TreatmentSession) -> soap.NoteInput:
             goals=_answer(answers, "goals", "goals"),
             pain_before=session.pain_before,
             pain_after=session.pain_after,
-            **_checkin_words(session),  # type: ignore[arg-type]
+            **_checkin_words(session),
         ),
         steps=steps,
         minutes=minutes,

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role, User
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.notes.access import NOTE_RELATED, access_note
 from myomap.notes.models import SECTION_LABELS, SECTIONS, SoapNote
 from myomap.notes.printing import note_pdf, pdf_filename
@@ -127,9 +128,9 @@ def _page(
     return render(request, "notes/note.html", context, status=status)
 
 
-def _save(request: HttpRequest, patient: Patient, note: SoapNote) -> HttpResponse:
+def _save(request: ClinicRequest, patient: Patient, note: SoapNote) -> HttpResponse:
     """POST to the note page: save the draft's edits (or draft it again from the session)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     try:
         if request.POST.get("action") == "redraft":
             note_redraft(actor=actor, note=note, origin=Origin.of(request))
@@ -146,14 +147,14 @@ def _save(request: HttpRequest, patient: Patient, note: SoapNote) -> HttpRespons
 
 
 @clinic_member(*CLINICIANS)
-def session_note(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def session_note(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     """The session's note, drafted from the session the first time it is opened."""
     session = access_session(
         request.user, patient_id, session_id, request=request, what="SOAP note"
     )
     patient = session.patient
     note = note_draft(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         session=session,
         origin=Origin.of(request),
     )
@@ -164,7 +165,7 @@ def session_note(request: HttpRequest, patient_id: int, session_id: int) -> Http
 
 
 @clinic_member(*CLINICIANS)
-def detail(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+def detail(request: ClinicRequest, patient_id: int, note_id: int) -> HttpResponse:
     note = access_note(request.user, patient_id, note_id, request=request)
     patient = note.patient
     if request.method == "POST":
@@ -172,7 +173,7 @@ def detail(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
     return _page(request, patient, note)
 
 
-def _confirm(request: HttpRequest, patient: Patient, note: SoapNote) -> HttpResponse:
+def _confirm(request: ClinicRequest, patient: Patient, note: SoapNote) -> HttpResponse:
     """The note once more, read-only, with "Sign and lock": the step before signing."""
     text = current_text(note)
     context = {
@@ -186,14 +187,14 @@ def _confirm(request: HttpRequest, patient: Patient, note: SoapNote) -> HttpResp
 
 
 @clinic_member(*CLINICIANS)
-def sign(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+def sign(request: ClinicRequest, patient_id: int, note_id: int) -> HttpResponse:
     """Sign in two steps: the editor's text is saved and shown once more; "Sign and lock"
     (``confirm``) then signs exactly that text."""
     note = access_note(request.user, patient_id, note_id, request=request)
     patient = note.patient
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     text = _posted_text(request)
     try:
         if request.POST.get("confirm") != "1":
@@ -220,14 +221,14 @@ def sign(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def amend(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+def amend(request: ClinicRequest, patient_id: int, note_id: int) -> HttpResponse:
     note = access_note(request.user, patient_id, note_id, request=request)
     patient = note.patient
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         amendment = note_amend(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             note=note,
             reason=request.POST.get("reason", ""),
             text=_posted_text(request),
@@ -242,9 +243,9 @@ def amend(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def pdf(request: HttpRequest, patient_id: int, note_id: int) -> HttpResponse:
+def pdf(request: ClinicRequest, patient_id: int, note_id: int) -> HttpResponse:
     """The note as a PDF (a draft's marked "Draft — not signed")."""
     note = access_note(request.user, patient_id, note_id, request=request)
     document = note_pdf(note)
-    note_print_record(actor=request.user, note=note, origin=Origin.of(request))  # type: ignore[arg-type]
+    note_print_record(actor=request.user, note=note, origin=Origin.of(request))
     return pdf_response(document, pdf_filename(note))

@@ -109,7 +109,12 @@ def _marker(shape: str, x: float, y: float, colour: str, title: str) -> str:
         )
     polygon = '<polygon points="{}" fill="{}" stroke="#fff" stroke-width="1">{}</polygon>'
     if shape == "diamond":
-        corners = ((x, y - 5.5), (x + 5.5, y), (x, y + 5.5), (x - 5.5, y))
+        corners: tuple[tuple[float, float], ...] = (
+            (x, y - 5.5),
+            (x + 5.5, y),
+            (x, y + 5.5),
+            (x - 5.5, y),
+        )
         return polygon.format(" ".join(f"{a:.1f},{b:.1f}" for a, b in corners), colour, tip)
     if shape == "triangle":
         corners = ((x, y - 5.5), (x + 5.5, y + 4.5), (x - 5.5, y + 4.5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -183,6 +183,6 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instruments"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["instruments"]).choices = [
             (str(spec.id), spec.name) for spec in core.instruments()
         ]

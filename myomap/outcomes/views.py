@@ -169,7 +169,7 @@ def response_detail(request: ClinicRequest, patient_id: int, response_id: int) -
         elif value is None:
             answer = "Skipped"
         else:
-            answer = {o.value: o.text for o in item.options}.get(value, str(value))  # type: ignore[call-overload]
+            answer = {o.value: o.text for o in item.options}.get(value, str(value))
         rows.append(
             {"item": item, "answer": answer, "skipped": value is None and item.kind != "tick"}
         )
@@ -305,7 +305,7 @@ GROUP_WORDS = {
 @clinic_member(*CLINICIANS)
 def dashboard(request: ClinicRequest) -> HttpResponse:
     """Every group with its first clients; ``?group=<key>`` shows one group whole, paged."""
-    clinic = request.user.clinic
+    clinic = request.clinic
     held = held_clients(clinic=clinic)
     emergencies = [h.patient.pk for h in held.clients if h.emergency]
     shown = request.GET.get("group", "")
@@ -442,7 +442,7 @@ def _q_review(
     request: HttpRequest, link: QuestionnaireLink, token: str, actor: User | None
 ) -> HttpResponse:
     all_screens = _link_screens(link)
-    parts = []
+    parts: list[dict[str, Any]] = []
     for instrument in link.instruments:
         spec = core.instrument(instrument)
         given = link.draft.get(instrument, {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpRequest
 
@@ -89,5 +89,5 @@ def client_row(rows: models.QuerySet[Row], *, lock: bool = False, **lookup: obje
         rows = rows.select_for_update(of=("self",))
     try:
         return rows.get(**lookup)
-    except (rows.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404(f"No such {rows.model._meta.verbose_name}.") from None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Query
 
 from myomap.common.audit import Origin
-from myomap.common.request import clinic_user
+from myomap.common.request import clinic_request, clinic_user
 from myomap.intake import bodymap
 from myomap.intake.models import PainMap
 from myomap.patients.access import access_patient, access_patient_list
@@ -31,20 +32,21 @@ def list_clients(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[Patient]:
     """A page of the clinic's clients; the read is recorded in the audit log."""
-    user = clinic_user(request)
-    patients = patient_list_for_clinic(clinic=user.clinic, q=q, archived=archived)
+    member = clinic_request(request)
+    patients = patient_list_for_clinic(clinic=member.clinic, q=q, archived=archived)
     page = list(patients[offset : offset + limit])
-    return access_patient_list(user, page, request=request, q=q, offset=offset)
+    return access_patient_list(member.user, page, request=request, q=q, offset=offset)
 
 
 @router.post("", response={201: PatientOut})
 def create_client(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
-    user = clinic_user(request)
+    member = clinic_request(request)
+    user = member.user
     data = payload.dict()
     if (
         not data.pop("allow_duplicate")
         and patient_likely_duplicates(
-            clinic=user.clinic,
+            clinic=member.clinic,
             first_name=payload.first_name,
             last_name=payload.last_name,
             date_of_birth=payload.date_of_birth,

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 
+from myomap.clinics.models import Clinic
 from myomap.patients.models import Patient
 from myomap.patients.selectors import patient_likely_duplicates
 from myomap.patients.services import EDITABLE_FIELDS
 
 
-class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
+class PatientForm(forms.ModelForm[Patient]):
     confirm_not_duplicate = forms.BooleanField(
         required=False,
         label="This is a different person: save anyway",
@@ -23,8 +25,8 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
             "address": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: object, clinic: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.duplicates: list[Patient] = []
         for name in ("first_name", "last_name", "date_of_birth"):
@@ -32,7 +34,7 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
+        born: date = self.cleaned_data["date_of_birth"]
         today = date.today()
         if born > today:
             raise forms.ValidationError("The date of birth cannot be in the future.")
@@ -40,7 +42,7 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
             raise forms.ValidationError("Check the year: that makes the client older than 120.")
         return born
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
             return data
@@ -48,10 +50,10 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
         if first and last and born:
             self.duplicates = list(
                 patient_likely_duplicates(
-                    clinic=self.clinic,  # type: ignore[arg-type]
+                    clinic=self.clinic,
                     first_name=str(first),
                     last_name=str(last),
-                    date_of_birth=born,  # type: ignore[arg-type]
+                    date_of_birth=born,
                     exclude_id=self.instance.pk,
                 )
             )

@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 
 from myomap.common.models import AuditEvent
 from myomap.intake.models import Intake
-from myomap.outcomes.selectors import responses_of, status_of
+from myomap.outcomes.selectors import responses_of
+from myomap.outcomes.standing import status_of
 from myomap.patients.models import Patient
 from myomap.patients.selectors import ADMINISTRATIVE_RECORDS, patient_timeline_events
 from myomap.plans.selectors import active_plan

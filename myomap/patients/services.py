@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from myomap.clinics.models import Clinic, User
@@ -73,6 +73,13 @@ def patient_create(*, actor: User, data: dict[str, Any], origin: Origin | None =
 
 
 @transaction.atomic
+def _label(name: str) -> str:
+    """The label of one of the client's fields, as the form shows it."""
+    field = Patient._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
+
+
 def patient_update(
     *, actor: User, patient: Patient, data: dict[str, Any], origin: Origin | None = None
 ) -> list[str]:
@@ -87,7 +94,7 @@ def patient_update(
         return []
     stored.full_clean()
     stored.save()
-    labels = ", ".join(Patient._meta.get_field(n).verbose_name for n in changed)
+    labels = ", ".join(_label(n) for n in changed)
     audit_record(
         action=AuditAction.UPDATE,
         clinic=patient.clinic,

@@ -17,6 +17,7 @@ from myomap.intake.selectors import latest_submitted_intake, worse_with
 from myomap.knowledge.candidates import candidates_for
 from myomap.patients.access import access_patient
 from myomap.patients.forms import PatientForm, PatientSearchForm
+from myomap.patients.models import Patient
 from myomap.patients.page import KINDS, chart_summary, timeline_kinds, timeline_page
 from myomap.patients.selectors import patient_list_for_clinic
 from myomap.patients.services import (
@@ -36,7 +37,7 @@ def patient_list(request: ClinicRequest) -> HttpResponse:
     q, archived = "", False
     if form.is_valid():
         q, archived = form.cleaned_data["q"], form.cleaned_data["archived"]
-    patients = patient_list_for_clinic(clinic=request.user.clinic, q=q, archived=archived)
+    patients = patient_list_for_clinic(clinic=request.clinic, q=q, archived=archived)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "q": q, "archived": archived}
     if request.htmx:
@@ -46,7 +47,7 @@ def patient_list(request: ClinicRequest) -> HttpResponse:
 
 @clinic_member()
 def patient_new(request: ClinicRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None, clinic=request.user.clinic)
+    form = PatientForm(request.POST or None, clinic=request.clinic)
     if request.method == "POST":
         if form.is_valid():
             patient = patient_create(
@@ -63,7 +64,7 @@ def patient_new(request: ClinicRequest) -> HttpResponse:
 @clinic_member()
 def patient_edit(request: ClinicRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request.user, patient_id, request=request)
-    form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)
+    form = PatientForm(request.POST or None, instance=patient, clinic=request.clinic)
     if request.method == "POST":
         if form.is_valid():
             patient_update(
@@ -107,7 +108,7 @@ def patient_detail(request: ClinicRequest, patient_id: int) -> HttpResponse:
     return render(request, "patients/detail.html", context)
 
 
-def _pain_map_context(request: HttpRequest, patient: object) -> dict[str, object]:
+def _pain_map_context(request: HttpRequest, patient: Patient) -> dict[str, object]:
     """The selected pain map (latest by default) with links to step to earlier and later ones."""
     ids = list(
         PainMap.objects.filter(patient=patient, marks__isnull=False)

@@ -166,7 +166,7 @@ def list_plans(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
 
 
 @router.post(BASE, response={201: dict[str, Any]})
-def propose(request: HttpRequest, patient_id: int, payload: ProposeIn) -> Status:
+def propose(request: HttpRequest, patient_id: int, payload: ProposeIn) -> Status[dict[str, Any]]:
     """Propose a plan from the latest (or the given) assessment and the safety screening;
     the client's previous active plan is kept as replaced."""
     patient = access_patient(
@@ -178,7 +178,7 @@ def propose(request: HttpRequest, patient_id: int, payload: ProposeIn) -> Status
 
         assessment = get_object_or_404(Assessment, pk=payload.assessment_id, patient=patient)
     plan = plan_propose(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         patient=patient,
         assessment=assessment,
         session_minutes=payload.session_minutes,
@@ -203,12 +203,14 @@ def list_steps(request: HttpRequest, patient_id: int, plan_id: int) -> list[dict
 
 
 @router.post(STEPS, response={201: dict[str, Any]})
-def add_step(request: HttpRequest, patient_id: int, plan_id: int, payload: StepIn) -> Status:
+def add_step(
+    request: HttpRequest, patient_id: int, plan_id: int, payload: StepIn
+) -> Status[dict[str, Any]]:
     """Add a step; answers the whole plan with the new step's ``step_id``."""
     plan = access_plan(clinic_user(request), patient_id, plan_id, request=request)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     row = plan_step_add(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=clinic_user(request),
         plan=plan,
         data=data,
         origin=Origin.of(request),
@@ -238,14 +240,14 @@ def patch_step(
     order = changes.pop("order", None)
     if changes:
         step = plan_step_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             step=step,
             changes=changes,
             origin=Origin.of(request),
         )
     if order is not None:
         plan_step_move(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             step=step,
             position=order,
             origin=Origin.of(request),
@@ -261,5 +263,5 @@ def delete_step(
         clinic_user(request), patient_id, plan_id, plan_step_id, request=request
     )
     plan = step.plan
-    plan_step_remove(actor=request.user, step=step, origin=Origin.of(request))  # type: ignore[arg-type]
+    plan_step_remove(actor=clinic_user(request), step=step, origin=Origin.of(request))
     return plan_out(plan)

@@ -3,7 +3,7 @@ the planning core decides what is safe (see ``services``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -44,7 +44,8 @@ class ProposeForm(forms.Form):
         choices=[(m, f"{m} minutes") for m in planning.SESSION_LENGTHS],
         initial=planning.DEFAULT_SESSION_MINUTES,
         required=False,
-        empty_value=planning.DEFAULT_SESSION_MINUTES,
+        # Django takes any empty value; the stub allows only a string.
+        empty_value=planning.DEFAULT_SESSION_MINUTES,  # type: ignore[arg-type]
     )
 
 
@@ -66,7 +67,8 @@ class ParametersForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("pressure_unit") == "lb":
             for f in ("pressure_min_kg", "pressure_max_kg"):
                 if data.get(f) is not None:
@@ -102,7 +104,7 @@ class StepAddForm(ParametersForm):
         super().__init__(*args, **kwargs)
         self.muscle = muscle
         points = muscle.trigger_points if muscle is not None else ()
-        self.fields["trigger_point"].choices = [("", "Whole muscle")] + [
+        cast(forms.ChoiceField, self.fields["trigger_point"]).choices = [("", "Whole muscle")] + [
             (p.id, p.label) for p in points
         ]
         if muscle is not None:

@@ -65,9 +65,10 @@ def core_steps(plan: Plan) -> list[Step]:
 
 def profile_of(plan: Plan) -> ElementProfile | None:
     """The five-element profile of the assessment the plan answers (as it stands now)."""
-    if plan.assessment_id is None:
+    assessment = plan.assessment
+    if assessment is None:
         return None
-    return element_profile(plan.assessment)  # type: ignore[arg-type]
+    return element_profile(assessment)
 
 
 def coverage(plan: Plan, steps: Sequence[Step] | None = None) -> tuple[Coverage, ...]:
@@ -111,7 +112,7 @@ def chronic_reason(patient: Patient) -> str | None:
     return None
 
 
-def pressure_unit(clinic_id: int | None) -> str:
+def pressure_unit(clinic_id: int) -> str:
     """The unit the clinic's plan editor takes pressures in ("kg" unless set to "lb")."""
     row = PlanSettings.objects.filter(clinic_id=clinic_id).first()
     return row.pressure_unit if row is not None else str(PressureUnit.KG)

@@ -279,14 +279,14 @@ def _elements_for(
     return [str(e) for e in Element if e in found]
 
 
-def _number(field: str, value: object, kind: type) -> Any:
+def _number(field: str, value: str | float | None, kind: type) -> Any:
     if value is None or value == "":
         return None
     try:
         number = kind(value)
     except (TypeError, ValueError):
         raise DomainError("must be a number", field=field, value=value) from None
-    if kind is int and number != float(value):  # type: ignore[arg-type]
+    if kind is int and number != float(value):
         raise DomainError("must be a whole number", field=field, value=value)
     return number
 

@@ -5,10 +5,11 @@ steps, time and coverage are replaced in place."""
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
+from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap.plans.access import access_plan, access_plan_step
 from myomap.plans.forms import ProposeForm, StepAddForm, StepEditForm
@@ -51,37 +53,36 @@ def _error(form: StepAddForm | StepEditForm, exc: DomainError | ValidationError)
             form.add_error(None, exc.messages)
         return
     for item in exc.errors if isinstance(exc, DomainErrors) else (exc,):
-        field = item.field if item.field in form.fields else None
-        form.add_error(field, item.message)
+        form.add_error(item.field if item.field in form.fields else None, item.message)
 
 
 def _answer(
-    request: HttpRequest,
+    request: ClinicRequest,
     plan: Plan,
     anchor: str,
     status: int = 200,
     message: str = "",
-    **forms: object,
+    **forms: Any,
 ) -> HttpResponse:
     """After an edit: the refreshed part of the page (HTMX), or the page itself."""
     if message and not request.htmx:
         messages.success(request, message)
     if request.htmx:
         # HTMX leaves error answers unswapped; the refusal is shown in the part itself.
-        return render(request, BODY, page_context(request, plan, **forms))  # type: ignore[arg-type]
+        return render(request, BODY, page_context(request, plan, **forms))
     if status != 200:
         return render(
             request,
             "plans/detail.html",
-            page_context(request, plan, **forms),  # type: ignore[arg-type]
+            page_context(request, plan, **forms),
             status=status,
         )
     return redirect(_url(plan, anchor))
 
 
 @clinic_member(*CLINICIANS)
-def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+def propose(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
@@ -98,7 +99,7 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
     minutes = form.cleaned_data["session_minutes"]
     try:
         plan = plan_propose(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=patient,
             session_minutes=minutes,
             origin=Origin.of(request),
@@ -111,7 +112,7 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def detail(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
+def detail(request: ClinicRequest, patient_id: int, plan_id: int) -> HttpResponse:
     plan = access_plan(request.user, patient_id, plan_id, request=request)
     context = page_context(request, plan)
     if request.htmx and "q" in request.GET:
@@ -120,7 +121,7 @@ def detail(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
 
 
 @clinic_member(*CLINICIANS)
-def step_add(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
+def step_add(request: ClinicRequest, patient_id: int, plan_id: int) -> HttpResponse:
     plan = access_plan(
         request.user, patient_id, plan_id, request=request, what="treatment plan steps"
     )
@@ -135,7 +136,7 @@ def step_add(request: HttpRequest, patient_id: int, plan_id: int) -> HttpRespons
     elif form.is_valid():
         try:
             step = plan_step_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 plan=plan,
                 data=form.values(),
                 origin=Origin.of(request),
@@ -149,7 +150,7 @@ def step_add(request: HttpRequest, patient_id: int, plan_id: int) -> HttpRespons
 
 @clinic_member(*CLINICIANS)
 def step_update(
-    request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
+    request: ClinicRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> HttpResponse:
     step = access_plan_step(request.user, patient_id, plan_id, plan_step_id, request=request)
     if request.method != "POST":
@@ -159,7 +160,7 @@ def step_update(
     if form.is_valid():
         try:
             plan_step_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 step=step,
                 changes=form.values(),
                 origin=Origin.of(request),
@@ -173,14 +174,14 @@ def step_update(
 
 @clinic_member(*CLINICIANS)
 def step_remove(
-    request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
+    request: ClinicRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> HttpResponse:
     step = access_plan_step(request.user, patient_id, plan_id, plan_step_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     plan = step.plan
     try:
-        plan_step_remove(actor=request.user, step=step, origin=Origin.of(request))  # type: ignore[arg-type]
+        plan_step_remove(actor=request.user, step=step, origin=Origin.of(request))
     except DomainError as exc:
         messages.error(request, exc.message)
         return _answer(request, plan, "steps")
@@ -189,7 +190,7 @@ def step_remove(
 
 @clinic_member(*CLINICIANS)
 def step_move(
-    request: HttpRequest, patient_id: int, plan_id: int, plan_step_id: int
+    request: ClinicRequest, patient_id: int, plan_id: int, plan_step_id: int
 ) -> HttpResponse:
     step = access_plan_step(request.user, patient_id, plan_id, plan_step_id, request=request)
     if request.method != "POST":
@@ -206,7 +207,7 @@ def step_move(
     target = max(1, min(target, count))
     try:
         plan_step_move(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             step=step,
             position=target,
             origin=Origin.of(request),
@@ -217,13 +218,13 @@ def step_move(
 
 
 @clinic_member(Role.OWNER)
-def pressure_unit(request: HttpRequest) -> HttpResponse:
+def pressure_unit(request: ClinicRequest) -> HttpResponse:
     """The owner sets the unit the clinic types plan pressures in (kg or lb)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         plan_pressure_unit_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             unit=request.POST.get("pressure_unit", "")[:10],
             origin=Origin.of(request),
         )

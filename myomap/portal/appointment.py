@@ -40,7 +40,7 @@ def _visitor(request: HttpRequest, link: AppointmentLink) -> User | Literal[Fals
     if not user.is_authenticated:
         return None
     if getattr(user, "clinic_id", None) == link.clinic_id:
-        return user  # type: ignore[return-value]
+        return user
     return False
 
 

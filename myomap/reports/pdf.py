@@ -21,7 +21,7 @@ def _offline_fetcher() -> Any:
     """A fetcher that serves Myomap's static files and data URLs, and refuses the rest."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class OfflineFetcher(URLFetcher):  # type: ignore[misc]
+    class OfflineFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)

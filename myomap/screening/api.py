@@ -192,7 +192,7 @@ def health_checks_put(request: HttpRequest, patient_id: int, payload: HealthChec
     data = {k: v for k, v in ((k, _form_value(v)) for k, v in payload.answers.items()) if v}
     try:
         screening_answers_save(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             patient=patient,
             data=data,
             origin=Origin.of(request),

@@ -226,8 +226,8 @@ class ClearanceForm(forms.Form):
             raise forms.ValidationError("The date of the clearance cannot be in the future.")
         return value
 
-    def clean_document(self) -> UploadedFile | None:
-        upload: UploadedFile | None = self.cleaned_data.get("document")
+    def clean_document(self) -> UploadedFile[bytes] | None:
+        upload: UploadedFile[bytes] | None = self.cleaned_data.get("document")
         if not upload:
             return None
         if upload.size is not None and upload.size > DOCUMENT_LIMIT:

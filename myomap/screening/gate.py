@@ -27,7 +27,7 @@ def precautions_of(screening: Screening | None) -> Precautions | None:
     if screening is None:
         return None
     stored: dict[str, Any] = dict(screening.result.get("precautions") or {})
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
     return Precautions(**values)
 
 
@@ -264,7 +264,7 @@ def page_gate(patient: Patient) -> Gate:
     cached: Gate | None = getattr(patient, "_page_gate", None)
     if cached is None:
         cached = treatment_gate(patient)
-        patient._page_gate = cached  # type: ignore[attr-defined]
+        patient._page_gate = cached  # type: ignore[attr-defined]  # a memo on this object
     return cached
 
 

@@ -248,7 +248,7 @@ def clearance_record(
     cleared_by: str,
     cleared_on: date,
     note: str,
-    document: UploadedFile | None = None,
+    document: UploadedFile[bytes] | None = None,
     attested: bool = False,
     origin: Origin | None = None,
 ) -> Clearance:

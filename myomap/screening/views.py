@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -148,7 +149,9 @@ def clearance_new(request: ClinicRequest, patient_id: int, screening_id: int) ->
 
 
 @clinic_member(*CLINICIANS)
-def clearance_document(request: ClinicRequest, patient_id: int, clearance_id: int) -> HttpResponse:
+def clearance_document(
+    request: ClinicRequest, patient_id: int, clearance_id: int
+) -> HttpResponseBase:
     patient = access_patient(
         request.user, patient_id, request=request, clinical=True, what="clearance document"
     )

@@ -55,7 +55,7 @@ class StopIn(Schema):
     note: str = ""
 
 
-def _hold(session: TreatmentSession, exc: SessionOnHold) -> Status:
+def _hold(session: TreatmentSession, exc: SessionOnHold) -> Status[dict[str, Any]]:
     return Status(409, {"error": selectors.hold_json(session, exc.gate)})
 
 
@@ -80,7 +80,7 @@ def checkin_json(checkin: CheckIn) -> dict[str, Any]:
     }
 
 
-def _error(status: int, code: str, message: str) -> Status:
+def _error(status: int, code: str, message: str) -> Status[dict[str, Any]]:
     return Status(status, {"error": {"code": code, "message": message, "field": None}})
 
 
@@ -151,7 +151,9 @@ def list_sessions(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]
 
 
 @router.post(BASE, response={200: dict[str, Any], 201: dict[str, Any], 409: dict[str, Any]})
-def start_session(request: HttpRequest, patient_id: int, payload: StartIn | None = None) -> Status:
+def start_session(
+    request: HttpRequest, patient_id: int, payload: StartIn | None = None
+) -> Status[dict[str, Any]]:
     """Start the client's next session from the plan (the active plan if none is named).
     403 with the reason when the safety screening holds treatment. Starting again while a
     session is open returns it (200); another plan while one is open is refused (409, with
@@ -165,7 +167,7 @@ def start_session(request: HttpRequest, patient_id: int, payload: StartIn | None
     was_open = open_session_of(patient)
     try:
         session = session_start(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             patient=patient,
             plan=plan,
             origin=Origin.of(request),
@@ -210,7 +212,7 @@ def post_events(request: HttpRequest, patient_id: int, session_id: int, payload:
         recorded = session_events_record(
             session=session,
             events=batch,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             origin=Origin.of(request),
         )
     except SessionClosed as exc:
@@ -239,7 +241,7 @@ def finish_session(request: HttpRequest, patient_id: int, session_id: int) -> An
     session = access_session(clinic_user(request), patient_id, session_id, request=request)
     try:
         session = session_finish(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             session=session,
             origin=Origin.of(request),
         )
@@ -277,7 +279,7 @@ def post_checkin(request: HttpRequest, patient_id: int, session_id: int, payload
     session = access_session(clinic_user(request), patient_id, session_id, request=request)
     try:
         checkin = checkin_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             patient=session.patient,
             session=session,
             data=payload.dict(),
@@ -297,7 +299,7 @@ def stop_session(
     session = access_session(clinic_user(request), patient_id, session_id, request=request)
     try:
         session = session_stop_for_safety(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=clinic_user(request),
             session=session,
             note=payload.note if payload is not None else "",
             origin=Origin.of(request),

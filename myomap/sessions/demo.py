@@ -31,7 +31,13 @@ ORIGIN = Origin(path="(demo loader)")
 # Per session: pain before, pain after, and per step (discomfort readings, twitch, skipped).
 # Six weekly sessions since her first assessment, matching her questionnaires (2 sessions
 # done 35 days ago, 4 done 21 days ago, 6 done 7 days ago).
-EASE_OFF = (((4, 7, 5), True, False), ((4,), False, False), ((3,), False, True))
+# One step's readings, twitch and skipped.
+StepShape = tuple[tuple[int, ...], bool, bool]
+EASE_OFF: tuple[StepShape, ...] = (
+    ((4, 7, 5), True, False),
+    ((4,), False, False),
+    ((3,), False, True),
+)
 STEADY = (((4, 3), False, False), ((3,), True, False), ((3,), False, False))
 VISITS = (
     (42, 7, 5, EASE_OFF),
@@ -44,8 +50,8 @@ VISITS = (
 
 
 def _events(
-    pain_before: int, pain_after: int, steps: int, plan: tuple, start: datetime
-) -> list[Event]:  # type: ignore[type-arg]
+    pain_before: int, pain_after: int, steps: int, plan: tuple[StepShape, ...], start: datetime
+) -> list[Event]:
     out: list[Event] = []
     at = start
 

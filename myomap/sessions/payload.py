@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from myomap_core.errors import DomainError
-from myomap_core.session import Event, SessionSummary
+from myomap_core.session import Event, EventKind, SessionSummary
 
 MAX_BATCH = 500
 
@@ -27,8 +27,9 @@ def _one(i: int, item: Any) -> Event:
     try:
         return Event(
             event_id=str(item.get("event_id", "")),
-            seq=item.get("seq"),  # type: ignore[arg-type]
-            kind=item.get("kind"),  # type: ignore[arg-type]
+            # Event checks the raw values and names the field of a bad one.
+            seq=cast(int, item.get("seq")),
+            kind=cast(EventKind, item.get("kind")),
             step=step,
             value=value,
             at=at,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -78,8 +78,8 @@ class SessionClosed(Exception):
         )
 
 
-def _day(moment: object) -> str:
-    return f"{timezone.localtime(moment):%-d %b %Y}"  # type: ignore[arg-type]
+def _day(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%-d %b %Y}"
 
 
 def do_now(gate: Gate) -> str:

@@ -4,7 +4,7 @@ session's summary. Thin: services write, selectors read."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.common.bad_input import BadInput, checked_json
+from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap.plans.models import Plan
 from myomap.screening.gate import treatment_gate
@@ -60,8 +61,8 @@ def after_finish_url(session: TreatmentSession) -> str:
 
 
 @clinic_member(*CLINICIANS)
-def session_start_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+def session_start_view(request: ClinicRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     plan = None
@@ -69,7 +70,7 @@ def session_start_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         plan = get_object_or_404(Plan, pk=request.POST["plan"], patient=patient)
     try:
         session = session_start(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=patient,
             plan=plan,
             origin=Origin.of(request),
@@ -97,7 +98,7 @@ def _stage(request: HttpRequest, count: int, summary: Any, session: TreatmentSes
 
 @never_cache
 @clinic_member(*CLINICIANS)
-def guide(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def guide(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = access_session(
         request.user, patient_id, session_id, request=request, what="session guide"
     )
@@ -148,7 +149,7 @@ def _form_event(request: HttpRequest, session: TreatmentSession) -> Event:
     return Event(
         event_id=str(uuid.uuid4()),
         seq=last + 1,
-        kind=data.get("kind", ""),  # type: ignore[arg-type]
+        kind=cast(EventKind, data.get("kind", "")),  # Event checks it
         step=int(step) if step.isdigit() else None,
         value=number,
         at=timezone.now(),
@@ -165,7 +166,7 @@ def _error(status: int, code: str, message: str, field: str | None = None,
 
 
 @clinic_member(*CLINICIANS)
-def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def events(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     """A batch of taps as JSON (from the guide's queue), or one tap from a plain form."""
     session = access_session(
         request.user, patient_id, session_id, request=request, what="session guide"
@@ -187,7 +188,7 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
         recorded = session_events_record(
             session=session,
             events=batch,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             origin=Origin.of(request),
         )
     except SessionClosed as exc:
@@ -230,7 +231,7 @@ def events(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 
 
 @clinic_member(*CLINICIANS)
-def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def finish(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = access_session(request.user, patient_id, session_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -238,7 +239,7 @@ def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
     value = int(pain_after) if pain_after.isdigit() and int(pain_after) <= 10 else None
     try:
         session_finish(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             session=session,
             pain_after=value,
             origin=Origin.of(request),
@@ -251,7 +252,7 @@ def finish(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 
 
 @clinic_member(*CLINICIANS)
-def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def detail(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     session = access_session(request.user, patient_id, session_id, request=request)
     summary = selectors.summary_of(session)
     steps = selectors.step_views(session, summary)
@@ -268,7 +269,7 @@ def detail(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 
 
 @clinic_member(*CLINICIANS)
-def checkin(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def checkin(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     """The visit's check-in on the tablet, before any step."""
     session = access_session(
         request.user, patient_id, session_id, request=request, what="session check-in"
@@ -277,7 +278,7 @@ def checkin(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespo
         return HttpResponseNotAllowed(["POST"])
     try:
         checkin_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=session.patient,
             session=session,
             data=checkin_data(request.POST),
@@ -295,7 +296,7 @@ def checkin(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespo
 
 @never_cache
 @clinic_member(*CLINICIANS)
-def status(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def status(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     """What the open guide polls: is treatment on hold, and why."""
     session = access_session(
         request.user, patient_id, session_id, request=request, what="session status"
@@ -304,14 +305,14 @@ def status(request: HttpRequest, patient_id: int, session_id: int) -> HttpRespon
 
 
 @clinic_member(*CLINICIANS)
-def stop(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def stop(request: ClinicRequest, patient_id: int, session_id: int) -> HttpResponse:
     """Stop the session for safety; the note then says so."""
     session = access_session(request.user, patient_id, session_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         session_stop_for_safety(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             session=session,
             note=request.POST.get("note", ""),
             origin=Origin.of(request),
@@ -327,14 +328,14 @@ def stop(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse
 
 
 @clinic_member(*CLINICIANS)
-def checkin_link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+def checkin_link_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
     """A private link on which the client answers the check-in before the visit."""
-    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         link, token = checkin_link_create(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=patient,
             origin=Origin.of(request),
         )
@@ -349,12 +350,12 @@ def checkin_link_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @clinic_member(*CLINICIANS)
 def checkin_link_revoke_view(
-    request: HttpRequest, patient_id: int, checkin_link_id: int
+    request: ClinicRequest, patient_id: int, checkin_link_id: int
 ) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, request=request, clinical=True)  # type: ignore[arg-type]
+    patient = access_patient(request.user, patient_id, request=request, clinical=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     link = get_object_or_404(CheckInLink, pk=checkin_link_id, patient=patient)
-    checkin_link_revoke(actor=request.user, link=link, origin=Origin.of(request))  # type: ignore[arg-type]
+    checkin_link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The check-in link was revoked; it no longer opens.")
     return redirect("patients:detail", patient.pk)

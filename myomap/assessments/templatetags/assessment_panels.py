@@ -104,7 +104,7 @@ def field(form: Form, name: str) -> BoundField:
 
 @register.filter
 def invalid_attr(bound: BoundField) -> str:
-    attrs = {"aria-invalid": "true"} if bound.errors else {}
+    attrs: dict[str, str | bool] = {"aria-invalid": "true"} if bound.errors else {}
     return bound.as_widget(attrs=attrs)
 
 
