@@ -17,7 +17,7 @@ styling is inline so the chart prints the same in a browser and in a PDF.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,7 +43,6 @@ STYLES = (
     ("#2f6b2f", "square", "10 3"),
 )
 LEGEND_ROW = 18.0
-_ids = itertools.count(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +125,10 @@ def _marker(shape: str, x: float, y: float, colour: str, title: str) -> str:
 
 
 def _frame(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
-    uid = f"chart{next(_ids)}"
+    # Named by its content, not by a counter: the same chart draws the same markup, so a
+    # printed document that has not changed is recognised (myomap.reports.pdf_cache).
+    digest = hashlib.sha256("\n".join([title, desc, *body]).encode()).hexdigest()[:12]
+    uid = f"chart-{digest}"
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -288,10 +290,14 @@ def line_chart(
                 f'<polyline class="series" points="{path}" fill="none" stroke="{colour}" '
                 f'stroke-width="2"{dash_attr}/>'
             )
+        # A long series names its first and last values; every marker keeps its value in its
+        # title, and the chart's description lists them all.
+        named = points if len(points) <= MAX_LABELLED else [points[0], points[-1]]
         for p in points:
             label = p.label or num(p.y)
             body.append(_marker(shape, sx(p.x), sy(p.y), colour, f"{s.name}: {label}"))
-            labels.append((sx(p.x), sy(p.y), label, colour))
+            if p in named:
+                labels.append((sx(p.x), sy(p.y), label, colour))
     spots = place([(x, y, text) for x, y, text, _ in labels], top=top, bottom=top + plot_h + 14)
     for (_, _, text, colour), spot in zip(labels, spots, strict=True):
         if spot is not None:
@@ -310,6 +316,10 @@ def line_chart(
         )
         body.append(_text(bx + 28, legend_y, band.label, anchor="start", size=11))
     return _frame(width, height, title, desc, body)
+
+
+MAX_LABELLED = 12
+"""A series with more points than this shows the values of its first and last only."""
 
 
 def _whole(lo: float, hi: float) -> list[int]:

@@ -55,12 +55,15 @@ from myomap.outcomes.services import (
 )
 from myomap.outcomes.standing import DUE_AFTER_DAYS
 from myomap.patients.access import access_patient
-from myomap.reports.pdf import pdf_response, render_pdf
+from myomap.reports.pdf import pdf_response
+from myomap.reports.pdf_cache import cached_pdf
 from myomap.screening.selectors import held_clients
 from myomap_core import outcomes as core
 from myomap_core.errors import DomainError
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
+REPORT_FOLDER = "report-pdfs"
+"""Where progress reports are kept by content (``myomap.reports.pdf_cache``)."""
 
 
 def _spec(slug: str) -> core.Instrument:
@@ -260,7 +263,13 @@ def report_pdf(request: ClinicRequest, patient_id: int) -> HttpResponse:
         author=request.user,
         ppt_unit=ppt_unit(request),
     )
-    pdf = render_pdf("outcomes/report.html", context, request)
+    pdf = cached_pdf(
+        kept_in=REPORT_FOLDER,
+        document=f"progress-{patient.pk}",
+        template_name="outcomes/report.html",
+        context=context,
+        request=request,
+    )
     with transaction.atomic():
         audit_record(
             action=AuditAction.EXPORT,

@@ -46,9 +46,13 @@ def render_pdf(
     In the template, refer to static files as ``myomap-static:/<path>`` (the
     ``print_base.html`` stylesheet link does this).
     """
+    return html_to_pdf(render_to_string(template_name, context, request=request))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Draw a rendered document (see ``render_pdf``) as PDF bytes."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context, request=request)
     document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=_offline_fetcher())
     pdf: bytes = document.write_pdf()
     return pdf

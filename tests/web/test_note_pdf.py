@@ -11,6 +11,7 @@ from django.urls import reverse
 from myomap.common.models import AuditEvent
 from myomap.notes import printing
 from myomap.notes.services import note_amend, note_draft, note_sign
+from myomap.reports import pdf_cache
 from tests.pdftext import pdf_text
 from tests.web.scoped.notes import make_session
 
@@ -27,15 +28,21 @@ def var_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def renders(monkeypatch):  # type: ignore[no-untyped-def]
-    """Count real renderings of a note's PDF (each still renders)."""
+    """Count real drawings of a note's PDF (each still draws): a draft's through
+    ``render_pdf``, a signed note's through the cache's ``html_to_pdf``."""
     calls: list[str] = []
-    real = printing.render_pdf
+    real_render, real_draw = printing.render_pdf, pdf_cache.html_to_pdf
 
-    def counted(template_name, context, request=None):  # type: ignore[no-untyped-def]
+    def rendered(template_name, context, request=None):  # type: ignore[no-untyped-def]
         calls.append(template_name)
-        return real(template_name, context, request)
+        return real_render(template_name, context, request)
 
-    monkeypatch.setattr(printing, "render_pdf", counted)
+    def drawn(html):  # type: ignore[no-untyped-def]
+        calls.append(printing.TEMPLATE)
+        return real_draw(html)
+
+    monkeypatch.setattr(printing, "render_pdf", rendered)
+    monkeypatch.setattr(pdf_cache, "html_to_pdf", drawn)
     return calls
 
 

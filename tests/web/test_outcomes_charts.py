@@ -44,6 +44,26 @@ def test_a_line_chart_has_its_points_its_band_and_a_title():
     assert top < y1 < bottom < y2  # 44 inside the band 34-54, 30 below it
 
 
+def test_a_long_series_names_its_first_and_last_values_and_titles_every_marker():
+    points = tuple(charts.Point(float(i), float(i % 7), f"v{i}") for i in range(1, 31))
+    svg = charts.line_chart(
+        [charts.Series("Pain before", points)],
+        title="NPRS over sessions",
+        desc="every value",
+        x_label="Treatment sessions completed",
+        y_label="NPRS",
+        y_min=0,
+        y_max=10,
+    )
+    texts = _texts(svg)
+    assert "v1" in texts and "v30" in texts
+    assert not [t for t in texts if t.startswith("v") and t not in ("v1", "v30")]
+    root = ET.fromstring(svg)
+    titles = [t.text for t in root.iter(f"{SVG}title")]
+    assert all(f"Pain before: v{i}" in titles for i in range(1, 31))
+    assert len([t for t in texts if t.isdigit()]) <= 12 + 6  # x ticks thinned, y ticks 0-10
+
+
 def test_a_bar_chart_labels_each_group_and_value():
     svg = charts.bar_chart(
         [

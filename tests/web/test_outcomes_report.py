@@ -75,3 +75,27 @@ def test_a_report_without_questionnaires_says_so(therapist_client, patient):
     assert "No outcome questionnaires recorded yet." in text
     assert "No completed intake is on record." in text
     assert "take a baseline before the first treatment" in text
+
+
+def test_an_unchanged_report_is_drawn_once_and_a_new_answer_draws_it_again(
+    therapist_client, therapist, patient, intake
+):
+    import stat
+
+    from myomap.outcomes.views import REPORT_FOLDER
+    from myomap.reports import pdf_cache
+
+    history(therapist, patient, [(0, "nprs", {"pain": 8}), (3, "nprs", {"pain": 5})], days_ago=25)
+    url = reverse("outcomes:report", args=[patient.pk])
+    first = therapist_client.get(url).content
+    kept = list(pdf_cache.folder(REPORT_FOLDER).iterdir())
+    assert [p.name.startswith(f"progress-{patient.pk}-") for p in kept] == [True]
+    assert stat.S_IMODE(pdf_cache.folder(REPORT_FOLDER).stat().st_mode) == 0o700
+    assert stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+    assert therapist_client.get(url).content == first  # read, not drawn again
+    assert AuditEvent.objects.filter(patient=patient, action="export").count() == 2
+    history(therapist, patient, [(4, "nprs", {"pain": 3})], days_ago=3)
+    again = therapist_client.get(url).content
+    assert "NPRS 8 → 3" in pdf_text(again) and again != first
+    now_kept = list(pdf_cache.folder(REPORT_FOLDER).iterdir())
+    assert len(now_kept) == 1 and now_kept != kept  # the older version is gone
