@@ -135,13 +135,14 @@ def test_removing_hours_and_blocking_report_the_bookings_left(  # type: ignore[n
     s = schedule(therapist)
     booked = appointment_book(
         actor=therapist, patient=patient, therapist=therapist, type=s["types"]["Treatment"],
-        starts_at=at(clinic, 3, 10),
+        starts_at=at(clinic, 4, 10),  # its 72-hour reminder is ahead at any hour
     )  # fmt: skip
+    booked.refresh_from_db()  # its time as the database gives it back (UTC)
     c = _as(owner)
     block = {
         "therapist_id": therapist.pk,
-        "starts_at": at(clinic, 3, 9).isoformat(),
-        "ends_at": at(clinic, 3, 12).isoformat(),
+        "starts_at": at(clinic, 4, 9).isoformat(),
+        "ends_at": at(clinic, 4, 12).isoformat(),
     }
     with django_assert_max_num_queries(WRITES["api:practice_block_add"]):
         made = _post(c, "/blocks", block)
