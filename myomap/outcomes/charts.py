@@ -226,7 +226,8 @@ def line_chart(
     names = [s.name for s in series] if len(series) > 1 else []
     # Long legends wrap; each extra row makes the chart taller, not the plot smaller.
     extra_rows = (legend_rows(names, width - left - right) - 1) if names else 0
-    if band is not None and extra_rows:
+    one_row = sum(_legend_width(n) for n in names) + (_legend_width(band.label) if band else 0)
+    if band is not None and names and (extra_rows or one_row > width - left - right):
         extra_rows += 1  # the band's key gets a row of its own
     height += int(LEGEND_ROW * extra_rows)
     legend_room = 24.0 + LEGEND_ROW * extra_rows if len(series) > 1 or band else 0.0

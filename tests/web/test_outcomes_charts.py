@@ -64,6 +64,30 @@ def test_a_long_series_names_its_first_and_last_values_and_titles_every_marker()
     assert len([t for t in texts if t.isdigit()]) <= 12 + 6  # x ticks thinned, y ticks 0-10
 
 
+def test_the_bands_key_gets_its_own_row_when_the_series_fill_the_first():
+    def points(offset: float) -> tuple[charts.Point, ...]:
+        return tuple(charts.Point(float(i), offset + i % 3) for i in range(6))
+
+    band = charts.Band(3, 7, "Change smaller than the MCID (±2 from the baseline)")
+    names = ("NPRS questionnaire", "Start of session", "End of session")
+    svg = charts.line_chart(
+        [charts.Series(n, points(i)) for i, n in enumerate(names)],
+        title="NPRS over sessions",
+        desc="d",
+        x_label="Treatment sessions completed",
+        y_label="NPRS",
+        y_min=0,
+        y_max=10,
+        band=band,
+    )
+    root = ET.fromstring(svg)
+    width = float(root.get("width"))
+    key = next(t for t in root.iter(f"{SVG}text") if t.text == band.label)
+    assert float(key.get("x")) + 6.2 * len(band.label) <= width  # the key is not cut off
+    series_keys = [t for t in root.iter(f"{SVG}text") if t.text in names]
+    assert all(float(t.get("y")) < float(key.get("y")) for t in series_keys)
+
+
 def test_a_bar_chart_labels_each_group_and_value():
     svg = charts.bar_chart(
         [
