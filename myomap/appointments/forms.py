@@ -10,7 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from myomap.appointments.models import AppointmentType, Room
-from myomap.clinics.models import Clinic, Role, User
+from myomap.appointments.selectors import therapists_query
+from myomap.clinics.models import Clinic, User
 from myomap.common.forms import narrow_choices
 
 
@@ -45,13 +46,7 @@ class WhenForm(forms.Form):
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clinic = clinic
-        narrow_choices(
-            self,
-            "therapist",
-            User.objects.filter(
-                clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
-            ).order_by("first_name", "last_name"),
-        )
+        narrow_choices(self, "therapist", therapists_query(clinic))
         narrow_choices(self, "room", Room.objects.filter(clinic=clinic, active=True))
 
     def starts_at(self) -> datetime:

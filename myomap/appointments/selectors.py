@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from myomap.appointments.models import (
@@ -54,13 +54,16 @@ def day_bounds(clinic: Clinic, day: date, days: int = 1) -> tuple[datetime, date
     return start, end
 
 
+def therapists_query(clinic: Clinic) -> QuerySet[User]:
+    """The clinic's active therapists and owners, who take appointments, by name."""
+    return User.objects.filter(
+        clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
+    ).order_by("first_name", "last_name", "id")
+
+
 def therapists_of(clinic: Clinic) -> list[User]:
     """The clinic's active therapists and owners, who take appointments."""
-    return list(
-        User.objects.filter(
-            clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
-        ).order_by("first_name", "last_name", "id")
-    )
+    return list(therapists_query(clinic))
 
 
 def types_of(clinic: Clinic) -> list[AppointmentType]:

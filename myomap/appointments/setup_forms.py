@@ -8,19 +8,16 @@ from django import forms
 
 from myomap.appointments.forms import TherapistChoiceField
 from myomap.appointments.models import LONGEST_MINUTES, WEEKDAYS, Location, Online
+from myomap.appointments.selectors import therapists_query
 from myomap.appointments.setup_services import PALETTE
-from myomap.clinics.models import Clinic, Role, User
+from myomap.clinics.models import Clinic, User
 from myomap.common.forms import narrow_choices
 
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300})
 
 
 def therapists_field(clinic: Clinic) -> forms.ModelChoiceField[User]:
-    return TherapistChoiceField(
-        queryset=User.objects.filter(
-            clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
-        ).order_by("first_name", "last_name", "id")
-    )
+    return TherapistChoiceField(queryset=therapists_query(clinic))
 
 
 class SpanForm(forms.Form):

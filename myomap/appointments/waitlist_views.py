@@ -19,10 +19,11 @@ from myomap.appointments import waitlist_selectors
 from myomap.appointments.access import access_waitlist_entry
 from myomap.appointments.forms import TherapistChoiceField
 from myomap.appointments.models import AppointmentType, Room
+from myomap.appointments.selectors import therapists_query
 from myomap.appointments.views import _errors, _patient_choices
 from myomap.appointments.waitlist import waitlist_add, waitlist_book, waitlist_remove
 from myomap.clinics.access import clinic_member
-from myomap.clinics.models import Clinic, Role, User
+from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin
 from myomap.common.forms import narrow_choices
 from myomap.common.request import ClinicRequest
@@ -54,13 +55,7 @@ class WaitlistForm(forms.Form):
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         narrow_choices(self, "type", AppointmentType.objects.filter(clinic=clinic, active=True))
-        narrow_choices(
-            self,
-            "therapist",
-            User.objects.filter(
-                clinic=clinic, is_active=True, role__in=(Role.THERAPIST, Role.OWNER)
-            ).order_by("first_name", "last_name"),
-        )
+        narrow_choices(self, "therapist", therapists_query(clinic))
 
 
 def _page(

@@ -69,6 +69,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["patient", "-created_at"]),
             models.Index(fields=["actor", "-created_at"]),
             models.Index(fields=["clinic", "action", "-created_at"]),
+            # The signed-note chain heads (myomap.notes.chain.HEAD_OBJECT), read by every
+            # backup and the nightly check: a partial index holds only their rows.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(object_type="NoteChainHead"),
+                name="audit_chain_heads",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -86,3 +86,16 @@ def test_each_search_uses_an_index_of_the_audit_table(clinic, therapist, patient
         plan = events.explain()
         lines = [line for line in plan.splitlines() if "common_auditevent" in line]
         assert lines and all("INDEX" in line for line in lines), plan
+
+
+def test_the_chain_heads_are_read_through_their_own_index(db):  # type: ignore[no-untyped-def]
+    from myomap.common.models import AuditEvent
+    from myomap.notes.chain import HEAD_OBJECT
+
+    index = next(i for i in AuditEvent._meta.indexes if i.name == "audit_chain_heads")
+    assert index.condition is not None and ("object_type", HEAD_OBJECT) in index.condition.children
+    heads = AuditEvent.objects.filter(object_type=HEAD_OBJECT).order_by("id")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "audit_chain_heads" in heads.explain()
