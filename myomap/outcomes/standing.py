@@ -150,6 +150,6 @@ def standings_rebuild(*, clinic: Clinic | None = None) -> int:
     for r in responses.iterator(chunk_size=2000):
         by_patient[r.patient_id].append(r)
     standings.delete()
-    rows = [standing_of(responses) for responses in by_patient.values()]
+    rows = [standing_of(found) for found in by_patient.values()]
     ProgressStanding.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
