@@ -191,9 +191,21 @@ def table(small: dict[str, Any], large: dict[str, Any]) -> str:
     )
 
 
+def _reachable(url: str) -> None:
+    """Refuse at once, before the long SQLite part, a PostgreSQL ``url`` that cannot be used."""
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        raise SystemExit(f"bench scale: DATABASE_URL cannot be used: {exc}".strip()) from None
+
+
 def run() -> str:
-    parts = [table(*_one_database(None))]
     postgres = os.environ.get("DATABASE_URL", "")
+    if postgres.startswith("postgres"):
+        _reachable(postgres)
+    parts = [table(*_one_database(None))]
     if postgres.startswith("postgres"):
         parts.append(table(*_one_database(postgres)))
     return (
