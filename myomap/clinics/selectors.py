@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import reduce
+from operator import or_
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from myomap.clinics.models import Clinic, User
 from myomap.common.models import AuditEvent
+
+M = TypeVar("M", bound=Model)
+
+
+def _every_word(rows: QuerySet[M], text: str, fields: tuple[str, ...]) -> QuerySet[M]:
+    """``rows`` with every word of ``text`` in one of ``fields`` (case-insensitive)."""
+    for word in text.split():
+        rows = rows.filter(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields)))
+    return rows
 
 
 def audit_list_for_clinic(
@@ -29,24 +41,16 @@ def audit_list_for_clinic(
     """
     events = AuditEvent.objects.filter(clinic=clinic).select_related("patient")
     if q:
-        clients = clinic.patients.all()
-        for word in q.split():
-            clients = clients.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(preferred_name__icontains=word)
-            )
+        clients = _every_word(
+            clinic.patients.all(), q, ("first_name", "last_name", "preferred_name")
+        )
         events = events.filter(patient__in=clients.values("pk"))
     if action:
         events = events.filter(action=action)
     if actor:
-        staff = User.objects.filter(clinic=clinic)
-        for word in actor.split():
-            staff = staff.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(username__icontains=word)
-            )
+        staff = _every_word(
+            User.objects.filter(clinic=clinic), actor, ("first_name", "last_name", "username")
+        )
         events = events.filter(actor__in=staff.values("pk"))
     tz = timezone.get_current_timezone()
     if date_from:
