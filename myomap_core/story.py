@@ -93,7 +93,7 @@ def _data() -> _Data:
             raise KnowledgeBaseError("unknown muscle", field=f"{record}.muscle", value=e["muscle"])
         for area_id in e["territory"]:
             atlas.area(area_id)  # raises, naming close ids
-        refs = tuple(SourceRef(s["ref"], s.get("chapter")) for s in e["sources"])
+        refs = tuple(SourceRef(s["ref"], s.get("chapter"), s.get("pages")) for s in e["sources"])
         for ref in refs:
             if ref.ref not in kb.sources:
                 raise KnowledgeBaseError("unknown source", field=f"{record}.sources", value=ref.ref)

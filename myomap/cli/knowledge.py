@@ -125,6 +125,7 @@ def muscle_json(kb: KnowledgeBase, muscle: Muscle) -> dict[str, Any]:
         {
             "ref": ref.ref,
             "chapter": ref.chapter,
+            "pages": ref.pages,
             "label": kb.sources[ref.ref].label,
             "citation": kb.sources[ref.ref].citation,
         }
@@ -227,10 +228,10 @@ def _muscle_text(kb: KnowledgeBase, m: Muscle) -> str:
         "Sources",
     ]
     for ref in m.sources:
-        chapter = f" Chapter {ref.chapter}." if ref.chapter else ""
+        place = f" {ref.place}." if ref.place else ""
         lines.append(
             textwrap.fill(
-                f"{kb.sources[ref.ref].citation}{chapter}",
+                f"{kb.sources[ref.ref].citation}{place}",
                 width=96,
                 initial_indent=f"  [{ref.ref}] ",
                 subsequent_indent="    ",

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from myomap_core import atlas
 from myomap_core.errors import DomainError, KnowledgeBaseError
 from myomap_core.knowledge.records import (
+    TRAVELL_SIMONS,
     Chain,
     Condition,
     Contact,
@@ -201,10 +202,13 @@ def _name_key(text: str) -> str:
 
 def _source_ref(table: Table) -> SourceRef:
     ref = table.text("ref")
-    chapter = table.get("chapter")
-    if chapter is not None and not isinstance(chapter, str | int):
-        raise table.error("chapter", "must be text or a number", chapter)
-    return table.build(lambda: SourceRef(ref, None if chapter is None else str(chapter)))
+    place: dict[str, str | None] = {}
+    for key in ("chapter", "pages"):
+        value = table.get(key)
+        if value is not None and not isinstance(value, str | int):
+            raise table.error(key, "must be text or a number", value)
+        place[key] = None if value is None else str(value)
+    return table.build(lambda: SourceRef(ref, **place))
 
 
 def _zone(table: Table, kind: ZoneKind) -> ReferralZone:
@@ -269,9 +273,7 @@ def _techniques(table: Table) -> Techniques:
 
 def _muscle(table: Table) -> Muscle:
     sources = tuple(_source_ref(t) for t in table.tables("sources", required=True))
-    default_source = next(
-        (s for s in sources if s.ref in {"ts1", "ts2", "tss3"} and s.chapter), sources[0]
-    )
+    default_source = next((s for s in sources if s.ref in TRAVELL_SIMONS and s.locates), sources[0])
     pal = table.table("palpation")
     palpation = pal.build(
         functools.partial(

@@ -143,18 +143,35 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """A pointer into a source, optionally to one chapter."""
+    """A pointer into a source, optionally to one chapter and to its pages."""
 
     ref: str
     chapter: str | None = None
+    pages: str | None = None
 
     def __post_init__(self) -> None:
         _ident("ref", self.ref)
         if self.chapter is not None:
             _text("chapter", self.chapter)
+        if self.pages is not None:
+            _text("pages", self.pages)
+
+    @property
+    def place(self) -> str:
+        """Where in the source: "ch. 48", "p. 915", "pp. 942, 944", or empty."""
+        parts = [f"ch. {self.chapter}"] if self.chapter else []
+        if self.pages:
+            plural = any(mark in self.pages for mark in ",-–")
+            parts.append(f"{'pp.' if plural else 'p.'} {self.pages}")
+        return ", ".join(parts)
+
+    @property
+    def locates(self) -> bool:
+        """Whether the reference points to a place in the source, not only the source."""
+        return bool(self.chapter or self.pages)
 
     def __str__(self) -> str:
-        return self.ref if self.chapter is None else f"{self.ref} ch. {self.chapter}"
+        return f"{self.ref} {self.place}" if self.place else self.ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,9 +390,9 @@ class Muscle:
                 raise DomainError("must not list the muscle itself", field=field, value=self.id)
         if not self.sources:
             raise DomainError("needs at least one source", field="sources")
-        if not any(s.ref in TRAVELL_SIMONS and s.chapter for s in self.sources):
+        if not any(s.ref in TRAVELL_SIMONS and s.locates for s in self.sources):
             raise DomainError(
-                "needs a Travell & Simons source (ts1, ts2 or tss3) with its chapter",
+                "needs a Travell & Simons source (ts1, ts2 or tss3) with its chapter or pages",
                 field="sources",
             )
         if not self.trigger_points:
@@ -390,8 +407,8 @@ class Muscle:
 
     @property
     def travell_simons(self) -> SourceRef:
-        """The Travell & Simons chapter the muscle's patterns come from."""
-        return next(s for s in self.sources if s.ref in TRAVELL_SIMONS and s.chapter)
+        """The place in Travell & Simons the muscle's patterns come from."""
+        return next(s for s in self.sources if s.ref in TRAVELL_SIMONS and s.locates)
 
     def trigger_point(self, point_id: str) -> TriggerPoint:
         """The trigger point with this id (``KeyError`` if absent)."""

@@ -42,7 +42,7 @@ def test_every_cross_reference_resolves(kb: KnowledgeBase) -> None:
 def test_every_record_names_a_known_source(kb: KnowledgeBase) -> None:
     for m in kb.muscles:
         assert {s.ref for s in m.sources} <= set(kb.sources), m.id
-        assert any(s.ref in TRAVELL_SIMONS and s.chapter for s in m.sources), m.id
+        assert any(s.ref in TRAVELL_SIMONS and s.locates for s in m.sources), m.id
         for point in m.trigger_points:
             assert point.source.ref in kb.sources, f"{m.id}.{point.id}"
     for record in (*kb.chains.values(), *kb.conditions.values()):
@@ -143,6 +143,34 @@ def test_a_muscle_without_a_travell_simons_chapter_is_refused(tmp_path: Path) ->
         load_knowledge_base(tmp_path)
     assert "muscles_test.toml: piriformis.sources" in str(caught.value)
     assert "Travell & Simons" in str(caught.value)
+
+
+def test_a_muscle_cited_by_the_pages_of_its_pain_pattern_loads(tmp_path: Path) -> None:
+    (tmp_path / "muscles_test.toml").write_text(
+        _minimal_muscle("").replace('chapter = "10"', 'pages = "110, 112"'), "utf-8"
+    )
+    muscle = load_knowledge_base(tmp_path).muscles[0]
+    assert muscle.travell_simons.place == "pp. 110, 112"
+    assert muscle.trigger_points[0].source == muscle.travell_simons
+    assert str(muscle.travell_simons) == "ts2 pp. 110, 112"
+
+
+def test_the_trunk_muscles_of_volume_1_cite_their_pain_pattern_pages(kb: KnowledgeBase) -> None:
+    """Second-edition pain-pattern pages, read in the book's own pain-pattern index."""
+    expected = {
+        "serratus_anterior": "888",
+        "serratus_posterior_superior": "901",
+        "longissimus_thoracis": "904",
+        "serratus_posterior_inferior": "909",
+        "iliocostalis_thoracis": "915",
+        "iliocostalis_lumborum": "915",
+        "multifidus": "917",
+        "abdominal_obliques": "942",
+        "rectus_abdominis": "944",
+    }
+    for muscle_id, page in expected.items():
+        ref = kb.muscle(muscle_id).travell_simons
+        assert (ref.ref, ref.chapter, ref.pages) == ("ts1", None, page), muscle_id
 
 
 def test_a_minimal_muscle_file_loads_and_indexes_its_zones(tmp_path: Path) -> None:

@@ -114,6 +114,9 @@ def test_muscle_page_draws_the_pattern_and_names_sources(therapist_client):  # t
     assert "pattern-essential" in html
     assert 'data-region="sacroiliac_right"' in html
     assert "Travell" in html
+    assert "Extremities. Baltimore: Williams &amp; Wilkins; 1992. ch. 4." in html
+    trunk = therapist_client.get(reverse("knowledge:muscle", args=["multifidus"])).content.decode()
+    assert "Williams &amp; Wilkins; 1999. p. 917." in trunk
     assert (
         therapist_client.get(reverse("knowledge:muscle", args=["no_such_muscle"])).status_code
         == 404
