@@ -59,7 +59,7 @@ def own_patterns() -> tuple[int, int, int]:
 
 def refer_latency_ms() -> tuple[float, float]:
     """Mean and p99 of resolving one phrase and ranking its sources (as ``refer --batch`` does)."""
-    from myomap.cli.knowledge import referral_query
+    from myomap_core.referral_json import referral_query
     from tests.core.region_phrases import PHRASES
 
     referral_query([PHRASES[0][0]], None, None)

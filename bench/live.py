@@ -89,7 +89,7 @@ def targets_main() -> None:
         pages={
             "Today": [reverse("appointments:today")],
             "Client list": [reverse("patients:list")],
-            "Client page": [reverse("patients:detail", args=[p]) for p in patients],
+            "Client page": [reverse("chart:client", args=[p]) for p in patients],
             "Assessment": [reverse("assessments:detail", args=a) for a in assessments],
             "Plan": [reverse("plans:detail", args=p) for p in plans],
             "Note": [reverse("notes:detail", args=n) for n in notes],

@@ -87,7 +87,7 @@ PAGES = {
     "Floor: the login page": (visitor, "/login/", {}),
     "Client list": (therapist, reverse("patients:list"), {}),
     "Client list, a search": (therapist, reverse("patients:list") + "?q=" + LAST[1], {}),
-    "Client page (40 sessions)": (therapist, reverse("patients:detail", args=[big]), {}),
+    "Client page (40 sessions)": (therapist, reverse("chart:client", args=[big]), {}),
     "Today": (therapist, reverse("appointments:today"), {}),
     "Day calendar": (therapist, reverse("appointments:day"), {}),
     "Assessment": (therapist, reverse("assessments:detail", args=[big, assessment.pk]), {}),

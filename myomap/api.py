@@ -21,6 +21,7 @@ from myomap.appointments.setup_api import router as practice_router
 from myomap.appointments.waitlist_api import router as waitlist_router
 from myomap.assessments.api import router as assessments_router
 from myomap.common.bad_input import BadInput, CheckedJSONParser
+from myomap.intake.api import router as intake_router
 from myomap.interop.api import router as interop_router
 from myomap.knowledge.api import router as knowledge_router
 from myomap.notes.api import router as notes_router
@@ -175,6 +176,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 api.add_router("/clients", patients_router)
+api.add_router("", intake_router)
 api.add_router("", knowledge_router)
 api.add_router("", screening_router)
 api.add_router("", assessments_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "myomap.common",
     "myomap.clinics",
     "myomap.patients",
+    "myomap.bodymap",
     "myomap.intake",
     "myomap.portal",
     "myomap.knowledge",
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "myomap.aftercare",
     "myomap.appointments",
     "myomap.reports",
+    "myomap.chart",
     "myomap.interop",
 ]
 

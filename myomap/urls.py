@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("myomap.apitokens.urls")),
     path("webauthn/", include("myomap.clinics.passkeys")),
     path("", include("myomap.patients.urls")),
+    path("", include("myomap.chart.urls")),
     path("", include("myomap.intake.urls")),
     path("", include("myomap.portal.urls")),
     path("", include("myomap.knowledge.urls")),

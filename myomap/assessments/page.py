@@ -7,11 +7,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from myomap import bodymap
 from myomap.assessments import selectors
 from myomap.assessments.forms import CATEGORIES, ExamForm, OverrideForm, PhotoForm, PptForm
 from myomap.assessments.models import Assessment, ExamResult, PalpationFinding, PosturePhoto
 from myomap.assessments.services import PPT_UNITS, hands_on_gate
-from myomap.intake import bodymap
 from myomap.intake.models import PainMap
 from myomap.intake.selectors import latest_submitted_intake, worse_with
 from myomap.knowledge.candidates import candidates_for

@@ -84,7 +84,7 @@ def assessment_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before assessing.")
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     assessment = assessment_start(
         actor=request.user,
         patient=patient,

@@ -103,16 +103,15 @@ def worker(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
-    from myomap.common.schedule import (
-        nightly_tasks,
-        recurring_tasks,
-        schedule_every,
-        schedule_nightly,
-    )
+    from myomap.appointments.tasks import send_due_reminders
+    from myomap.common.schedule import schedule_every, schedule_nightly
+    from myomap.interop.tasks import backup_nightly_task
+    from myomap.notes.tasks import verify_note_chains
 
-    for task in recurring_tasks():
+    # Recurring tasks are booked to run at once; each books its next run when it ends.
+    for task in (send_due_reminders,):
         schedule_every(task, 0)
-    for task in nightly_tasks():
+    for task in (verify_note_chains, backup_nightly_task):
         if args.nightly_now:
             task.enqueue()
         else:

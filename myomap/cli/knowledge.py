@@ -6,21 +6,25 @@ Pure core only: nothing here imports Django.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
+from collections.abc import Iterable
 from typing import IO, Any
 
 from myomap_core import atlas
 from myomap_core.errors import DomainError
 from myomap_core.knowledge import KnowledgeBase, load_knowledge_base
-from myomap_core.knowledge.records import IschemicCompression, Muscle
-from myomap_core.referral import Candidate, PainInput, ReferralResult, infer_sources
+from myomap_core.knowledge.records import Muscle
+from myomap_core.referral import ReferralResult
+from myomap_core.referral_json import (
+    SIDE_CHOICES,
+    jsonable,
+    referral_query,
+    result_json,
+    side_word,
+)
 
-SIDE_CHOICES = ("left", "right")
 DEFAULT_TOP = 10
 
 
@@ -69,22 +73,6 @@ def _positive(text: str) -> int:
 def _fail(error: DomainError | str) -> int:
     print(f"myomap: error: {error}", file=sys.stderr)
     return 2
-
-
-def jsonable(value: Any) -> Any:
-    """Records, enums and collections as plain JSON values."""
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        result = {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, IschemicCompression):
-            result["pressure_kg"] = list(value.pressure_kg)
-        return result
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def _print_json(data: Any, out: IO[str] | None = None) -> None:
@@ -243,62 +231,6 @@ def _muscle_text(kb: KnowledgeBase, m: Muscle) -> str:
 # --------------------------------------------------------------------------- refer
 
 
-def resolve_regions(texts: Sequence[str], side: str | None) -> list[str]:
-    """Region ids for free-text names; ``side`` narrows names given without a side."""
-    if side is not None and side not in SIDE_CHOICES:
-        raise DomainError(
-            f"unknown side {side!r}", field="side", value=side, suggestions=SIDE_CHOICES
-        )
-    ids: list[str] = []
-    for text in texts:
-        found = atlas.resolve_region(text)
-        sides = {str(atlas.region(r).side) for r in found}
-        if side is not None and {"left", "right"} <= sides:
-            found = tuple(r for r in found if str(atlas.region(r).side) in (side, "midline"))
-        ids.extend(r for r in found if r not in ids)
-    return ids
-
-
-def result_json(result: ReferralResult) -> dict[str, Any]:
-    """The JSON shape of a referral answer."""
-    return {
-        "regions": [
-            {"id": r.region_id, "label": r.label, "intensity": r.intensity} for r in result.regions
-        ],
-        "candidates": [_candidate_json(c) for c in result.candidates],
-    }
-
-
-def _side_word(candidate: Candidate) -> str:
-    return candidate.sides[0] if len(candidate.sides) == 1 else "both"
-
-
-def _candidate_json(c: Candidate) -> dict[str, Any]:
-    return {
-        "muscle_id": c.muscle_id,
-        "name": c.name,
-        "side": _side_word(c),
-        "score": c.score,
-        "coverage": c.coverage,
-        "precision": c.precision,
-        "matched": [
-            {"region_id": z.region_id, "zone": z.zone.value, "trigger_point": z.trigger_point}
-            for z in c.matched
-        ],
-        "trigger_points": jsonable(c.trigger_points),
-        "palpation": jsonable(c.palpation),
-        "check_next": jsonable(c.check_next),
-        "reasons": list(c.reasons),
-    }
-
-
-def referral_query(texts: Sequence[str], side: str | None, top: int | None) -> ReferralResult:
-    ids = resolve_regions(texts, side)
-    if not ids:
-        raise DomainError("name at least one painful region", field="regions", value=[])
-    return infer_sources([PainInput(r) for r in ids], top=top)
-
-
 def _refer(args: argparse.Namespace) -> int:
     if args.batch is not None:
         if args.regions:
@@ -363,7 +295,7 @@ def _result_text(result: ReferralResult) -> str:
     if not result.candidates:
         lines.append("No muscle in the knowledge base refers pain to these regions.")
     for rank, c in enumerate(result.candidates, start=1):
-        lines.append(f"{rank:>2}. {c.name} ({_side_word(c)})  score {c.score:.2f}")
+        lines.append(f"{rank:>2}. {c.name} ({side_word(c)})  score {c.score:.2f}")
         for point in c.trigger_points:
             lines.append(
                 _wrap(

@@ -1,8 +1,10 @@
 """Nightly and recurring tasks: each books its next run on the database queue, so no cron is
 needed.
 
-``myomap worker`` books every nightly task when it starts; each run books the next one. A task
-already booked is not booked twice, so several workers (or restarts) do not multiply runs.
+``myomap worker`` books every nightly task when it starts (the list is the worker's own, in
+``myomap.cli.app``, so this bottom floor names no app above it); each run books the next one.
+A task already booked is not booked twice, so several workers (or restarts) do not multiply
+runs.
 """
 
 from __future__ import annotations
@@ -52,19 +54,3 @@ def schedule_every(task: Any, seconds: float) -> bool:
         return False
     task.using(run_after=at).enqueue()
     return True
-
-
-def recurring_tasks() -> list[Any]:
-    """Every task that runs again every few minutes (booked to run at once when a worker
-    starts)."""
-    from myomap.appointments.tasks import send_due_reminders
-
-    return [send_due_reminders]
-
-
-def nightly_tasks() -> list[Any]:
-    """Every task that runs each night."""
-    from myomap.interop.tasks import backup_nightly_task
-    from myomap.notes.tasks import verify_note_chains
-
-    return [verify_note_chains, backup_nightly_task]

@@ -13,9 +13,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from myomap import bodymap
 from myomap.clinics.models import User
 from myomap.common.audit import Origin
-from myomap.intake import bodymap
 from myomap.intake.forms import SECTION_BY_SLUG, SECTIONS, Section, section_after, section_before
 from myomap.intake.models import Intake, PainMap
 from myomap.intake.selectors import places_named

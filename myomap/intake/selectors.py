@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from myomap.intake.bodymap import region_label
+from myomap.bodymap import region_label
 from myomap.intake.models import Intake
 from myomap.patients.models import Patient
 from myomap_core.places import places_in

@@ -10,11 +10,11 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from myomap import bodymap
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.audit import Origin
 from myomap.common.request import ClinicRequest
-from myomap.intake import bodymap
 from myomap.intake.access import access_intake
 from myomap.intake.flow import Flow, answers_for_display, first_open_section, section_page
 from myomap.intake.models import Intake, IntakeLink
@@ -52,7 +52,7 @@ def intake_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before starting an intake.")
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     intake = intake_start(actor=request.user, patient=patient, origin=Origin.of(request))
     return redirect("intake:section", patient.pk, intake.pk, "complaint")
 
@@ -96,7 +96,7 @@ def link_create(request: ClinicRequest, patient_id: int) -> HttpResponse:
         messages.error(
             request, "Restore the client from the archive before sending an intake link."
         )
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     send_to = request.POST.get("email", "").strip() if request.POST.get("send") else ""
     if send_to:
         try:
@@ -142,7 +142,7 @@ def link_revoke(request: ClinicRequest, patient_id: int, link_id: int) -> HttpRe
     link = get_object_or_404(IntakeLink, pk=link_id, patient=patient)
     intake_link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The link was revoked; it no longer opens the form.")
-    return redirect("patients:detail", patient.pk)
+    return redirect("chart:client", patient.pk)
 
 
 @clinic_member(*CLINICIANS)
@@ -165,7 +165,7 @@ def pain_map_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
                 origin=Origin.of(request),
             )
             messages.success(request, "Pain map saved.")
-            return redirect("patients:detail", patient.pk)
+            return redirect("chart:client", patient.pk)
         context = {
             "patient": patient,
             "chart": bodymap.chart(bodymap.marks_from_post(request.POST)),

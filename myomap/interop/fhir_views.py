@@ -108,5 +108,5 @@ def import_fhir(request: ClinicRequest) -> HttpResponse:
                 f"{result.pain_maps} pain maps, {result.responses} questionnaires, "
                 f"{result.documents} signed documents.",
             )
-            return redirect("patients:detail", result.patient.pk)
+            return redirect("chart:client", result.patient.pk)
     return render(request, "interop/import_fhir.html", {"error": error}, status=400)

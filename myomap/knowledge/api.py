@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from myomap.cli.knowledge import resolve_regions, result_json
 from myomap.knowledge.schemas import PainRegionIn, ReferralIn
 from myomap_core.errors import DomainError
 from myomap_core.referral import PainInput, infer_sources
+from myomap_core.referral_json import resolve_regions, result_json
 
 router = Router(tags=["knowledge"])
 

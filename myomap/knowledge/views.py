@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from myomap import bodymap
 from myomap.clinics.access import clinic_member
 from myomap.clinics.models import Role
 from myomap.common.request import ClinicRequest
-from myomap.intake import bodymap
 from myomap.knowledge.atlas_search import MAX_QUERY, body_areas, search
 from myomap.knowledge.candidates import candidates_for, pattern_of
 from myomap_core import atlas

@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from myomap import bodymap
 from myomap.assessments import selectors as assessment_selectors
 from myomap.assessments.models import Assessment, PalpationFinding
 from myomap.assessments.services import finding_label
-from myomap.intake import bodymap
 from myomap.intake.models import PainMap
 from myomap.outcomes import charts
 from myomap.outcomes.selectors import Chart

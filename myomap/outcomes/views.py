@@ -112,7 +112,7 @@ def record(request: ClinicRequest, patient_id: int, slug: str) -> HttpResponse:
     spec = _spec(slug)
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before recording outcomes.")
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     parts = screens(spec)
     context: dict[str, Any] = {"patient": patient, "spec": spec}
     if request.method != "POST":
@@ -148,7 +148,7 @@ def record(request: ClinicRequest, patient_id: int, slug: str) -> HttpResponse:
                 f"{spec.short_name} recorded: "
                 f"{score_text(response.instrument, response.score_display, response.band)}.",
             )
-            return redirect("patients:detail", patient.pk)
+            return redirect("chart:client", patient.pk)
     context["parts"] = _parts(form, parts)
     return render(request, "outcomes/record.html", context, status=400)
 
@@ -195,7 +195,7 @@ def link_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before sending a link.")
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     form = LinkForm(request.POST)
     if not form.is_valid():
         context = {

@@ -9,11 +9,9 @@ from ninja.params.functions import Query
 
 from myomap.common.audit import Origin
 from myomap.common.request import clinic_request, clinic_user
-from myomap.intake import bodymap
-from myomap.intake.models import PainMap
 from myomap.patients.access import access_patient, access_patient_list
 from myomap.patients.models import Patient
-from myomap.patients.schemas import PainMapOut, PatientIn, PatientOut
+from myomap.patients.schemas import PatientIn, PatientOut
 from myomap.patients.selectors import patient_likely_duplicates, patient_list_for_clinic
 from myomap.patients.services import patient_create
 
@@ -66,23 +64,3 @@ def create_client(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
 @router.get("/{patient_id}", response=PatientOut)
 def get_client(request: HttpRequest, patient_id: int) -> Patient:
     return access_patient(clinic_user(request), patient_id, request=request)
-
-
-@router.get("/{patient_id}/pain-maps", response=list[PainMapOut])
-def list_pain_maps(request: HttpRequest, patient_id: int) -> list[dict[str, object]]:
-    patient = access_patient(
-        clinic_user(request), patient_id, request=request, clinical=True, what="pain maps"
-    )
-    maps = PainMap.objects.filter(patient=patient).prefetch_related("marks")
-    return [
-        {
-            "id": m.pk,
-            "recorded_at": m.recorded_at,
-            "source": m.source,
-            "marks": [
-                {"region_id": r, "label": bodymap.region_label(r), "intensity": i, "quality": q}
-                for r, i, q in bodymap.marks_of(m)
-            ],
-        }
-        for m in maps
-    ]

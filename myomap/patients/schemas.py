@@ -30,17 +30,3 @@ class PatientOut(Schema):
     phone: str
     email: str
     archived_at: datetime | None
-
-
-class PainMarkOut(Schema):
-    region_id: str
-    label: str
-    intensity: int
-    quality: str
-
-
-class PainMapOut(Schema):
-    id: int
-    recorded_at: datetime
-    source: str
-    marks: list[PainMarkOut]

@@ -87,7 +87,7 @@ def propose(request: ClinicRequest, patient_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if patient.is_archived:
         messages.error(request, "Restore the client from the archive before planning treatment.")
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     form = ProposeForm(request.POST)
     if not form.is_valid():
         lengths = ", ".join(str(m) for m in planning.SESSION_LENGTHS)
@@ -106,7 +106,7 @@ def propose(request: ClinicRequest, patient_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(reverse("patients:detail", args=[patient.pk]) + "#plan-card")
+        return redirect(reverse("chart:client", args=[patient.pk]) + "#plan-card")
     messages.success(request, "Plan proposed. Check each step, then start the session.")
     return redirect("plans:detail", patient.pk, plan.pk)
 

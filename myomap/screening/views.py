@@ -38,7 +38,7 @@ CLINICIANS = (Role.OWNER, Role.THERAPIST)
 def _next_url(request: HttpRequest, patient: Patient) -> str:
     """Where to go once treatment is allowed: a page of this client, else the client page."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    prefix = reverse("patients:detail", args=[patient.pk])
+    prefix = reverse("chart:client", args=[patient.pk])
     safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
     return wanted if safe and wanted.startswith(prefix) else prefix
 
@@ -102,7 +102,7 @@ def rescreen(request: ClinicRequest, patient_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "The client was screened again with the latest answers.")
-    return redirect("patients:detail", patient.pk)
+    return redirect("chart:client", patient.pk)
 
 
 @clinic_member(*CLINICIANS)
@@ -114,7 +114,7 @@ def clearance_new(request: ClinicRequest, patient_id: int, screening_id: int) ->
     context = {"patient": patient, **screening_view(screening)}
     if not screening.requires_clearance:
         messages.error(request, "This screening did not ask for a referral; nothing to clear.")
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     if screening.is_emergency:
         messages.error(
             request,
@@ -139,7 +139,7 @@ def clearance_new(request: ClinicRequest, patient_id: int, screening_id: int) ->
             messages.success(
                 request, f"Clearance by {data['cleared_by']} recorded. Treatment is allowed."
             )
-            return redirect("patients:detail", patient.pk)
+            return redirect("chart:client", patient.pk)
         return render(
             request, "screening/clearance_form.html", {**context, "form": form}, status=400
         )
@@ -178,7 +178,7 @@ def referral_letter(request: ClinicRequest, patient_id: int, screening_id: int) 
     view = screening_view(screening)
     if not view["findings"]:
         messages.error(request, "This screening found nothing to refer; there is no letter.")
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     today = timezone.localdate()
     context = {
         **view,

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from myomap.intake import bodymap
+from myomap import bodymap
 from myomap.patients.models import Patient
 from myomap.screening.gate import Gate, treatment_gate
 from myomap.screening.models import Screening

@@ -80,7 +80,7 @@ def session_start_view(request: ClinicRequest, patient_id: int) -> HttpResponse:
         return redirect("sessions:guide", patient.pk, exc.session.pk)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     return redirect("sessions:guide", patient.pk, session.pk)
 
 
@@ -341,7 +341,7 @@ def checkin_link_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
-        return redirect("patients:detail", patient.pk)
+        return redirect("chart:client", patient.pk)
     url = request.build_absolute_uri(reverse("portal:checkin", args=[token]))
     return render(
         request, "sessions/checkin_link.html", {"patient": patient, "link": link, "url": url}
@@ -358,4 +358,4 @@ def checkin_link_revoke_view(
     link = get_object_or_404(CheckInLink, pk=checkin_link_id, patient=patient)
     checkin_link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The check-in link was revoked; it no longer opens.")
-    return redirect("patients:detail", patient.pk)
+    return redirect("chart:client", patient.pk)

@@ -53,7 +53,7 @@ def ids(therapist, patient):  # type: ignore[no-untyped-def]
 def test_the_enumeration_finds_the_client_pages(ids):  # type: ignore[no-untyped-def]
     urls = client_scoped_urls(ids)
     assert len(urls) >= 10, urls
-    assert reverse("patients:detail", args=[ids["patient_id"]]) in urls
+    assert reverse("chart:client", args=[ids["patient_id"]]) in urls
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -83,7 +83,7 @@ def test_anonymous_visitors_are_sent_to_login(client: Client, ids):  # type: ign
 
 def test_front_desk_sees_demographics_but_not_clinical_content(client: Client, front_desk, ids):  # type: ignore[no-untyped-def]
     client.force_login(front_desk)
-    page = client.get(reverse("patients:detail", args=[ids["patient_id"]]))
+    page = client.get(reverse("chart:client", args=[ids["patient_id"]]))
     assert page.status_code == 200
     assert b"Pain body map" not in page.content
     assert (
@@ -100,7 +100,7 @@ def test_front_desk_sees_demographics_but_not_clinical_content(client: Client, f
 
 def test_the_front_desk_timeline_leaves_clinical_entries_out(client: Client, front_desk, ids):  # type: ignore[no-untyped-def]
     client.force_login(front_desk)
-    page = client.get(reverse("patients:detail", args=[ids["patient_id"]])).content.decode()
+    page = client.get(reverse("chart:client", args=[ids["patient_id"]])).content.decode()
     timeline = page.split("<h2>Timeline</h2>")[1].split("</section>")[0]
     assert "Registered client" in timeline
     assert "pain map" not in timeline  # made by the ids fixture, and clinical
@@ -110,12 +110,12 @@ def test_every_read_of_a_client_is_in_the_audit_log(therapist_client, patient): 
     from myomap.common.models import AuditEvent
 
     before = AuditEvent.objects.filter(patient=patient, action="view").count()
-    therapist_client.get(reverse("patients:detail", args=[patient.pk]), REMOTE_ADDR="10.1.2.3")
+    therapist_client.get(reverse("chart:client", args=[patient.pk]), REMOTE_ADDR="10.1.2.3")
     event = AuditEvent.objects.filter(patient=patient, action="view").latest("id")
     assert AuditEvent.objects.filter(patient=patient, action="view").count() == before + 1
     assert event.actor_label == "Therapist Tester"
     assert event.ip_address == "10.1.2.3"
-    assert event.path == reverse("patients:detail", args=[patient.pk])
+    assert event.path == reverse("chart:client", args=[patient.pk])
 
 
 def test_a_link_of_another_clinic_cannot_be_revoked(client: Client, outsider, ids):  # type: ignore[no-untyped-def]

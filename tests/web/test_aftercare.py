@@ -155,7 +155,7 @@ def test_private_link_marks_a_day_and_the_therapist_sees_adherence(client, thera
     client.force_login(therapist)
     sheet_page = client.get(sheet_url(session)).content.decode()
     assert "Done today" in sheet_page and "last opened" in sheet_page
-    card = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "Aftercare and home care" in card and "Stretch: Quadratus lumborum" in card
     api = client.get(f"/api/v1/clients/{patient.pk}/sessions/{session.pk}/homecare/adherence")
     data = api.json()
@@ -186,7 +186,7 @@ def test_adherence_counts_the_last_seven_days(therapist_client, therapist, patie
     assert data["days_counted"] == 7
     assert data["days_any_done"] == 6
     assert data["summary"] == "Done on 6 of the last 7 days"
-    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "Done on 6 of the last 7 days" in card
     assert "Light walk: 5 of 7 days" in card
 
@@ -256,7 +256,7 @@ def test_front_desk_and_outsiders_cannot_see(client, front_desk, outsider, thera
     assert client.get(api).status_code == 403
     assert (
         "Aftercare and home care"
-        not in client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+        not in client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     )
     client.force_login(outsider)
     assert [client.get(u).status_code for u in urls] == [404, 404]

@@ -34,7 +34,7 @@ def test_the_demo_clinic_gets_assessments_once(client: Client) -> None:
     assert before["trigger_points"] > after["trigger_points"]
 
     client.force_login(User.objects.get(username="sam"))
-    page = client.get(reverse("patients:detail", args=[latest.patient_id])).content.decode()
+    page = client.get(reverse("chart:client", args=[latest.patient_id])).content.decode()
     assert 'class="bar-prev"' in page  # the card compares with the first visit
     detail = client.get(
         reverse("assessments:detail", args=[latest.patient_id, earlier.pk])

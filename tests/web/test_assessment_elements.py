@@ -110,7 +110,7 @@ def test_the_chart_compares_with_the_previous_assessment(therapist_client, thera
 
 
 def test_the_client_page_card_shows_the_latest_assessment(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "No assessment yet." in page and "Start an assessment" in page
     response = therapist_client.post(reverse("assessments:new", args=[patient.pk]))
     assessment = Assessment.objects.get()
@@ -124,7 +124,7 @@ def test_the_client_page_card_shows_the_latest_assessment(therapist_client, ther
         photo=photo,
         landmarks={"iliac_crest_left": [120, 300], "iliac_crest_right": [280, 312]},
     )
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     card = page[page.index('id="assessment-card"') :]
     assert f"Latest: {assessment.visit_date:%-d %b %Y}" in card
     assert 'class="element-chart mini"' in card
@@ -137,7 +137,7 @@ def test_front_desk_sees_no_card_and_gets_403(client, front_desk, therapist, pat
 
     ids = make(therapist, patient)
     client.force_login(front_desk)
-    page = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert 'id="assessment-card"' not in page
     a = (patient.pk, ids["assessment_id"])
     urls = [

@@ -6,16 +6,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from myomap.chart.page import TIMELINE_PAGE
 from myomap.common.audit import audit_record
 from myomap.common.models import AuditAction
 from myomap.intake.services import intake_section_save, intake_start
-from myomap.patients.page import TIMELINE_PAGE
 from tests.web.scoped.notes import make_session
 from tests.web.scoped.sessions import make_plan, screen_clear
 
 
 def _page(client: Client, patient, query: str = "") -> str:  # type: ignore[no-untyped-def]
-    response = client.get(reverse("patients:detail", args=[patient.pk]) + query)
+    response = client.get(reverse("chart:client", args=[patient.pk]) + query)
     assert response.status_code == 200
     return response.content.decode()
 

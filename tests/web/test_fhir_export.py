@@ -205,7 +205,7 @@ def test_the_api_exports_a_whole_valid_record_with_the_clinical_codes(  # type: 
 
 def test_the_client_page_offers_the_download(client, therapist, patient):  # type: ignore[no-untyped-def]
     client.force_login(therapist)
-    page = client.get(reverse("patients:detail", args=[patient.pk]))
+    page = client.get(reverse("chart:client", args=[patient.pk]))
     url = reverse("interop:fhir", args=[patient.pk])
     assert url.encode() in page.content
     response = client.get(url)
@@ -222,7 +222,7 @@ def test_the_client_page_offers_the_download(client, therapist, patient):  # typ
 def test_the_front_desk_neither_sees_the_button_nor_gets_the_record(client, front_desk, patient):  # type: ignore[no-untyped-def]
     client.force_login(front_desk)
     url = reverse("interop:fhir", args=[patient.pk])
-    assert url.encode() not in client.get(reverse("patients:detail", args=[patient.pk])).content
+    assert url.encode() not in client.get(reverse("chart:client", args=[patient.pk])).content
     assert client.get(url).status_code == 403
     assert client.get(f"/api/v1/clients/{patient.pk}/fhir").status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()

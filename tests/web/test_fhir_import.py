@@ -230,7 +230,7 @@ def test_the_owner_imports_through_the_upload_page_and_sees_the_provenance(  # t
         response = client.post(url, {"bundle": _upload(sent)})
     imported = Patient.objects.get(clinic=other_clinic)
     assert response.status_code == 302
-    assert response.url == reverse("patients:detail", args=[imported.pk])
+    assert response.url == reverse("chart:client", args=[imported.pk])
     document = ImportedDocument.objects.get(patient=imported)
     assert document.source_clinic == "Harbour Street NMT"
     assert document.imported_by == other_owner

@@ -35,7 +35,7 @@ def test_pages_have_the_policy_no_inline_code_and_no_cache(client, therapist_cli
     _assert_strict(client.get(reverse("login")))
     for url in (
         reverse("patients:list"),
-        reverse("patients:detail", args=[patient.pk]),
+        reverse("chart:client", args=[patient.pk]),
         reverse("outcomes:dashboard"),
     ):
         _assert_strict(therapist_client.get(url))
@@ -62,9 +62,9 @@ def test_the_api_docs_load_swagger_from_installed_static_files(client):  # type:
 
 def test_width_classes_cover_every_percent():  # type: ignore[no-untyped-def]
     from django.contrib.staticfiles import finders
+    from myomap.intake.templatetags.bodymap import INTENSITY_COLOURS
 
     from myomap.common.templatetags.myomap_filters import width_class
-    from myomap.intake.templatetags.bodymap import INTENSITY_COLOURS
 
     css = Path(finders.find("myomap/myomap.css")).read_text(encoding="utf-8")
     assert all(f".pct-{n} {{ width: {n}%; }}" in css for n in range(101))

@@ -113,7 +113,7 @@ def start_intake(client: Client, patient) -> Intake:  # type: ignore[no-untyped-
 
 def create_link(client: Client, patient) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """Create a private link from the client page; returns (absolute url, token)."""
-    page = client.get(reverse("patients:detail", args=[patient.pk]))
+    page = client.get(reverse("chart:client", args=[patient.pk]))
     assert "Create link" in text(page)
     response = client.post(reverse("intake:link_create", args=[patient.pk]), {"create": "1"})
     assert response.status_code == 200
@@ -195,7 +195,7 @@ def test_therapist_fills_every_section_and_submits(therapist_client, patient):  
     }
     assert "Left sacroiliac joint" in detail and "7/10" in detail
 
-    client_page = text(therapist_client.get(reverse("patients:detail", args=[patient.pk])))
+    client_page = text(therapist_client.get(reverse("chart:client", args=[patient.pk])))
     timeline = client_page.split("<h2>Timeline</h2>")[1].split("</section>")[0]
     for event in (
         "Started an intake",
@@ -320,7 +320,7 @@ def test_private_link_is_shown_once_and_only_its_hash_is_stored(therapist_client
     assert link.intake.filled_by_client
     stored = [str(v) for v in IntakeLink.objects.filter(pk=link.pk).values().get().values()]
     assert not any(token in value for value in stored)
-    client_page = text(therapist_client.get(reverse("patients:detail", args=[patient.pk])))
+    client_page = text(therapist_client.get(reverse("chart:client", args=[patient.pk])))
     assert token not in client_page
     assert "open" in client_page and "Revoke" in client_page
     assert "Created a private intake link" in client_page
@@ -404,7 +404,7 @@ def test_client_fills_the_link_one_section_per_screen_and_resumes(therapist_clie
     assert closed.status_code == 404
     assert "This link does not open a form" in text(closed)
     assert visitor.get(portal(token, "complaint")).status_code == 404
-    client_page = text(therapist_client.get(reverse("patients:detail", args=[patient.pk])))
+    client_page = text(therapist_client.get(reverse("chart:client", args=[patient.pk])))
     assert "completed" in client_page
     assert "client (private link)" in client_page
 
@@ -530,7 +530,7 @@ def test_client_page_steps_between_earlier_and_later_pain_maps(
     newer = PainMap.objects.exclude(pk=older.pk).get(patient=patient)
     assert newer.note == "Follow-up"
 
-    detail_url = reverse("patients:detail", args=[patient.pk])
+    detail_url = reverse("chart:client", args=[patient.pk])
     latest = text(therapist_client.get(detail_url))
     assert "Map 2 of 2" in latest
     assert f'href="?map={older.pk}"' in latest and "Later →" not in latest
@@ -602,11 +602,11 @@ def test_a_submitted_intake_cannot_be_changed(therapist_client, therapist, patie
 
 def test_archived_clients_get_no_new_intake_or_link(therapist_client, patient):  # type: ignore[no-untyped-def]
     therapist_client.post(reverse("patients:archive", args=[patient.pk]))
-    page = text(therapist_client.get(reverse("patients:detail", args=[patient.pk])))
+    page = text(therapist_client.get(reverse("chart:client", args=[patient.pk])))
     assert "Start intake" not in page and "Create link" not in page
 
     refused = therapist_client.post(reverse("intake:new", args=[patient.pk]), follow=True)
-    assert refused.redirect_chain[0][0] == reverse("patients:detail", args=[patient.pk])
+    assert refused.redirect_chain[0][0] == reverse("chart:client", args=[patient.pk])
     assert "Restore the client from the archive before starting an intake." in text(refused)
     no_link = therapist_client.post(
         reverse("intake:link_create", args=[patient.pk]), {"create": "1"}, follow=True

@@ -98,7 +98,7 @@ def test_client_page_explains_the_latest_pain_map(therapist_client, therapist, p
         patient=patient,
         marks=pain_marks([("sacroiliac_left", 7, "aching"), ("upper_buttock_left", 5, "aching")]),
     )
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "Likely sources of this pain" in page
     assert "Gluteus medius" in page
     assert "Palpate:" in page

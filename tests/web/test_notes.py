@@ -384,7 +384,7 @@ def test_the_client_page_lists_recent_notes_with_their_status(therapist_client, 
     )
     note_amend(actor=therapist, note=signed, reason="Typo", text={"plan": "Rest for a day."})
     note_draft(actor=therapist, session=make_session(therapist, patient))
-    html = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    html = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     card = html.split('id="notes"')[1].split("</section>")[0]
     assert "1 unsigned" in card
     assert card.index("Session 2") < card.index("Session 1")  # newest first

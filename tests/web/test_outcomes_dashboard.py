@@ -68,7 +68,7 @@ def test_the_dashboard_page_links_each_client(therapist_client, clinic_with_hist
     text = page.content.decode()
     for key in ("improving", "stuck", "worse", "old", "new"):
         patient = clinic_with_histories[key]
-        assert reverse("patients:detail", args=[patient.pk]) in text
+        assert reverse("chart:client", args=[patient.pk]) in text
     assert "Ready for maintenance" in text and "Not on track" in text and "Worsening" in text
     assert "No questionnaire in the last 28 days" in text
     assert "Not improving by session 5" in text

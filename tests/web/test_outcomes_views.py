@@ -178,7 +178,7 @@ def test_expired_revoked_and_archived_links_do_not_open(
 
 
 def test_the_client_page_card_shows_status_scores_and_charts(therapist_client, therapist, patient):
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk]))
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk]))
     assert "Outcomes and progress" in page.content.decode()
     assert "take a baseline" in page.content.decode()
     for session, pain, odi in ((0, 8, 60), (3, 5, 40)):
@@ -198,7 +198,7 @@ def test_the_client_page_card_shows_status_scores_and_charts(therapist_client, t
             session_number=session,
             taken_at=timezone.now() - timedelta(days=30 - 7 * session),
         )
-    text = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    text = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "On track" in text
     assert "Moderate disability" in text
     assert "NPRS over sessions" in text and "<svg" in text
@@ -208,7 +208,7 @@ def test_the_client_page_card_shows_status_scores_and_charts(therapist_client, t
 def test_the_front_desk_sees_no_outcomes(client, front_desk, therapist, patient):
     response_record(actor=therapist, patient=patient, instrument="nprs", answers={"pain": 6})
     client.force_login(front_desk)
-    page = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "Outcomes and progress" not in page
     assert "<svg" not in page.split("Timeline")[0] and "Fill in now" not in page
     assert client.get(reverse("outcomes:progress", args=[patient.pk])).status_code == 403

@@ -24,7 +24,7 @@ NEW = {
 def test_register_a_client(therapist_client, therapist):  # type: ignore[no-untyped-def]
     response = therapist_client.post(reverse("patients:new"), NEW)
     patient = Patient.objects.get(last_name="O'Connor")
-    assert response.url == reverse("patients:detail", args=[patient.pk])
+    assert response.url == reverse("chart:client", args=[patient.pk])
     assert patient.clinic == therapist.clinic
     assert patient.phone_digits == "447700900102"
     event = AuditEvent.objects.get(patient=patient, action="create")
@@ -134,7 +134,7 @@ def test_edit_records_what_changed_on_the_timeline(therapist_client, patient):  
     }
     response = therapist_client.post(reverse("patients:edit", args=[patient.pk]), data)
     assert response.status_code == 302
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk]))
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk]))
     assert b"Changed client details: " in page.content
     assert b"Registered client Maria Lopez" in page.content
 

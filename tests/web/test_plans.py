@@ -151,7 +151,7 @@ def test_a_new_proposal_replaces_the_active_plan(therapist_client, therapist, pa
 
 
 def test_without_an_assessment_the_card_and_the_refusal_say_so(therapist_client, patient):  # type: ignore[no-untyped-def]
-    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "A plan is proposed from an assessment" in card
     response = propose(therapist_client, patient)
     assert Plan.objects.filter(patient=patient).count() == 0
@@ -165,7 +165,7 @@ def test_without_an_assessment_the_card_and_the_refusal_say_so(therapist_client,
 def test_a_client_waiting_for_clearance_gets_no_plan(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
     assess(therapist, patient)
     screen(therapist, patient, emergency_answers())
-    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     section = card.split('id="plan-card"')[1].split("</section>")[0]
     assert "Emergency" in section
     assert "Propose plan" not in section
@@ -490,7 +490,7 @@ def test_front_desk_and_other_clinics_cannot_see_plans(
     assert client.get(plan_url(plan)).status_code == 403
     assert client.post(reverse("plans:propose", args=[patient.pk])).status_code == 403
     assert api(client, "get", f"/clients/{patient.pk}/plans/{plan.pk}").status_code == 403
-    card = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert 'id="plan-card"' not in card
     client.force_login(outsider)
     assert client.get(plan_url(plan)).status_code == 404
@@ -506,13 +506,13 @@ def test_front_desk_and_other_clinics_cannot_see_plans(
 
 def test_the_client_page_card_summarises_the_active_plan(therapist_client, therapist, patient):  # type: ignore[no-untyped-def]
     assess(therapist, patient)
-    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     section = card.split('id="plan-card"')[1].split("</section>")[0]
     assert "Propose plan" in section and reverse("plans:propose", args=[patient.pk]) in section
     propose(therapist_client, patient)
     plan = active_plan(patient)
     assert plan is not None
-    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     section = card.split('id="plan-card"')[1].split("</section>")[0]
     assert plan_url(plan) in section
     assert f"{len(steps(plan))} steps" in section

@@ -39,7 +39,7 @@ def test_the_demo_clients_get_one_active_plan_each(client: Client) -> None:
     page = client.get(reverse("plans:detail", args=[kim.patient_id, kim.pk])).content.decode()
     assert "Pressure at most 2.0 kg (4.4 lb)" in page
     assert "Soleus" in page
-    card = client.get(reverse("patients:detail", args=[kim.patient_id])).content.decode()
+    card = client.get(reverse("chart:client", args=[kim.patient_id])).content.decode()
     assert reverse("plans:detail", args=[kim.patient_id, kim.pk]) in card
 
 

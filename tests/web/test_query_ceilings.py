@@ -48,7 +48,7 @@ READS: dict[str, int] = {
     "audit_log": 9,
     "patients:list": 8,
     "patients:new": 6,
-    "patients:detail": 69,
+    "chart:client": 69,
     "patients:edit": 10,
     "intake:detail": 12,
     "intake:section": 12,

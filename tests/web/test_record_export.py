@@ -115,7 +115,7 @@ def test_the_whole_record_goes_out_as_a_zip_with_a_readable_pdf(client, maria): 
 def test_the_client_page_offers_the_zip(client, therapist, patient):  # type: ignore[no-untyped-def]
     client.force_login(therapist)
     url = reverse("interop:record_zip", args=[patient.pk])
-    page = client.get(reverse("patients:detail", args=[patient.pk]))
+    page = client.get(reverse("chart:client", args=[patient.pk]))
     assert url.encode() in page.content and b"Export whole record" in page.content
     response = client.get(url)
     assert response.status_code == 200
@@ -131,7 +131,7 @@ def test_the_front_desk_gets_403_and_another_clinic_404(  # type: ignore[no-unty
 ):
     url = reverse("interop:record_zip", args=[patient.pk])
     client.force_login(front_desk)
-    assert url.encode() not in client.get(reverse("patients:detail", args=[patient.pk])).content
+    assert url.encode() not in client.get(reverse("chart:client", args=[patient.pk])).content
     assert client.get(url).status_code == 403
     assert client.get(f"/api/v1/clients/{patient.pk}/record.zip").status_code == 403
     client.force_login(outsider)

@@ -29,7 +29,7 @@ def test_an_unscreened_client_is_asked_the_health_checks_and_then_let_through(
     assert "Hands-on work on hold" in text and "not been screened" in text
     assert 'name="saddle_numbness"' in text
 
-    plan_page = reverse("patients:detail", args=[patient.pk]) + "#plan-card"
+    plan_page = reverse("chart:client", args=[patient.pk]) + "#plan-card"
     answered = therapist_client.post(url, {**answered_no_but({}, "female"), "next": plan_page})
     assert answered.status_code == 302 and answered.url == plan_page
     assert treatment_gate(patient).allowed
@@ -149,13 +149,13 @@ def test_the_dashboard_lists_held_clients_first_and_drops_the_baseline_for_an_em
 def test_the_client_page_offers_no_assessment_to_a_held_client(
     therapist_client, therapist, patient
 ):  # type: ignore[no-untyped-def]
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     card = page[page.index('id="assessment-card"') :]
     card = card[: card.index("</section>")]
     assert "Start an assessment" not in card and "screen now" in card
     assert "Treatment on hold: not screened yet" in page
     screen_client(therapist, patient)
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "Start an assessment" in page and "Treatment on hold" not in page
 
 

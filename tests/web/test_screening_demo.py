@@ -28,7 +28,7 @@ def test_frank_miller_is_an_emergency_and_blocked(demo, client):  # type: ignore
     assert gate.decision == Decision.EMERGENCY and not gate.allowed
     assert "cauda_equina" in [f["rule_id"] for f in gate.screening.result["findings"]]
     client.login(username="sam", password=DEMO_PASSWORD)
-    page = client.get(reverse("patients:detail", args=[frank.pk])).content.decode()
+    page = client.get(reverse("chart:client", args=[frank.pk])).content.decode()
     assert "Emergency: do not treat." in page
 
 

@@ -35,7 +35,7 @@ def screened(patient, therapist, answers):  # type: ignore[no-untyped-def]
 
 
 def detail(client, patient) -> str:  # type: ignore[no-untyped-def]
-    response = client.get(reverse("patients:detail", args=[patient.pk]))
+    response = client.get(reverse("chart:client", args=[patient.pk]))
     assert response.status_code == 200
     return text(response)
 

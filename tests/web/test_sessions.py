@@ -103,7 +103,7 @@ def test_a_referral_without_clearance_blocks_the_start_with_its_reason(
     assert not TreatmentSession.objects.exists()
     page = response.content.decode()
     assert "Not done: hands-on work is on hold" in page and "Treatment is blocked" in page
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     card = page[page.index('id="sessions-card"') :]
     assert "Treatment on hold." in card[: card.index("</section>")]
     assert reverse("sessions:start", args=[patient.pk]) not in card[: card.index("</section>")]
@@ -334,7 +334,7 @@ def test_the_client_page_lists_sessions_and_offers_a_start(
         therapist_client, session, [tap(1, "pain_before", value=6), tap(2, "pain_after", value=2)]
     )
     session_finish(actor=therapist, session=session)
-    page = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    page = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     card = page[page.index('id="sessions-card"') :]
     card = card[: card.index("</section>")]
     assert "Session 1" in card and "pain 6 → 2/10" in card and "Finished" in card

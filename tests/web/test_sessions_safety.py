@@ -152,7 +152,7 @@ def test_a_yes_re_screens_at_once_and_holds_the_session(
     assert intake.answers["screening"]["fever"] == "no"  # the rest kept as they were
     page = therapist_client.get(response.url).content.decode()
     assert "Treatment on hold" in page and "Stop session for safety" in page
-    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert "Latest check-in" in card and "Reported: saddle numbness" in card
 
 
@@ -377,7 +377,7 @@ def test_a_yes_on_the_link_holds_the_open_session(
 def test_a_revoked_link_no_longer_opens(client, therapist_client, patient, screened):  # type: ignore[no-untyped-def]
     url = _link(therapist_client, patient)
     link = CheckInLink.objects.get(patient=patient)
-    card = therapist_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert reverse("sessions:checkin_link_revoke", args=[patient.pk, link.pk]) in card
     therapist_client.post(reverse("sessions:checkin_link_revoke", args=[patient.pk, link.pk]))
     assert client.get(url).status_code == 404

@@ -190,7 +190,7 @@ def test_adding_through_the_page_and_refusals_name_the_field(  # type: ignore[no
 ):
     client.force_login(front_desk)
     url = reverse("appointments:waitlist_new", args=[patient.pk])
-    record = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    record = client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert f'href="{url}">Put on the waitlist</a>' in record
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200

@@ -1,4 +1,7 @@
-"""The pain body map as a form: parse posted marks, and prepare the chart for templates.
+"""The pain body map, drawn for every page that shows one (intake, client chart, assessment,
+guide, trigger-point atlas, progress report): parse posted marks, and prepare the chart for
+templates. It holds no model: it sits below the apps that store pain maps and the ones that
+draw muscles, so none of them imports another for the drawing.
 
 Each region has two inputs, ``i_<region id>`` (intensity, blank = not marked) and
 ``q_<region id>`` (quality). The SVG chart sets them by click, tap or keyboard; without
@@ -9,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from myomap.intake.models import PainMap
 from myomap_core import atlas
 from myomap_core.errors import DomainError
 from myomap_core.pain import PainMark, PainQuality, pain_marks
@@ -140,7 +142,25 @@ def chart(
     return tuple(views)
 
 
-def marks_of(pain_map: PainMap | None) -> list[tuple[str, int, str]]:
+class _Mark(Protocol):
+    region_id: str
+    intensity: int
+    quality: str
+
+
+class _Marks(Protocol):
+    def all(self) -> Iterable[_Mark]: ...
+
+
+class StoredPainMap(Protocol):
+    """A saved pain map: anything with ``marks`` rows (the intake's ``PainMap``)."""
+
+    @property
+    def marks(self) -> _Marks: ...
+
+
+def marks_of(pain_map: StoredPainMap | None) -> list[tuple[str, int, str]]:
+    """The saved marks as (region id, intensity, quality), in the order stored."""
     if pain_map is None:
         return []
     return [(m.region_id, m.intensity, m.quality) for m in pain_map.marks.all()]

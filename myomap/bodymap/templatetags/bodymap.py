@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django import template
 
-from myomap.intake.bodymap import QUALITIES, ChartRegion
+from myomap.bodymap import QUALITIES, ChartRegion
 
 register = template.Library()
 

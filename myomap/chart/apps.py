@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChartConfig(AppConfig):
+    name = "myomap.chart"
+    label = "chart"
