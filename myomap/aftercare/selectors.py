@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from myomap.aftercare.models import AftercareSheet, HomeProgramLink, HomeProgramMark
 from myomap.patients.models import Patient
+from myomap_core import home_program as program
 
 WINDOW_DAYS = 7
 
@@ -123,3 +125,40 @@ def open_links(sheet: AftercareSheet) -> list[HomeProgramLink]:
         "patient"
     )
     return [link for link in links if link.is_usable]
+
+
+def program_grid(sheet: AftercareSheet, today: date | None = None) -> dict[str, Any]:
+    """The home program's grid: the last days and, per item, how often it was done on each
+    and what can be ticked (the sheet page and the client's page draw it)."""
+    days = window(sheet, today)
+    counts = tick_counts(sheet, days)
+    today = today or sheet.clinic.today()
+    rows = []
+    for item in sheet.items:
+        first_day = sheet.first_day(item)
+        per_day = program.dose_of(item).ticks_per_day
+        cells = [
+            {
+                "day": d,
+                "done": (str(item["id"]), d) in counts,
+                "count": counts.get((str(item["id"]), d), 0),
+                "today": d == today,
+                "before_start": d < first_day,
+            }
+            for d in days
+        ]
+        done_today = counts.get((str(item["id"]), today), 0)
+        rows.append(
+            {
+                "item": item,
+                "cells": cells,
+                "done_today": done_today > 0,
+                "count_today": done_today,
+                "per_day": per_day,
+                "more_today": first_day <= today and done_today < per_day,
+                "first_day": first_day,
+                "starts_later": first_day > today,
+                "days_done": sum(1 for c in cells if c["done"]),
+            }
+        )
+    return {"days": days, "rows": rows, "today": today}

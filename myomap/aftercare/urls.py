@@ -30,5 +30,4 @@ urlpatterns = [
         program_views.program_page,
         name="program",
     ),
-    path("h/<str:token>/", views.home, name="home"),
 ]

@@ -19,6 +19,4 @@ urlpatterns = [
         name="link_revoke",
     ),
     path("clients/<int:patient_id>/outcomes/report.pdf", views.report_pdf, name="report"),
-    path("q/<str:token>/", views.q_start, name="q_start"),
-    path("q/<str:token>/<slug:slug>/", views.q_screen, name="q_screen"),
 ]

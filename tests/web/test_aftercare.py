@@ -197,7 +197,7 @@ def test_future_days_days_before_the_sheet_and_unknown_items_are_refused(
     session = finished_session(therapist, patient)
     sheet = aftercare_for_session(actor=therapist, session=session)
     _link, token = home_link_create(actor=therapist, sheet=sheet)
-    path = reverse("aftercare:home", args=[token])
+    path = reverse("portal:home_program", args=[token])
     tomorrow = (patient.clinic.today() + timedelta(days=1)).isoformat()
     response = client.post(path, {"item": "walk", "mark": f"{tomorrow}|1"})
     assert response.status_code == 400
@@ -222,7 +222,7 @@ def test_expired_and_revoked_links_look_like_not_found(client, therapist, patien
     revoked, revoked_token = home_link_create(actor=therapist, sheet=sheet)
     home_link_revoke(actor=therapist, link=revoked)
     pages = [
-        client.get(reverse("aftercare:home", args=[t]))
+        client.get(reverse("portal:home_program", args=[t]))
         for t in (expired_token, revoked_token, "no-such-token")
     ]
     assert [p.status_code for p in pages] == [404, 404, 404]
@@ -230,7 +230,7 @@ def test_expired_and_revoked_links_look_like_not_found(client, therapist, patien
     assert len(mains) == 1 and "does not open a home program" in mains.pop()
     today = patient.clinic.today().isoformat()
     posted = client.post(
-        reverse("aftercare:home", args=[revoked_token]), {"item": "walk", "mark": f"{today}|1"}
+        reverse("portal:home_program", args=[revoked_token]), {"item": "walk", "mark": f"{today}|1"}
     )
     assert posted.status_code == 404 and not HomeProgramMark.objects.exists()
 
@@ -243,7 +243,7 @@ def test_revoke_from_the_sheet_page(therapist_client, therapist, patient):  # ty
     assert therapist_client.get(url).status_code == 405
     assert therapist_client.post(url).status_code == 302
     therapist_client.logout()
-    assert therapist_client.get(reverse("aftercare:home", args=[token])).status_code == 404
+    assert therapist_client.get(reverse("portal:home_program", args=[token])).status_code == 404
 
 
 def test_front_desk_and_outsiders_cannot_see(client, front_desk, outsider, therapist, patient):  # type: ignore[no-untyped-def]

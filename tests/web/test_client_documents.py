@@ -67,7 +67,7 @@ def test_no_client_document_shows_a_source_key_and_each_reads_at_about_age_12(
     pdf = client.get(reverse("aftercare:pdf", args=[patient.pk, session.pk]))
     assert pdf.status_code == 200
     client.logout()
-    home = client.get(reverse("aftercare:home", args=[token]))
+    home = client.get(reverse("portal:home_program", args=[token]))
     assert home.status_code == 200
 
     documents = {

@@ -48,7 +48,7 @@ def ids(sheet: AftercareSheet) -> list[str]:
 
 def client_page(client, sheet: AftercareSheet, therapist) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     _link, token = home_link_create(actor=therapist, sheet=sheet)
-    path = reverse("aftercare:home", args=[token])
+    path = reverse("portal:home_program", args=[token])
     return path, client.get(path).content.decode()
 
 

@@ -108,7 +108,7 @@ def test_the_home_program_link_is_refused_to_staff_without_clinical_rights(  # t
     sheet = aftercare_for_session(actor=therapist, session=finished_session(therapist, patient))
     _link, token = home_link_create(actor=therapist, sheet=sheet)
     client.force_login(request.getfixturevalue(persona))
-    path = reverse("aftercare:home", args=[token])
+    path = reverse("portal:home_program", args=[token])
     assert client.get(path).status_code == 403
     today = patient.clinic.today().isoformat()
     assert client.post(path, {"item": "walk", "mark": f"{today}|1"}).status_code == 403
@@ -119,7 +119,7 @@ def test_a_home_program_day_marked_by_the_therapist_is_not_the_clients(client, t
     sheet = aftercare_for_session(actor=therapist, session=finished_session(therapist, patient))
     _link, token = home_link_create(actor=therapist, sheet=sheet)
     client.force_login(therapist)
-    path = reverse("aftercare:home", args=[token])
+    path = reverse("portal:home_program", args=[token])
     today = patient.clinic.today().isoformat()
     assert client.post(path, {"item": "walk", "mark": f"{today}|1"}).status_code == 302
     mark = HomeProgramMark.objects.get()

@@ -73,8 +73,8 @@ READS: dict[str, int] = {
     "outcomes:record": 12,
     "outcomes:response": 11,
     "outcomes:report": 36,
-    "outcomes:q_start": 5,
-    "outcomes:q_screen": 1,
+    "portal:questionnaire": 5,
+    "portal:questionnaire_screen": 1,
     "plans:detail": 24,
     "sessions:detail": 20,
     "sessions:guide": 21,
@@ -86,7 +86,7 @@ READS: dict[str, int] = {
     "aftercare:sheet": 20,
     "aftercare:pdf": 18,
     "aftercare:program": 11,
-    "aftercare:home": 8,
+    "portal:home_program": 8,
     "api:list_clients": 10,
     "api:get_client": 10,
     "api:list_pain_maps": 12,
@@ -312,8 +312,8 @@ def _grow(therapist: Any, patient: Any, ids: dict[str, Any], sessions: int) -> N
 
 TOKEN_OF = {
     "portal:": "intake_token",
-    "outcomes:q_": "q_token",
-    "aftercare:home": "home_token",
+    "portal:questionnaire": "q_token",
+    "portal:home_program": "home_token",
     "portal:checkin": "checkin_token",
     "portal:appointment": "appointment_token",
     "portal:booking": "appointment_token",
@@ -332,7 +332,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "api:session_aftercare": {"session_id": "aftercare_session_id"},
     "api:homecare_": {"session_id": "aftercare_session_id"},
     "outcomes:record": {"slug": "instrument"},
-    "outcomes:q_screen": {"slug": "questionnaire"},
+    "portal:questionnaire_screen": {"slug": "questionnaire"},
 }
 """URL name (or prefix) -> parameter -> the key of ``ids`` it takes instead of its own."""
 
