@@ -136,7 +136,8 @@ class ProgressStanding(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["clinic", "group"]),
+            # A group's first rows in client order, read from the index alone.
+            models.Index(fields=["clinic", "group", "patient"]),
             models.Index(fields=["clinic", "due_at"]),
         ]
 

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
@@ -355,53 +354,89 @@ def _reason(key: str, standing: ProgressStanding | None, now: datetime) -> str:
     return standing.explanation
 
 
-def dashboard_rows(key: str, patients: Iterable[Patient], now: datetime) -> list[DashboardRow]:
-    """The rows of one group; ``patients`` come with their standing (``dashboard_patients``)."""
+def dashboard_rows(
+    key: str, members: Iterable[Patient | ProgressStanding], now: datetime
+) -> list[DashboardRow]:
+    """The rows of one group, from ``dashboard_members``: clients with their standing, or
+    standings with their client."""
     rows = []
-    for patient in patients:
-        standing = getattr(patient, "progress_standing", None)
+    for member in members:
+        standing: ProgressStanding | None
+        if isinstance(member, ProgressStanding):
+            patient, standing = member.patient, member
+        else:
+            patient, standing = member, getattr(member, "progress_standing", None)
         rows.append(DashboardRow(patient, standing, _reason(key, standing, now)))
     return rows
-
-
-def _in_group(group: str, now: datetime) -> Q:
-    """Which standing puts a client in ``group``: for ``due``, no questionnaire yet or the
-    last one older than its due time (stored with the standing: ``DUE_AFTER_DAYS``, or the
-    reassessment interval for clients in maintenance); otherwise the stored status's group
-    (``myomap.outcomes.standing.group_of``)."""
-    if group == "due":
-        return Q(progress_standing__isnull=True) | Q(progress_standing__due_at__lt=now)
-    return Q(progress_standing__group=group)
 
 
 def _active(clinic: Clinic) -> QuerySet[Patient]:
     return Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
 
 
-def dashboard_patients(
+def _active_standings(clinic: Clinic) -> QuerySet[ProgressStanding]:
+    return ProgressStanding.objects.filter(clinic=clinic, patient__archived_at__isnull=True)
+
+
+def dashboard_members(
     *, clinic: Clinic, group: str, now: datetime, leave_out: Sequence[int] = ()
-) -> QuerySet[Patient]:
-    """The clinic's active clients in one dashboard group, in the order a therapist acts on:
-    for ``due``, those measured before first, longest ago first; for ``not_on_track``, those
-    past session 5 first; then by name."""
-    patients = (
-        _active(clinic)
-        .filter(_in_group(group, now))
-        .exclude(pk__in=list(leave_out))
-        .select_related("progress_standing")
-    )
+) -> QuerySet[Patient] | QuerySet[ProgressStanding]:
+    """The clinic's active clients in one dashboard group, in the order a therapist acts on.
+
+    ``due`` (no questionnaire yet, or the last one older than its due time, stored with the
+    standing: ``DUE_AFTER_DAYS``, or the reassessment interval in maintenance) lists clients,
+    those measured before first, longest ago first, then by name; ``leave_out`` are not
+    listed (clients held by an emergency). The stored groups (``standing.group_of``) list
+    standings read through the group's index, so the first rows cost the same at any size:
+    ``not_on_track`` those past session 5 first, then by name; the others by client.
+    """
     if group == "due":
-        first: Any = F("progress_standing__last_taken").asc(nulls_last=True)
-    elif group == Group.NOT_ON_TRACK:
-        first = Case(
-            When(progress_standing__status=progress.Status.NOT_IMPROVING, then=0), default=1
+        due = Q(progress_standing__isnull=True) | Q(progress_standing__due_at__lt=now)
+        return (
+            _active(clinic)
+            .filter(due)
+            .exclude(pk__in=list(leave_out))
+            .select_related("progress_standing")
+            .order_by(
+                F("progress_standing__last_taken").asc(nulls_last=True),
+                "last_name",
+                "first_name",
+                "pk",
+            )
         )
-    else:
-        first = "pk"
-    return patients.order_by(first, "last_name", "first_name", "pk")
+    standings = _active_standings(clinic).filter(group=group).select_related("patient")
+    if group == Group.NOT_ON_TRACK:
+        first = Case(When(status=progress.Status.NOT_IMPROVING, then=0), default=1)
+        return standings.order_by(first, "patient__last_name", "patient__first_name", "patient")
+    return standings.order_by("patient")
 
 
 DASHBOARD_GROUPS = ("worsening", "not_on_track", "due", "maintenance")
+
+
+def dashboard_counts(
+    *, clinic: Clinic, now: datetime, leave_out: Sequence[int] = ()
+) -> dict[str, int]:
+    """Each dashboard group's size, counted on the standings' indexes; a client with no
+    standing yet (never measured) is due."""
+    by_group = dict(
+        _active_standings(clinic).values_list("group").annotate(n=Count("pk")).order_by()
+    )
+    measured = sum(by_group.values())
+    never_measured = _active(clinic).count() - measured
+    if leave_out:
+        never_measured -= (
+            _active(clinic).filter(pk__in=list(leave_out), progress_standing__isnull=True).count()
+        )
+    due = (
+        _active_standings(clinic)
+        .filter(due_at__lt=now)
+        .exclude(patient__in=list(leave_out))
+        .count()
+    )
+    counts = {key: by_group.get(key, 0) for key in DASHBOARD_GROUPS}
+    counts["due"] = due + never_measured
+    return counts
 
 
 def dashboard(
@@ -412,23 +447,16 @@ def dashboard(
     limit: int = DASHBOARD_ROWS,
 ) -> dict[str, DashboardGroup]:
     """Each dashboard group's size and its first ``limit`` clients, from the stored standings:
-    the cost does not grow with the number of clients or responses. ``leave_out``: clients
-    not to list as due (those held by an emergency)."""
+    the cost does not grow with the number of responses. ``leave_out``: clients not to list
+    as due (those held by an emergency)."""
     now = now or timezone.now()
-    # Clients held by an emergency are listed there, not as due for questionnaires.
-    due = _in_group("due", now) & ~Q(pk__in=list(leave_out))
-    counts = _active(clinic).aggregate(
-        due=Count("pk", filter=due),
-        **{
-            key: Count("pk", filter=_in_group(key, now)) for key in DASHBOARD_GROUPS if key != "due"
-        },
-    )
+    counts = dashboard_counts(clinic=clinic, now=now, leave_out=leave_out)
     board = {}
     for key in DASHBOARD_GROUPS:
         rows: list[DashboardRow] = []
         if counts[key]:
             left_out = leave_out if key == "due" else ()
-            patients = dashboard_patients(clinic=clinic, group=key, now=now, leave_out=left_out)
-            rows = dashboard_rows(key, patients[:limit], now)
+            members = dashboard_members(clinic=clinic, group=key, now=now, leave_out=left_out)
+            rows = dashboard_rows(key, members[:limit], now)
         board[key] = DashboardGroup(key, counts[key], rows)
     return board

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.mail import send_mail
@@ -34,7 +34,7 @@ from myomap.outcomes.forms import (
     initial_from,
     screens,
 )
-from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
+from myomap.outcomes.models import OutcomeResponse, ProgressStanding, QuestionnaireLink
 from myomap.outcomes.services import (
     carried_activities,
     latest_session_number,
@@ -46,6 +46,7 @@ from myomap.outcomes.services import (
 )
 from myomap.outcomes.standing import DUE_AFTER_DAYS
 from myomap.patients.access import access_patient
+from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response
 from myomap.reports.pdf_cache import cached_pdf
 from myomap.screening.selectors import held_clients
@@ -316,11 +317,12 @@ def dashboard(request: ClinicRequest) -> HttpResponse:
         )
     now = timezone.now()
     if shown:
-        patients = selectors.dashboard_patients(
+        members = selectors.dashboard_members(
             clinic=clinic, group=shown, now=now, leave_out=emergencies
         )
-        page = Paginator(patients, selectors.GROUP_PAGE).get_page(request.GET.get("page"))
-        rows = selectors.dashboard_rows(shown, page.object_list, now)
+        page = Paginator(members, selectors.GROUP_PAGE).get_page(request.GET.get("page"))
+        members_shown = cast("list[Patient | ProgressStanding]", page.object_list)
+        rows = selectors.dashboard_rows(shown, members_shown, now)
         board = {shown: selectors.DashboardGroup(shown, page.paginator.count, rows)}
     else:
         page = None

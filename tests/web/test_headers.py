@@ -62,8 +62,8 @@ def test_the_api_docs_load_swagger_from_installed_static_files(client):  # type:
 
 def test_width_classes_cover_every_percent():  # type: ignore[no-untyped-def]
     from django.contrib.staticfiles import finders
-    from myomap.bodymap.templatetags.bodymap import INTENSITY_COLOURS
 
+    from myomap.bodymap.templatetags.bodymap import INTENSITY_COLOURS
     from myomap.common.templatetags.myomap_filters import width_class
 
     css = Path(finders.find("myomap/myomap.css")).read_text(encoding="utf-8")

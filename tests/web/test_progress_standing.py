@@ -12,10 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from myomap.common.audit import Origin
 from myomap.outcomes.models import ProgressStanding
-from myomap.outcomes.selectors import DASHBOARD_ROWS, GROUP_PAGE, dashboard
+from myomap.outcomes.selectors import (
+    DASHBOARD_GROUPS,
+    DASHBOARD_ROWS,
+    GROUP_PAGE,
+    dashboard,
+    dashboard_members,
+)
 from myomap.outcomes.standing import DUE_AFTER_DAYS, standing_of, standings_rebuild
-from myomap.patients.services import patient_create
+from myomap.patients.services import patient_archive, patient_create
 from tests.web.test_outcomes_helpers import history, odi_for_percent
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +134,41 @@ def test_an_emergency_is_left_out_of_the_due_list_only(clinic, therapist):  # ty
     board = dashboard(clinic=clinic, leave_out=[wes.pk])
     assert [r.patient.pk for r in board["worsening"].rows] == [wes.pk]
     assert wes.pk not in [r.patient.pk for r in board["due"].rows]
+
+
+def test_each_group_counts_the_clients_it_lists(clinic, therapist):  # type: ignore[no-untyped-def]
+    """Counted on the standings, listed from clients or standings: the same clients, with
+    never-measured, archived and emergency-held clients in the mix."""
+    never = _client(therapist, "Nia")
+    held_never = _client(therapist, "Hal")
+    gone_never = _client(therapist, "Gus")
+    worse = _client(therapist, "Wes")
+    history(therapist, worse, [(0, "nprs", {"pain": 4}), (2, "nprs", {"pain": 8})], days_ago=60)
+    held_worse = _client(therapist, "Hew")
+    history(
+        therapist, held_worse, [(0, "nprs", {"pain": 3}), (2, "nprs", {"pain": 8})], days_ago=60
+    )
+    gone_worse = _client(therapist, "Gwen")
+    history(
+        therapist, gone_worse, [(0, "nprs", {"pain": 3}), (2, "nprs", {"pain": 9})], days_ago=60
+    )
+    fresh = _client(therapist, "Fay")
+    history(therapist, fresh, [(0, "nprs", {"pain": 5})], days_ago=0)
+    for gone in (gone_never, gone_worse):
+        patient_archive(actor=therapist, patient=gone, origin=Origin())
+    held = [held_never.pk, held_worse.pk]
+    now = timezone.now()
+    board = dashboard(clinic=clinic, now=now, leave_out=held, limit=100)
+    for key in DASHBOARD_GROUPS:
+        left_out = held if key == "due" else []
+        members = dashboard_members(clinic=clinic, group=key, now=now, leave_out=left_out)
+        listed = [row.patient.pk for row in board[key].rows]
+        assert board[key].count == len(listed) == members.count(), key
+    due = [row.patient.pk for row in board["due"].rows]
+    assert never.pk in due and worse.pk in due
+    assert not {held_never.pk, held_worse.pk, gone_never.pk, gone_worse.pk, fresh.pk} & set(due)
+    worsening = [row.patient.pk for row in board["worsening"].rows]
+    assert worse.pk in worsening and held_worse.pk in worsening and gone_worse.pk not in worsening
 
 
 def test_due_is_worked_out_when_read(clinic, therapist):  # type: ignore[no-untyped-def]

@@ -68,7 +68,7 @@ READS: dict[str, int] = {
     "assessments:detail": 28,
     "assessments:photo": 12,
     "assessments:photo_image": 12,
-    "outcomes:dashboard": 9,
+    "outcomes:dashboard": 10,
     "outcomes:progress": 32,
     "outcomes:record": 12,
     "outcomes:response": 11,
