@@ -26,11 +26,7 @@ from myomap.appointments.reminders import appointment_link_find, place_of, polic
 from myomap.clinics.models import User
 from myomap.common.audit import Origin
 from myomap.common.links import link_opened
-
-
-def unavailable(request: HttpRequest) -> HttpResponse:
-    # The same page for unknown, revoked, cancelled and past links.
-    return render(request, "portal/unavailable.html", status=404)
+from myomap.portal.unavailable import link_unavailable
 
 
 def _visitor(request: HttpRequest, link: AppointmentLink) -> User | Literal[False] | None:
@@ -60,7 +56,7 @@ def link_and_visitor(
 def appointment(request: HttpRequest, token: str) -> HttpResponse:
     found = link_and_visitor(request, token)
     if found is None:
-        return unavailable(request)
+        return link_unavailable(request)
     link, actor = found
     visit = link.appointment
     done = ""
@@ -73,7 +69,7 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
         try:
             visit = act(link=link, actor=actor, origin=Origin.of(request))
         except ValidationError:
-            return unavailable(request)  # cancelled or started a moment ago
+            return link_unavailable(request)  # cancelled or started a moment ago
         done = visit.status
     else:
         link_opened(link, request=request, obj=visit, what="the appointment link",

@@ -23,7 +23,8 @@ from myomap.appointments.booking_requests import (
     offers,
 )
 from myomap.common.audit import Origin
-from myomap.portal.appointment import link_and_visitor, unavailable
+from myomap.portal.appointment import link_and_visitor
+from myomap.portal.unavailable import link_unavailable
 
 
 def _int(text: str) -> int | None:
@@ -34,7 +35,7 @@ def _int(text: str) -> int | None:
 def booking(request: HttpRequest, token: str) -> HttpResponse:
     found = link_and_visitor(request, token)
     if found is None:
-        return unavailable(request)
+        return link_unavailable(request)
     link, actor = found
     types = offered_types(link.patient)
     context: dict[str, object] = {"clinic": link.clinic, "types": types, "note_length": NOTE_LENGTH}

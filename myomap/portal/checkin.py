@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from myomap.common.audit import Origin
 from myomap.common.links import link_opened, link_visitor
+from myomap.portal.unavailable import link_unavailable
 from myomap.sessions.models import RESPONSES, SORENESS
 from myomap.sessions.payload import checkin_data
 from myomap.sessions.selectors import checkin_questions
@@ -15,16 +16,11 @@ from myomap.sessions.services import checkin_first_visit, checkin_from_link, che
 from myomap_core.errors import DomainError
 
 
-def _unavailable(request: HttpRequest) -> HttpResponse:
-    # The same page for unknown, expired, revoked and answered links.
-    return render(request, "portal/unavailable.html", status=404)
-
-
 @never_cache
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     link = checkin_link_find(token)
     if link is None:
-        return _unavailable(request)
+        return link_unavailable(request)
     actor = link_visitor(request, link)
     patient = link.patient
     error = None

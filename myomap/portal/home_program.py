@@ -14,12 +14,8 @@ from myomap.aftercare import selectors
 from myomap.aftercare.services import home_link_find, home_mark_done, home_mark_undo
 from myomap.common.audit import Origin
 from myomap.common.links import link_opened, link_visitor
+from myomap.portal.unavailable import link_unavailable
 from myomap_core.errors import DomainError
-
-
-def _unavailable(request: HttpRequest) -> HttpResponse:
-    # The same page for unknown, expired and revoked links alike.
-    return render(request, "portal/home_program_unavailable.html", status=404)
 
 
 def _parse_mark(value: str) -> tuple[date, bool] | None:
@@ -34,7 +30,7 @@ def _parse_mark(value: str) -> tuple[date, bool] | None:
 def home_program(request: HttpRequest, token: str) -> HttpResponse:
     link = home_link_find(token)
     if link is None:
-        return _unavailable(request)
+        return link_unavailable(request, "home program")
     actor = link_visitor(request, link)
     sheet = link.sheet
     error = ""

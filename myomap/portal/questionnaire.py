@@ -22,12 +22,8 @@ from myomap.outcomes.services import (
     link_save_answers,
     link_submit,
 )
+from myomap.portal.unavailable import link_unavailable
 from myomap_core import outcomes as core
-
-
-def _unavailable(request: HttpRequest) -> HttpResponse:
-    # The same page for unknown, expired, revoked and completed links alike.
-    return render(request, "portal/questionnaire/unavailable.html", status=404)
 
 
 def _link_screens(link: QuestionnaireLink) -> list[Screen]:
@@ -50,7 +46,7 @@ def _resume_slug(link: QuestionnaireLink) -> str:
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token)
     if link is None:
-        return _unavailable(request)
+        return link_unavailable(request, "questionnaire")
     actor = link_visitor(request, link)
     link_opened(link, request=request, obj=link, what="the private questionnaire link", actor=actor)
     context = {
@@ -71,7 +67,7 @@ def questionnaire_screen(request: HttpRequest, token: str, slug: str) -> HttpRes
     if link is None:
         if slug == "done":
             return _q_done(request, token)
-        return _unavailable(request)
+        return link_unavailable(request, "questionnaire")
     actor = link_visitor(request, link)
     if slug == "review":
         return _q_review(request, link, token, actor)
@@ -111,7 +107,7 @@ def questionnaire_screen(request: HttpRequest, token: str, slug: str) -> HttpRes
             answers=form.answers(),
         )
     except LinkClosed:
-        return _unavailable(request)
+        return link_unavailable(request, "questionnaire")
     if autosave:
         return JsonResponse({"saved": True})
     if "back" in request.POST and index > 0:
@@ -162,7 +158,7 @@ def _q_review(
     try:
         link_submit(link=link, actor=actor, origin=Origin.of(request))
     except LinkClosed:
-        return _unavailable(request)
+        return link_unavailable(request, "questionnaire")
     except LinkIncomplete as exc:
         context["problems"] = [
             {"spec": core.instrument(i), "message": e.message, "part": p}
@@ -181,5 +177,5 @@ def _q_done(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if link is None:
-        return _unavailable(request)
+        return link_unavailable(request, "questionnaire")
     return render(request, "portal/questionnaire/done.html", {"clinic": link.clinic})

@@ -12,11 +12,7 @@ from myomap.common.links import hash_token, link_opened, link_visitor
 from myomap.intake.flow import Flow, first_open_section, section_page
 from myomap.intake.models import IntakeLink
 from myomap.intake.services import intake_link_find
-
-
-def _unavailable(request: HttpRequest) -> HttpResponse:
-    # Deliberately the same page for unknown, expired, revoked and completed links.
-    return render(request, "portal/unavailable.html", status=404)
+from myomap.portal.unavailable import link_unavailable
 
 
 def _flow(link: IntakeLink, token: str, actor: User | None) -> Flow:
@@ -34,7 +30,7 @@ def _flow(link: IntakeLink, token: str, actor: User | None) -> Flow:
 def intake_start(request: HttpRequest, token: str) -> HttpResponse:
     link = intake_link_find(token)
     if link is None:
-        return _unavailable(request)
+        return link_unavailable(request)
     actor = link_visitor(request, link)
     link_opened(link, request=request, obj=link.intake, what="the private intake link", actor=actor)
     resume = first_open_section(link.intake)
@@ -52,7 +48,7 @@ def intake_start(request: HttpRequest, token: str) -> HttpResponse:
 def intake_section(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     link = intake_link_find(token)
     if link is None:
-        return _unavailable(request)
+        return link_unavailable(request)
     return section_page(request, _flow(link, token, link_visitor(request, link)), slug)
 
 
@@ -64,6 +60,6 @@ def intake_done(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if link is None or not link.intake.is_submitted:
-        return _unavailable(request)
+        return link_unavailable(request)
     link_visitor(request, link)
     return render(request, "portal/done.html", {"clinic": link.clinic})
