@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 THERAPIST = "sam"
@@ -197,8 +198,21 @@ def fresh_postgres(url: str) -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(psycopg, url, name)
+
+
+def _drop(psycopg: Any, url: str, name: str) -> None:
+    """Drop the benchmark's database. FORCE ends its sessions; a session a plain role may not
+    end (an autovacuum worker after a bulk load) is waited for instead. A database that will
+    not go is named on stderr, so the measurements already taken are still written."""
+    for attempt in range(30):
+        try:
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            time.sleep(min(10, 1 + attempt))
+    print(f"bench: could not drop the database {name}; drop it by hand", file=sys.stderr)
 
 
 def percentile(values: list[float], share: float) -> float:
