@@ -26,7 +26,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 THERAPIST = "sam"
@@ -198,13 +197,15 @@ def fresh_postgres(url: str) -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        _drop(psycopg, url, name)
+        _drop(url, name)
 
 
-def _drop(psycopg: Any, url: str, name: str) -> None:
+def _drop(url: str, name: str) -> None:
     """Drop the benchmark's database. FORCE ends its sessions; a session a plain role may not
     end (an autovacuum worker after a bulk load) is waited for instead. A database that will
     not go is named on stderr, so the measurements already taken are still written."""
+    import psycopg
+
     for attempt in range(30):
         try:
             with psycopg.connect(url, autocommit=True) as admin:

@@ -374,6 +374,12 @@ def _active(clinic: Clinic) -> QuerySet[Patient]:
     return Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
 
 
+def _due(now: datetime) -> Q:
+    """A client is due a questionnaire with no standing yet (never measured) or one whose due
+    time has passed."""
+    return Q(progress_standing__isnull=True) | Q(progress_standing__due_at__lt=now)
+
+
 def _active_standings(clinic: Clinic) -> QuerySet[ProgressStanding]:
     return ProgressStanding.objects.filter(clinic=clinic, patient__archived_at__isnull=True)
 
@@ -391,10 +397,9 @@ def dashboard_members(
     ``not_on_track`` those past session 5 first, then by name; the others by client.
     """
     if group == "due":
-        due = Q(progress_standing__isnull=True) | Q(progress_standing__due_at__lt=now)
         return (
             _active(clinic)
-            .filter(due)
+            .filter(_due(now))
             .exclude(pk__in=list(leave_out))
             .select_related("progress_standing")
             .order_by(
@@ -417,25 +422,15 @@ DASHBOARD_GROUPS = ("worsening", "not_on_track", "due", "maintenance")
 def dashboard_counts(
     *, clinic: Clinic, now: datetime, leave_out: Sequence[int] = ()
 ) -> dict[str, int]:
-    """Each dashboard group's size, counted on the standings' indexes; a client with no
-    standing yet (never measured) is due."""
-    by_group = dict(
-        _active_standings(clinic).values_list("group").annotate(n=Count("pk")).order_by()
-    )
-    measured = sum(by_group.values())
-    never_measured = _active(clinic).count() - measured
+    """Each dashboard group's size, counted on the standings' indexes; due counts the clients
+    never measured (active clients less those with a standing) and leaves out ``leave_out``."""
+    by_group = dict(_active_standings(clinic).values_list("group").annotate(n=Count("pk")))
+    never_measured = _active(clinic).count() - sum(by_group.values())
+    due = _active_standings(clinic).filter(due_at__lt=now).count() + never_measured
     if leave_out:
-        never_measured -= (
-            _active(clinic).filter(pk__in=list(leave_out), progress_standing__isnull=True).count()
-        )
-    due = (
-        _active_standings(clinic)
-        .filter(due_at__lt=now)
-        .exclude(patient__in=list(leave_out))
-        .count()
-    )
+        due -= _active(clinic).filter(_due(now), pk__in=list(leave_out)).count()
     counts = {key: by_group.get(key, 0) for key in DASHBOARD_GROUPS}
-    counts["due"] = due + never_measured
+    counts["due"] = due
     return counts
 
 

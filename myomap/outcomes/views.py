@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -321,7 +322,7 @@ def dashboard(request: ClinicRequest) -> HttpResponse:
             clinic=clinic, group=shown, now=now, leave_out=emergencies
         )
         page = Paginator(members, selectors.GROUP_PAGE).get_page(request.GET.get("page"))
-        members_shown = cast("list[Patient | ProgressStanding]", page.object_list)
+        members_shown = cast("Iterable[Patient | ProgressStanding]", page.object_list)
         rows = selectors.dashboard_rows(shown, members_shown, now)
         board = {shown: selectors.DashboardGroup(shown, page.paginator.count, rows)}
     else:
