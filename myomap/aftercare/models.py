@@ -65,44 +65,23 @@ class AftercareSheet(models.Model):
 
 
 class HomeProgramLink(models.Model):
-    """A private link that opens the sheet and the home program on the client's phone.
+    """What a home program link opens: the sheet and its home program on the client's phone
+    (the link itself is ``private``)."""
 
-    Only the token's SHA-256 hash is stored; the token is shown once.
-    """
-
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="home_program_links"
+    private = models.OneToOneField(
+        "common.PrivateLink", on_delete=models.PROTECT, related_name="home_program_link"
     )
     sheet = models.ForeignKey(AftercareSheet, on_delete=models.PROTECT, related_name="links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-private__created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Home program link {self.pk} ({self.state})"
-
-    @property
-    def state(self) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.patient.is_archived:
-            return "closed"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "open"
+        return f"Home program link {self.pk}"
 
     @property
     def is_usable(self) -> bool:
-        return self.state == "open"
+        return self.private.is_open
 
 
 class HomeProgramMark(models.Model):

@@ -121,9 +121,9 @@ def latest_sheet(patient: Patient) -> AftercareSheet | None:
 
 
 def open_links(sheet: AftercareSheet) -> list[HomeProgramLink]:
-    links = HomeProgramLink.objects.filter(sheet=sheet, revoked_at__isnull=True).select_related(
-        "patient"
-    )
+    links = HomeProgramLink.objects.filter(
+        sheet=sheet, private__revoked_at__isnull=True
+    ).select_related("private__patient")
     return [link for link in links if link.is_usable]
 
 

@@ -10,13 +10,12 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from myomap.aftercare.models import AftercareSheet, HomeProgramLink, HomeProgramMark
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
-from myomap.common.links import link_by_token, token_new
-from myomap.common.models import AuditAction
+from myomap.common.links import link_by_token, link_new, link_revoke, link_sent
+from myomap.common.models import AuditAction, LinkPurpose
 from myomap.intake.models import Intake
 from myomap.screening.gate import treatment_gate
 from myomap.screening.models import Screening
@@ -139,55 +138,30 @@ def home_link_create(
     *, actor: User, sheet: AftercareSheet, origin: Origin | None = None
 ) -> tuple[HomeProgramLink, str]:
     """A private link to the sheet and the home program; returns it and its token (shown once)."""
-    if sheet.patient.is_archived:
-        raise DomainError("restore the client from the archive first", field="patient")
-    token, token_hash = token_new()
-    days = getattr(settings, "HOME_PROGRAM_LINK_DAYS", LINK_DAYS)
-    link = HomeProgramLink(
-        clinic=sheet.clinic,
+    private, token = link_new(
+        purpose=LinkPurpose.HOME_PROGRAM,
         patient=sheet.patient,
-        sheet=sheet,
-        token_hash=token_hash,
-        created_by=actor,
-        expires_at=timezone.now() + timedelta(days=days),
-    )
-    link.full_clean()
-    link.save()
-    audit_record(
-        action=AuditAction.SEND,
-        clinic=sheet.clinic,
         actor=actor,
-        patient=sheet.patient,
-        obj=link,
-        summary=f"Created a private home program link for session {sheet.session.number}",
-        origin=origin,
+        lasts=timedelta(days=getattr(settings, "HOME_PROGRAM_LINK_DAYS", LINK_DAYS)),
     )
+    link = HomeProgramLink.objects.create(private=private, sheet=sheet)
+    summary = f"Created a private home program link for session {sheet.session.number}"
+    link_sent(private, actor=actor, obj=link, summary=summary, origin=origin)
     return link, token
 
 
-@transaction.atomic
 def home_link_revoke(
     *, actor: User, link: HomeProgramLink, origin: Origin | None = None
 ) -> HomeProgramLink:
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
-        audit_record(
-            action=AuditAction.REVOKE,
-            clinic=link.clinic,
-            actor=actor,
-            patient=link.patient,
-            obj=link,
-            summary="Revoked the private home program link",
-            origin=origin,
-        )
+    link_revoke(link.private, actor=actor, obj=link,
+                summary="Revoked the private home program link", origin=origin)  # fmt: skip
     return link
 
 
 def home_link_find(token: str) -> HomeProgramLink | None:
     """The usable link for ``token``; unknown, expired and revoked links alike give None."""
     links = HomeProgramLink.objects.select_related(
-        "clinic", "patient", "sheet__session", "sheet__clinic"
+        "private__clinic", "private__patient", "sheet__session", "sheet__clinic"
     )
     return link_by_token(links, token)
 

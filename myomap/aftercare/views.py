@@ -142,7 +142,10 @@ def link_revoke(
     )
     patient = session.patient
     link = get_object_or_404(
-        HomeProgramLink, pk=homecare_link_id, patient=patient, sheet__session=session
+        HomeProgramLink.objects.select_related("private__patient", "private__clinic"),
+        pk=homecare_link_id,
+        private__patient=patient,
+        sheet__session=session,
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -113,7 +113,7 @@ def booking_request_create(
     """The client asks for one of the offered slots. Refused, naming the field, for a type not
     offered to them, a slot that is not (or no longer) free, more than three waiting requests,
     an archived client or a note that is too long."""
-    patient = Patient.objects.select_for_update().get(pk=link.patient_id)
+    patient = Patient.objects.select_for_update().get(pk=link.private.patient_id)
     if patient.is_archived:
         raise ValidationError({"patient": "This client's record is closed."})
     kind = next((t for t in offered_types(patient) if t.pk == type_id), None)

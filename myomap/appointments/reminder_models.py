@@ -103,20 +103,17 @@ class Reminder(models.Model):
 
 
 class AppointmentLink(models.Model):
-    """The client's private link to confirm an appointment or ask to cancel it; one per
-    message, only the token's SHA-256 hash stored. It opens while the appointment is booked
-    or confirmed and has not started, and the client's record is open."""
+    """What an appointment link opens: confirm the appointment or ask to cancel it; one per
+    message (the link itself is ``private``, with no expiry date). It opens while the
+    appointment is booked or confirmed and has not started, and the client's record is open."""
 
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    private = models.OneToOneField(
+        "common.PrivateLink", on_delete=models.PROTECT, related_name="appointment_link"
+    )
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-private__created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Appointment link {self.pk}"
@@ -125,8 +122,7 @@ class AppointmentLink(models.Model):
     def is_usable(self) -> bool:
         appointment = self.appointment
         return (
-            self.revoked_at is None
-            and not self.patient.is_archived
+            self.private.is_open
             and appointment.status in (Status.BOOKED, Status.CONFIRMED)
             and appointment.starts_at > timezone.now()
         )

@@ -31,7 +31,8 @@ from myomap.appointments.reminder_models import (
 )
 from myomap.appointments.sms import sms_backend
 from myomap.clinics.models import Clinic
-from myomap.common.links import link_by_token, token_new
+from myomap.common.links import link_by_token, link_new
+from myomap.common.models import LinkPurpose
 from myomap.sessions.services import checkin_link_create
 from myomap_core.reminders import offset_rule, reminders_ahead
 from myomap_core.units import plural
@@ -126,18 +127,16 @@ def reminders_of(appointment: Appointment) -> list[Reminder]:
 
 def appointment_link_create(*, appointment: Appointment) -> str:
     """A new private confirm/cancel link for the appointment; the token, shown only once."""
-    token, token_hash = token_new()
-    link = AppointmentLink(clinic=appointment.clinic, patient=appointment.patient,
-                           appointment=appointment, token_hash=token_hash)  # fmt: skip
-    link.full_clean()
-    link.save()
+    private, token = link_new(purpose=LinkPurpose.APPOINTMENT, patient=appointment.patient,
+                              actor=None, lasts=None)  # fmt: skip
+    AppointmentLink.objects.create(private=private, appointment=appointment)
     return token
 
 
 def appointment_link_find(token: str) -> AppointmentLink | None:
     """The usable link for ``token``: unknown, revoked, cancelled and past look alike."""
     links = AppointmentLink.objects.select_related(
-        "clinic", "patient", "appointment__clinic", "appointment__room__location"
+        "private__clinic", "private__patient", "appointment__clinic", "appointment__room__location"
     )
     return link_by_token(links, token)
 

@@ -25,7 +25,9 @@ def client_chart(request: ClinicRequest, patient_id: int) -> HttpResponse:
     context: dict[str, object] = {
         "patient": patient,
         "clinical": clinical,
-        "links": IntakeLink.objects.filter(patient=patient).select_related("intake")[:5],
+        "links": IntakeLink.objects.filter(private__patient=patient).select_related(
+            "private__patient"
+        )[:5],
         "intakes": patient.intakes.all()[:10],
     }
     kind = request.GET.get("kind", "")

@@ -48,49 +48,23 @@ class Intake(TimeStamped):
 
 
 class IntakeLink(models.Model):
-    """A private link for one client to fill one intake. Only the token's hash is stored."""
+    """What an intake link opens: one intake for the client to fill (the link itself, its
+    token, expiry and revocation, is ``private``)."""
 
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="intake_links"
+    private = models.OneToOneField(
+        "common.PrivateLink", on_delete=models.PROTECT, related_name="intake_link"
     )
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
-    sent_to = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-private__created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Intake link {self.pk} ({self.state})"
+        return f"Intake link {self.pk}"
 
     @property
     def is_usable(self) -> bool:
-        return (
-            self.revoked_at is None
-            and self.expires_at > timezone.now()
-            and not self.intake.is_submitted
-            and not self.patient.is_archived
-        )
-
-    @property
-    def state(self) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.patient.is_archived:
-            return "closed"
-        if self.intake.is_submitted:
-            return "completed"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "open"
+        return self.private.is_open
 
 
 class PainMapSource(models.TextChoices):

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
-from myomap.common.links import link_by_token, token_new
-from myomap.common.models import AuditAction
+from myomap.common.links import link_by_token, link_new, link_revoke, link_sent, links_completed
+from myomap.common.models import AuditAction, LinkPurpose, PrivateLink
 from myomap.intake.forms import SECTION_BY_SLUG, SECTIONS
 from myomap.intake.models import (
     Intake,
@@ -97,33 +97,28 @@ def intake_link_create(
         intake = Intake.objects.create(
             clinic=patient.clinic, patient=patient, created_by=actor, filled_by_client=True
         )
-    token, token_hash = token_new()
-    link = IntakeLink.objects.create(
-        clinic=patient.clinic,
+    private, token = link_new(
+        purpose=LinkPurpose.INTAKE,
         patient=patient,
-        intake=intake,
-        token_hash=token_hash,
-        created_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.INTAKE_LINK_DAYS),
-        sent_to=sent_to[:200],
+        actor=actor,
+        lasts=timedelta(days=settings.INTAKE_LINK_DAYS),
+        sent_to=sent_to,
     )
-    where = f" to {sent_to}" if sent_to else ""
-    _audit(intake, AuditAction.SEND, actor, f"Created a private intake link{where}", origin)
+    link = IntakeLink.objects.create(private=private, intake=intake)
+    link_sent(private, actor=actor, obj=intake, summary="Created a private intake link",
+              origin=origin)  # fmt: skip
     return link, token
 
 
-@transaction.atomic
 def intake_link_revoke(*, actor: User, link: IntakeLink, origin: Origin | None = None) -> None:
-    if link.revoked_at is not None:
-        return
-    link.revoked_at = timezone.now()
-    link.save(update_fields=["revoked_at"])
-    _audit(link.intake, AuditAction.REVOKE, actor, "Revoked a private intake link", origin)
+    link_revoke(link.private, actor=actor, obj=link.intake,
+                summary="Revoked a private intake link", origin=origin)  # fmt: skip
 
 
 def intake_link_find(token: str) -> IntakeLink | None:
     """The usable link for ``token``, or None (unknown, expired, revoked or completed alike)."""
-    return link_by_token(IntakeLink.objects.select_related("intake", "patient", "clinic"), token)
+    rows = IntakeLink.objects.select_related("intake", "private__patient", "private__clinic")
+    return link_by_token(rows, token)
 
 
 def raw_section_data(slug: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -292,6 +287,9 @@ def intake_submit(*, intake: Intake, actor: User | None, origin: Origin | None =
     intake.consent_at = intake.submitted_at
     intake.filled_by_client = actor is None
     intake.save()
+    links_completed(
+        PrivateLink.objects.filter(intake_link__intake=intake), when=intake.submitted_at
+    )
     who = "the client" if actor is None else actor.display_name
     _audit(
         intake,

@@ -139,7 +139,11 @@ def link_revoke(request: ClinicRequest, patient_id: int, link_id: int) -> HttpRe
     patient = access_patient(request.user, patient_id, request=request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    link = get_object_or_404(IntakeLink, pk=link_id, patient=patient)
+    link = get_object_or_404(
+        IntakeLink.objects.select_related("private__patient", "private__clinic", "intake"),
+        pk=link_id,
+        private__patient=patient,
+    )
     intake_link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The link was revoked; it no longer opens the form.")
     return redirect("chart:client", patient.pk)

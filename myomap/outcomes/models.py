@@ -63,51 +63,26 @@ class OutcomeResponse(models.Model):
 
 
 class QuestionnaireLink(models.Model):
-    """A private link for one client to fill one or more questionnaires.
+    """What a questionnaire link opens: one or more questionnaires (the link itself is
+    ``private``). ``draft`` keeps the answers as the client goes (instrument id -> item id ->
+    answer), so the same link resumes where they stopped."""
 
-    Only the token's SHA-256 hash is stored. ``draft`` keeps the answers as the client goes
-    (instrument id -> item id -> answer), so the same link resumes where they stopped.
-    """
-
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="questionnaire_links"
+    private = models.OneToOneField(
+        "common.PrivateLink", on_delete=models.PROTECT, related_name="questionnaire_link"
     )
     instruments = models.JSONField(default=list)
     draft = models.JSONField(default=dict, blank=True)
     session_number = models.PositiveSmallIntegerField(default=0)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    sent_to = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-private__created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Questionnaire link {self.pk} ({self.state})"
+        return f"Questionnaire link {self.pk}"
 
     @property
     def is_usable(self) -> bool:
-        return self.state == "open"
-
-    @property
-    def state(self) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.submitted_at is not None:
-            return "completed"
-        if self.patient.is_archived:
-            return "closed"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "open"
+        return self.private.is_open
 
 
 class ProgressStanding(models.Model):

@@ -309,7 +309,8 @@ def charts_for(
 
 
 def open_links(patient: Patient) -> list[QuestionnaireLink]:
-    return list(QuestionnaireLink.objects.filter(patient=patient).select_related("patient")[:5])
+    links = QuestionnaireLink.objects.filter(private__patient=patient)
+    return list(links.select_related("private__patient")[:5])
 
 
 # The dashboard -------------------------------------------------------------------------------

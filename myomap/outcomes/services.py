@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
-from myomap.common.links import link_by_token, token_new
-from myomap.common.models import AuditAction
+from myomap.common.links import link_by_token, link_new, link_sent
+from myomap.common.links import link_revoke as private_link_revoke
+from myomap.common.models import AuditAction, LinkPurpose
 from myomap.outcomes.forms import activity_answer, activity_name
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
 from myomap.outcomes.standing import standing_refresh
@@ -211,8 +212,6 @@ def link_create(
     The token is shown once; only its SHA-256 hash is stored. A PSFS starts with the
     activities the client named last time, to be re-rated.
     """
-    if patient.is_archived:
-        raise DomainError("restore the client from the archive first", field="patient")
     ids = [str(core.instrument(i).id) for i in dict.fromkeys(instruments)]
     if not ids:
         raise DomainError("choose at least one questionnaire", field="instruments")
@@ -221,53 +220,36 @@ def link_create(
     draft: dict[str, dict[str, Any]] = {}
     if core.InstrumentId.PSFS in ids:
         draft[str(core.InstrumentId.PSFS)] = dict(carried_activities(patient))
-    token, token_hash = token_new()
-    link = QuestionnaireLink.objects.create(
-        clinic=patient.clinic,
+    private, token = link_new(
+        purpose=LinkPurpose.QUESTIONNAIRE,
         patient=patient,
-        instruments=ids,
-        draft=draft,
-        session_number=number,
-        token_hash=token_hash,
-        created_by=actor,
-        expires_at=timezone.now()
-        + timedelta(days=getattr(settings, "OUTCOME_LINK_DAYS", LINK_DAYS)),
-        sent_to=sent_to[:200],
+        actor=actor,
+        lasts=timedelta(days=getattr(settings, "OUTCOME_LINK_DAYS", LINK_DAYS)),
+        sent_to=sent_to,
+    )
+    link = QuestionnaireLink.objects.create(
+        private=private, instruments=ids, draft=draft, session_number=number
     )
     names = ", ".join(core.instrument(i).short_name for i in ids)
-    where = f" to {sent_to}" if sent_to else ""
-    audit_record(
-        action=AuditAction.SEND,
-        clinic=patient.clinic,
-        actor=actor,
-        patient=patient,
-        obj=link,
-        summary=f"Created a private questionnaire link ({names}){where}",
-        origin=origin,
-    )
+    link_sent(private, actor=actor, obj=link,
+              summary=f"Created a private questionnaire link ({names})", origin=origin)  # fmt: skip
     return link, token
 
 
-@transaction.atomic
 def link_revoke(*, actor: User, link: QuestionnaireLink, origin: Origin | None = None) -> None:
-    if link.revoked_at is not None:
-        return
-    link.revoked_at = timezone.now()
-    link.save(update_fields=["revoked_at"])
-    audit_record(
-        action=AuditAction.REVOKE,
-        clinic=link.clinic,
-        actor=actor,
-        patient=link.patient,
-        obj=link,
-        summary="Revoked a private questionnaire link",
-        origin=origin,
-    )
+    private_link_revoke(link.private, actor=actor, obj=link,
+                        summary="Revoked a private questionnaire link", origin=origin)  # fmt: skip
 
 
 def link_find(token: str) -> QuestionnaireLink | None:
     """The usable link for ``token``, or None (unknown, expired, revoked or completed alike)."""
-    return link_by_token(QuestionnaireLink.objects.select_related("patient", "clinic"), token)
+    rows = QuestionnaireLink.objects.select_related("private__patient", "private__clinic")
+    return link_by_token(rows, token)
+
+
+def _locked(link: QuestionnaireLink) -> QuestionnaireLink:
+    rows = QuestionnaireLink.objects.select_for_update().select_related("private__patient")
+    return rows.get(pk=link.pk)
 
 
 @transaction.atomic
@@ -283,7 +265,11 @@ def link_save_answers(
     An item left empty is removed (skipped), never stored as 0. Not audited per keystroke:
     the submission is.
     """
-    link = QuestionnaireLink.objects.select_for_update().select_related("patient").get(pk=link.pk)
+    link = (
+        QuestionnaireLink.objects.select_for_update()
+        .select_related("private__patient")
+        .get(pk=link.pk)
+    )
     if not link.is_usable:
         raise LinkClosed
     draft = dict(link.draft)
@@ -312,7 +298,11 @@ def link_submit(
     If any cannot be scored (e.g. an ODI with more than 2 sections skipped), nothing is
     stored and LinkIncomplete names each problem.
     """
-    link = QuestionnaireLink.objects.select_for_update().select_related("patient").get(pk=link.pk)
+    link = (
+        QuestionnaireLink.objects.select_for_update()
+        .select_related("private__patient")
+        .get(pk=link.pk)
+    )
     if not link.is_usable:
         raise LinkClosed
     errors: dict[str, DomainError] = {}
@@ -327,7 +317,7 @@ def link_submit(
     responses = [
         response_record(
             actor=actor,
-            patient=link.patient,
+            patient=link.private.patient,
             instrument=instrument,
             answers=link.draft.get(instrument, {}),
             session_number=link.session_number,
@@ -337,14 +327,14 @@ def link_submit(
         )
         for instrument in link.instruments
     ]
-    link.submitted_at = now
-    link.save(update_fields=["submitted_at"])
+    link.private.submitted_at = now
+    link.private.save(update_fields=["submitted_at"])
     who = "The client" if actor is None else actor.display_name
     audit_record(
         action=AuditAction.SUBMIT,
-        clinic=link.clinic,
+        clinic=link.private.clinic,
         actor=actor,
-        patient=link.patient,
+        patient=link.private.patient,
         obj=link,
         summary=f"{who} completed the questionnaires: "
         + ", ".join(score_summary(r.instrument, r.score_display, r.band) for r in responses),

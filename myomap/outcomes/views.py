@@ -240,7 +240,11 @@ def link_revoke_view(
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    link = get_object_or_404(QuestionnaireLink, pk=questionnaire_link_id, patient=patient)
+    link = get_object_or_404(
+        QuestionnaireLink.objects.select_related("private__patient", "private__clinic"),
+        pk=questionnaire_link_id,
+        private__patient=patient,
+    )
     link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The questionnaire link was revoked; it no longer opens.")
     return redirect("outcomes:progress", patient.pk)

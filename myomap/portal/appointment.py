@@ -35,7 +35,7 @@ def _visitor(request: HttpRequest, link: AppointmentLink) -> User | Literal[Fals
     user = request.user
     if not user.is_authenticated:
         return None
-    if getattr(user, "clinic_id", None) == link.clinic_id:
+    if getattr(user, "clinic_id", None) == link.private.clinic_id:
         return user
     return False
 
@@ -63,8 +63,8 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ("confirm", "cancel"):
-            return render(request, "portal/appointment_refused.html",
-                          {"clinic": link.clinic, "value": action[:40]}, status=400)  # fmt: skip
+            context = {"clinic": link.private.clinic, "value": action[:40]}
+            return render(request, "portal/appointment_refused.html", context, status=400)
         act = appointment_confirm_by_client if action == "confirm" else appointment_cancel_by_client
         try:
             visit = act(link=link, actor=actor, origin=Origin.of(request))
@@ -74,7 +74,7 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
     else:
         link_opened(link, request=request, obj=visit, what="the appointment link",
                     actor=actor)  # fmt: skip
-    clinic = link.clinic
+    clinic = link.private.clinic
     policy_hours = policy_of(clinic).cancellation_hours
     local = visit.starts_at.astimezone(clinic.zone)
     context = {
@@ -86,7 +86,7 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
         "done": done,
         "policy_hours": policy_hours,
         "late": visit.starts_at - timezone.now() < timedelta(hours=policy_hours),
-        "offers_online": bool(offered_types(link.patient)),
+        "offers_online": bool(offered_types(link.private.patient)),
         "token": token,
     }
     return render(request, "portal/appointment.html", context)

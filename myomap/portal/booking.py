@@ -37,8 +37,12 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return link_unavailable(request)
     link, actor = found
-    types = offered_types(link.patient)
-    context: dict[str, object] = {"clinic": link.clinic, "types": types, "note_length": NOTE_LENGTH}
+    types = offered_types(link.private.patient)
+    context: dict[str, object] = {
+        "clinic": link.private.clinic,
+        "types": types,
+        "note_length": NOTE_LENGTH,
+    }
     status = 200
     if request.method == "POST":
         data = request.POST
@@ -66,7 +70,7 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
             context["errors"] = [m for ms in exc.message_dict.values() for m in ms]
             status = 400
         else:
-            local = asked.starts_at.astimezone(link.clinic.zone)
+            local = asked.starts_at.astimezone(link.private.clinic.zone)
             context["sent"] = f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
             return render(request, "portal/booking.html", context)
     chosen = next(
@@ -80,7 +84,7 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
     if chosen is None and len(types) == 1:
         chosen = types[0]
     if chosen is not None:
-        zone = link.clinic.zone
+        zone = link.private.clinic.zone
         context["chosen"] = chosen
         context["slots"] = [
             {

@@ -22,7 +22,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return link_unavailable(request)
     actor = link_visitor(request, link)
-    patient = link.patient
+    patient = link.private.patient
     error = None
     if request.method == "POST":
         try:
@@ -36,7 +36,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     else:
         link_opened(link, request=request, obj=link, what="the check-in link", actor=actor)
     context = {
-        "clinic": link.clinic,
+        "clinic": link.private.clinic,
         "patient": patient,
         "link": link,
         "error": error,

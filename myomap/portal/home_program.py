@@ -62,8 +62,8 @@ def home_program(request: HttpRequest, token: str) -> HttpResponse:
         link_opened(link, request=request, obj=link, what="the home program link", actor=actor)
     context = {
         "link": link,
-        "clinic": link.clinic,
-        "patient": link.patient,
+        "clinic": link.private.clinic,
+        "patient": link.private.patient,
         "session": sheet.session,
         "sheet": sheet,
         "c": sheet.content,

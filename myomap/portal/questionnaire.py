@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin
-from myomap.common.links import hash_token, link_opened, link_visitor
+from myomap.common.links import completed_by_token, link_opened, link_visitor
 from myomap.outcomes.forms import ItemsForm, Screen, initial_from, screens
 from myomap.outcomes.models import QuestionnaireLink
 from myomap.outcomes.services import (
@@ -51,8 +51,8 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     link_opened(link, request=request, obj=link, what="the private questionnaire link", actor=actor)
     context = {
         "link": link,
-        "clinic": link.clinic,
-        "patient": link.patient,
+        "clinic": link.private.clinic,
+        "patient": link.private.patient,
         "specs": [core.instrument(i) for i in link.instruments],
         "resume_url": reverse("portal:questionnaire_screen", args=[token, _resume_slug(link)]),
         "resuming": _resume_slug(link) != _link_screens(link)[0].slug,
@@ -80,8 +80,8 @@ def questionnaire_screen(request: HttpRequest, token: str, slug: str) -> HttpRes
     autosave = request.GET.get("autosave") == "1"
     context: dict[str, Any] = {
         "link": link,
-        "clinic": link.clinic,
-        "patient": link.patient,
+        "clinic": link.private.clinic,
+        "patient": link.private.patient,
         "screen": screen,
         "step_number": index + 1,
         "step_count": len(all_screens),
@@ -148,8 +148,8 @@ def _q_review(
         )
     context: dict[str, Any] = {
         "link": link,
-        "clinic": link.clinic,
-        "patient": link.patient,
+        "clinic": link.private.clinic,
+        "patient": link.private.patient,
         "parts": parts,
         "previous_url": reverse("portal:questionnaire_screen", args=[token, all_screens[-1].slug]),
     }
@@ -171,11 +171,8 @@ def _q_review(
 
 
 def _q_done(request: HttpRequest, token: str) -> HttpResponse:
-    link = (
-        QuestionnaireLink.objects.select_related("clinic")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True, submitted_at__isnull=False)
-        .first()
-    )
+    rows = QuestionnaireLink.objects.select_related("private__patient", "private__clinic")
+    link = completed_by_token(rows, token)
     if link is None:
         return link_unavailable(request, "questionnaire")
-    return render(request, "portal/questionnaire/done.html", {"clinic": link.clinic})
+    return render(request, "portal/questionnaire/done.html", {"clinic": link.private.clinic})

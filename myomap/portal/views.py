@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from myomap.clinics.models import User
-from myomap.common.links import hash_token, link_opened, link_visitor
+from myomap.common.links import completed_by_token, link_opened, link_visitor
 from myomap.intake.flow import Flow, first_open_section, section_page
 from myomap.intake.models import IntakeLink
 from myomap.intake.services import intake_link_find
@@ -36,8 +36,8 @@ def intake_start(request: HttpRequest, token: str) -> HttpResponse:
     resume = first_open_section(link.intake)
     context = {
         "link": link,
-        "clinic": link.clinic,
-        "patient": link.patient,
+        "clinic": link.private.clinic,
+        "patient": link.private.patient,
         "resume_url": reverse("portal:section", args=[token, resume]),
         "resuming": bool(link.intake.answers),
     }
@@ -54,12 +54,9 @@ def intake_section(request: HttpRequest, token: str, slug: str) -> HttpResponse:
 
 @never_cache
 def intake_done(request: HttpRequest, token: str) -> HttpResponse:
-    link = (
-        IntakeLink.objects.select_related("intake", "clinic")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
-        .first()
-    )
-    if link is None or not link.intake.is_submitted:
+    rows = IntakeLink.objects.select_related("private__patient", "private__clinic")
+    link = completed_by_token(rows, token)
+    if link is None:
         return link_unavailable(request)
     link_visitor(request, link)
-    return render(request, "portal/done.html", {"clinic": link.clinic})
+    return render(request, "portal/done.html", {"clinic": link.private.clinic})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils import timezone
 
 from myomap.plans.models import TECHNIQUE_CHOICES
 from myomap_core.checkin import Response, Soreness
@@ -182,45 +181,22 @@ class CheckInVia(models.TextChoices):
 
 
 class CheckInLink(models.Model):
-    """A private link on which the client answers the visit's check-in ahead of the visit.
+    """What a check-in link opens: the visit's check-in, answered once ahead of the visit
+    (the link itself, its expiry and revocation, is ``private``)."""
 
-    Only the token's SHA-256 hash is stored; the link opens until it expires, is revoked or
-    has been answered once.
-    """
-
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="checkin_links"
+    private = models.OneToOneField(
+        "common.PrivateLink", on_delete=models.PROTECT, related_name="checkin_link"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-private__created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Check-in link {self.pk} ({self.state})"
-
-    @property
-    def state(self) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.submitted_at is not None:
-            return "completed"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "open"
+        return f"Check-in link {self.pk}"
 
     @property
     def is_usable(self) -> bool:
-        return self.state == "open"
+        return self.private.is_open
 
 
 class CheckIn(models.Model):

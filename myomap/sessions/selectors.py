@@ -330,7 +330,7 @@ def checkin_questions(patient: Patient) -> tuple[core_checkin.Question, ...]:
 def open_checkin_links(patient: Patient) -> list[CheckInLink]:
     """The client's check-in links that still open."""
     links = CheckInLink.objects.filter(
-        patient=patient, revoked_at__isnull=True, submitted_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )  # fmt: skip
-    return list(links.order_by("-created_at", "-id"))
+        private__patient=patient, private__revoked_at__isnull=True,
+        private__submitted_at__isnull=True, private__expires_at__gt=timezone.now(),
+    ).select_related("private")  # fmt: skip
+    return list(links)

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from myomap.clinics.models import User
 from myomap.common.audit import Origin, audit_record
-from myomap.common.links import link_by_token, token_new
-from myomap.common.models import AuditAction
+from myomap.common.links import link_by_token, link_new, link_revoke, link_sent, links_completed
+from myomap.common.models import AuditAction, LinkPurpose, PrivateLink
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan, PlanStatus, PlanStep
 from myomap.screening.gate import (
@@ -651,42 +651,27 @@ def checkin_link_create(
     (an appointment's reminder, on the therapist's behalf)."""
     if actor.clinic_id != patient.clinic_id:
         raise Http404("No such client.")
-    if patient.is_archived:
-        raise ValidationError("Restore the client from the archive before sending a link.")
-    token, token_hash = token_new()
-    link = CheckInLink(
-        clinic=patient.clinic,
-        patient=patient,
-        token_hash=token_hash,
-        created_by=actor,
-        expires_at=timezone.now() + timedelta(days=CHECKIN_LINK_DAYS),
-    )
-    link.full_clean()
-    link.save()
-    audit_record(action=AuditAction.SEND, clinic=patient.clinic, actor=actor, patient=patient,
-                 obj=link, summary="Created a private check-in link for the next visit",
-                 origin=origin, actor_label=actor_label)  # fmt: skip
+    private, token = link_new(purpose=LinkPurpose.CHECK_IN, patient=patient, actor=actor,
+                              lasts=timedelta(days=CHECKIN_LINK_DAYS))  # fmt: skip
+    link = CheckInLink.objects.create(private=private)
+    link_sent(private, actor=actor, obj=link, origin=origin, actor_label=actor_label,
+              summary="Created a private check-in link for the next visit")  # fmt: skip
     return link, token
 
 
-@transaction.atomic
 def checkin_link_revoke(
     *, actor: User, link: CheckInLink, origin: Origin | None = None
 ) -> CheckInLink:
     """Close the link now; revoking twice changes nothing."""
-    if link.revoked_at is not None:
-        return link
-    link.revoked_at = timezone.now()
-    link.save(update_fields=["revoked_at"])
-    audit_record(action=AuditAction.UPDATE, clinic=link.clinic, actor=actor,
-                 patient=link.patient, obj=link, summary="Revoked a private check-in link",
-                 origin=origin)  # fmt: skip
+    link_revoke(link.private, actor=actor, obj=link, summary="Revoked a private check-in link",
+                origin=origin)  # fmt: skip
     return link
 
 
 def checkin_link_find(token: str) -> CheckInLink | None:
     """The usable link for ``token``; unknown, expired, revoked and answered look alike."""
-    return link_by_token(CheckInLink.objects.select_related("clinic", "patient"), token)
+    rows = CheckInLink.objects.select_related("private__clinic", "private__patient")
+    return link_by_token(rows, token)
 
 
 def checkin_from_link(
@@ -700,15 +685,18 @@ def checkin_from_link(
     nothing: stored, re-screened on a yes, and joined to the client's open session if it has
     no check-in yet. The link then closes."""
     with transaction.atomic():
-        locked = CheckInLink.objects.select_for_update().get(pk=link.pk)
+        locked = (
+            CheckInLink.objects.select_for_update()
+            .select_related("private__patient")
+            .get(pk=link.pk)
+        )
         if not locked.is_usable:
             raise DomainError("this link no longer opens", field="link")
-        patient = locked.patient
+        patient = locked.private.patient
         open_session = open_session_of(patient)
         if open_session is not None and CheckIn.objects.filter(session=open_session).exists():
             open_session = None
         checkin = checkin_record(actor=actor, patient=patient, data=data, via=CheckInVia.LINK,
                                  session=open_session, link=locked, origin=origin)  # fmt: skip
-        locked.submitted_at = timezone.now()
-        locked.save(update_fields=["submitted_at"])
+        links_completed(PrivateLink.objects.filter(pk=locked.private_id))
     return checkin

@@ -339,8 +339,8 @@ def checkin_link_new(request: ClinicRequest, patient_id: int) -> HttpResponse:
             patient=patient,
             origin=Origin.of(request),
         )
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message.capitalize() + ".")
         return redirect("chart:client", patient.pk)
     url = request.build_absolute_uri(reverse("portal:checkin", args=[token]))
     return render(
@@ -355,7 +355,11 @@ def checkin_link_revoke_view(
     patient = access_patient(request.user, patient_id, request=request, clinical=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    link = get_object_or_404(CheckInLink, pk=checkin_link_id, patient=patient)
+    link = get_object_or_404(
+        CheckInLink.objects.select_related("private__patient", "private__clinic"),
+        pk=checkin_link_id,
+        private__patient=patient,
+    )
     checkin_link_revoke(actor=request.user, link=link, origin=Origin.of(request))
     messages.success(request, "The check-in link was revoked; it no longer opens.")
     return redirect("chart:client", patient.pk)

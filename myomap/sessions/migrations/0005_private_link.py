@@ -1,0 +1,52 @@
+# CheckInLink keeps what it opens; its token, expiry and revocation move to common.PrivateLink.
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+from myomap.common.link_migration import move_to_private
+
+
+def forward(apps, schema_editor):
+    move_to_private(apps, schema_editor, label="treatment_sessions.CheckInLink", purpose="check_in")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("treatment_sessions", "0004_step_outcomes"),
+        ("common", "0006_private_links"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="checkinlink",
+            name="private",
+            field=models.OneToOneField(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checkin_link",
+                to="common.privatelink",
+            ),
+        ),
+        migrations.RunPython(forward, elidable=False),
+        migrations.RemoveField(model_name="checkinlink", name="clinic"),
+        migrations.RemoveField(model_name="checkinlink", name="created_at"),
+        migrations.RemoveField(model_name="checkinlink", name="created_by"),
+        migrations.RemoveField(model_name="checkinlink", name="expires_at"),
+        migrations.RemoveField(model_name="checkinlink", name="last_opened_at"),
+        migrations.RemoveField(model_name="checkinlink", name="patient"),
+        migrations.RemoveField(model_name="checkinlink", name="revoked_at"),
+        migrations.RemoveField(model_name="checkinlink", name="submitted_at"),
+        migrations.RemoveField(model_name="checkinlink", name="token_hash"),
+        migrations.AlterField(
+            model_name="checkinlink",
+            name="private",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checkin_link",
+                to="common.privatelink",
+            ),
+        ),
+        migrations.AlterModelOptions(
+            name="checkinlink", options={"ordering": ["-private__created_at", "-id"]}
+        ),
+    ]
