@@ -89,7 +89,7 @@ def feed_revoke(*, actor: User, therapist: User, origin: Origin | None = None) -
 def feed_by_token(token: str) -> CalendarFeed | None:
     """The usable feed of ``token``; unknown and revoked tokens alike give None."""
     rows = CalendarFeed.objects.select_related("clinic", "therapist")
-    return link_by_token(rows, token)
+    return link_by_token(rows, token, field="token_hash")
 
 
 @transaction.atomic

@@ -30,25 +30,27 @@ def move_to_private(
     *,
     label: str,
     purpose: str,
-    submitted_at: Callable[[Any, Any], Any] | None = None,
+    submitted_at: Callable[[Any, str, Any], Any] | None = None,
 ) -> None:
     """One ``PrivateLink`` per row of ``label`` without one, with the row's shared values.
 
-    ``submitted_at(apps, row)`` gives the completion time of kinds that did not store it on
+    ``submitted_at(apps, db, row)`` gives the completion time of kinds that did not store it on
     the link (an intake link is completed when its intake is). Constraints are checked at
     once on PostgreSQL, so the columns can be dropped in the same transaction.
     """
     postgres = schema_editor.connection.vendor == "postgresql"
     if postgres:
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    private_link = apps.get_model("common", "PrivateLink")
+    db = schema_editor.connection.alias
+    links = apps.get_model("common", "PrivateLink").objects.using(db)
     detail = apps.get_model(label)
+    rows = detail.objects.using(db)
     has = {f.attname for f in detail._meta.concrete_fields}
-    for row in detail.objects.filter(private__isnull=True).order_by("pk").iterator():
+    for row in rows.filter(private__isnull=True).order_by("pk").iterator():
         values = {name: getattr(row, name) for name in SHARED if name in has}
         if submitted_at is not None:
-            values["submitted_at"] = submitted_at(apps, row)
-        link = private_link.objects.create(purpose=purpose, **values)
-        detail.objects.filter(pk=row.pk).update(private=link)
+            values["submitted_at"] = submitted_at(apps, db, row)
+        link = links.create(purpose=purpose, **values)
+        rows.filter(pk=row.pk).update(private=link)
     if postgres:
         schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")

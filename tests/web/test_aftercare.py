@@ -217,8 +217,8 @@ def test_expired_and_revoked_links_look_like_not_found(client, therapist, patien
     session = finished_session(therapist, patient)
     sheet = aftercare_for_session(actor=therapist, session=session)
     expired, expired_token = home_link_create(actor=therapist, sheet=sheet)
-    expired.expires_at = timezone.now() - timedelta(minutes=1)
-    expired.save()
+    expired.private.expires_at = timezone.now() - timedelta(minutes=1)
+    expired.private.save()
     revoked, revoked_token = home_link_create(actor=therapist, sheet=sheet)
     home_link_revoke(actor=therapist, link=revoked)
     pages = [

@@ -27,7 +27,9 @@ def test_maria_gets_a_sheet_a_link_and_a_week_of_marks(clinic, therapist, patien
     session.save()
     assert load_demo(clinic) is True
     sheet = AftercareSheet.objects.get(session=session)
-    assert HomeProgramLink.objects.filter(sheet=sheet, revoked_at__isnull=True).count() == 1
+    assert (
+        HomeProgramLink.objects.filter(sheet=sheet, private__revoked_at__isnull=True).count() == 1
+    )
     week = adherence(sheet)
     assert week.window == 7 and week.days_any == 5
     assert week.summary == "Done on 5 of the last 7 days"

@@ -7,8 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from myomap.common.models import AuditEvent
-from myomap.intake.models import IntakeLink
+from myomap.common.models import AuditEvent, PrivateLink
 from myomap.patients.models import Patient
 from myomap.sessions.services import session_start
 from tests.web.scoped.sessions import make_plan
@@ -126,7 +125,7 @@ def test_an_intake_link_email_is_checked_before_anything_is_stored(  # type: ign
     assert response.status_code == 400
     assert 'data-field="email"' in response.content.decode()
     assert "Nothing was created or sent." in response.content.decode()
-    assert not IntakeLink.objects.filter(patient=patient).exists()
+    assert not PrivateLink.objects.filter(patient=patient).exists()
     # Only the read of the client record is logged: no link, no "sent" entry.
     assert set(
         AuditEvent.objects.filter(pk__gt=0).order_by("id")[before:].values_list("action", flat=True)

@@ -46,7 +46,9 @@ def test_demo_data_shows_what_the_pages_can_do(db):  # type: ignore[no-untyped-d
     with_two_maps = Patient.objects.filter(clinic=clinic).annotate(maps=Count("pain_maps"))
     assert with_two_maps.filter(maps__gte=2).exists()
 
-    open_links = [link for link in IntakeLink.objects.filter(clinic=clinic) if link.is_usable]
+    open_links = [
+        link for link in IntakeLink.objects.filter(private__clinic=clinic) if link.is_usable
+    ]
     assert len(open_links) >= 1
     in_progress = open_links[0].intake
     assert in_progress.status == IntakeStatus.DRAFT

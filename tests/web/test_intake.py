@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from myomap.common.models import AuditEvent
+from myomap.common.models import AuditEvent, PrivateLink
 from myomap.intake.forms import TEXT_LIMIT
 from myomap.intake.models import Intake, IntakeLink, IntakeStatus, PainMap, PainMark
 from myomap.intake.services import intake_start, pain_map_record
@@ -313,12 +313,14 @@ def test_text_over_the_limit_is_not_stored(therapist_client, patient):  # type: 
 
 def test_private_link_is_shown_once_and_only_its_hash_is_stored(therapist_client, patient):  # type: ignore[no-untyped-def]
     _, token = create_link(therapist_client, patient)
-    link = IntakeLink.objects.get(patient=patient)
-    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
-    assert link.state == "open"
-    assert link.expires_at - timezone.now() > timedelta(days=6, hours=23)
+    link = IntakeLink.objects.get(private__patient=patient)
+    assert link.private.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert link.private.state == "open" and link.private.purpose == "intake"
+    assert link.private.expires_at - timezone.now() > timedelta(days=6, hours=23)
     assert link.intake.filled_by_client
-    stored = [str(v) for v in IntakeLink.objects.filter(pk=link.pk).values().get().values()]
+    stored = [
+        str(v) for v in PrivateLink.objects.filter(pk=link.private_id).values().get().values()
+    ]
     assert not any(token in value for value in stored)
     client_page = text(therapist_client.get(reverse("chart:client", args=[patient.pk])))
     assert token not in client_page
@@ -349,7 +351,7 @@ def test_client_fills_the_link_one_section_per_screen_and_resumes(therapist_clie
     page = text(welcome)
     assert "Hello Maria" in page and "Harbour Street NMT" in page
     assert f'href="{portal(token, "complaint")}">Start</a>' in page
-    assert IntakeLink.objects.get(patient=patient).last_opened_at is not None
+    assert IntakeLink.objects.get(private__patient=patient).private.last_opened_at is not None
 
     first = text(visitor.get(portal(token, "complaint")))
     assert "Step 1 of 9" in first
@@ -398,7 +400,7 @@ def test_client_fills_the_link_one_section_per_screen_and_resumes(therapist_clie
     submitted = AuditEvent.objects.get(patient=patient, action="submit")
     assert submitted.actor is None
     assert "filled by the client" in submitted.summary
-    assert IntakeLink.objects.get(patient=patient).state == "completed"
+    assert IntakeLink.objects.get(private__patient=patient).private.state == "completed"
 
     closed = visitor.get(url)
     assert closed.status_code == 404
@@ -421,12 +423,14 @@ def _unavailable_page(response) -> str:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("case", ["expired", "revoked", "unknown", "completed"])
 def test_dead_links_all_show_the_same_anonymous_404(therapist_client, therapist, patient, case):  # type: ignore[no-untyped-def]
     _, token = create_link(therapist_client, patient)
-    link = IntakeLink.objects.get(patient=patient)
+    link = IntakeLink.objects.get(private__patient=patient)
     visitor = Client()
     reference = visitor.get(portal("x" * 43))
     assert reference.status_code == 404
     if case == "expired":
-        IntakeLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+        PrivateLink.objects.filter(pk=link.private_id).update(
+            expires_at=timezone.now() - timedelta(hours=1)
+        )
     elif case == "revoked":
         response = therapist_client.post(reverse("intake:link_revoke", args=[patient.pk, link.pk]))
         assert response.status_code == 302
@@ -614,7 +618,7 @@ def test_archived_clients_get_no_new_intake_or_link(therapist_client, patient): 
     assert "Restore the client from the archive before sending an intake link." in text(no_link)
     assert 'id="intake-url"' not in text(no_link)
     assert not Intake.objects.filter(patient=patient).exists()
-    assert not IntakeLink.objects.filter(patient=patient).exists()
+    assert not PrivateLink.objects.filter(patient=patient).exists()
 
 
 def test_an_intake_started_by_the_therapist_is_continued_by_the_link(
@@ -623,7 +627,7 @@ def test_an_intake_started_by_the_therapist_is_continued_by_the_link(
     intake = intake_start(actor=therapist, patient=patient)
     therapist_client.post(section_url(intake, "complaint"), COMPLAINT)
     _, token = create_link(therapist_client, patient)
-    assert IntakeLink.objects.get(patient=patient).intake == intake
+    assert IntakeLink.objects.get(private__patient=patient).intake == intake
     visitor = Client()
     welcome = text(visitor.get(portal(token)))
     assert "Continue where you left off" in welcome

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from myomap.common.links import hash_token
-from myomap.common.models import AuditEvent
+from myomap.common.models import AuditEvent, PrivateLink
 from myomap.outcomes.models import OutcomeResponse, QuestionnaireLink
 from myomap.outcomes.services import link_create, response_record
 from tests.web.test_outcomes_helpers import ODI_SECTIONS, odi_answers, odi_for_percent
@@ -98,8 +98,8 @@ def test_the_link_lifecycle_fill_resume_submit_close(client, therapist_client, p
     token, url = _create_link(therapist_client, patient, ("nprs", "odi"))
     assert url == f"http://testserver/q/{token}/" and len(token) >= 40
     link = QuestionnaireLink.objects.get()
-    assert link.token_hash == hash_token(token)
-    assert token not in str(QuestionnaireLink.objects.values().get())
+    assert link.private.token_hash == hash_token(token)
+    assert token not in str(PrivateLink.objects.values().get())
     client.logout()
     welcome = client.get(f"/q/{token}/")
     assert welcome.status_code == 200 and "Hello Maria" in welcome.content.decode()
@@ -149,7 +149,7 @@ def test_an_incomplete_odi_on_the_link_asks_the_client_to_complete_it(client, th
     assert "3 of 10 sections were skipped" in text
     assert f"/q/{token}/odi-8/" in text  # a link to the first unanswered section
     assert not OutcomeResponse.objects.exists()
-    assert QuestionnaireLink.objects.get().submitted_at is None
+    assert QuestionnaireLink.objects.get().private.submitted_at is None
 
 
 def test_expired_revoked_and_archived_links_do_not_open(
@@ -157,7 +157,7 @@ def test_expired_revoked_and_archived_links_do_not_open(
 ):
     link, token = link_create(actor=therapist, patient=patient, instruments=["nprs"])
     assert client.get(f"/q/{token}/").status_code == 200
-    QuestionnaireLink.objects.filter(pk=link.pk).update(
+    PrivateLink.objects.filter(pk=link.private_id).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
     assert client.get(f"/q/{token}/").status_code == 404

@@ -212,8 +212,8 @@ def test_messages_name_clinic_time_and_place_and_carry_the_check_in_the_day_befo
     checkin = re.search(r"https?://\S+(/c/[\w-]+/)", reminder)
     assert checkin is not None
     assert client.get(checkin.group(1)).status_code == 200
-    link = CheckInLink.objects.get(patient=patient)
-    assert link.created_by == therapist
+    link = CheckInLink.objects.get(private__patient=patient)
+    assert link.private.created_by == therapist
     assert Reminder.objects.get(appointment=appointment, rule="before_24h").with_checkin
 
 

@@ -329,9 +329,9 @@ def test_the_client_answers_ahead_and_the_next_session_starts_checked_in(
     make_plan(therapist, patient)
     url = _link(therapist_client, patient)
     client = Client()  # the client's phone: nobody logged in
-    link = CheckInLink.objects.get(patient=patient)
+    link = CheckInLink.objects.get(private__patient=patient)
     token = url.rstrip("/").rsplit("/", 1)[1]
-    assert token not in link.token_hash and len(link.token_hash) == 64
+    assert token not in link.private.token_hash and len(link.private.token_hash) == 64
     with django_assert_max_num_queries(12):
         page = client.get(url)
     assert page.status_code == 200 and "saddle" in page.content.decode()
@@ -376,7 +376,7 @@ def test_a_yes_on_the_link_holds_the_open_session(
 
 def test_a_revoked_link_no_longer_opens(client, therapist_client, patient, screened):  # type: ignore[no-untyped-def]
     url = _link(therapist_client, patient)
-    link = CheckInLink.objects.get(patient=patient)
+    link = CheckInLink.objects.get(private__patient=patient)
     card = therapist_client.get(reverse("chart:client", args=[patient.pk])).content.decode()
     assert reverse("sessions:checkin_link_revoke", args=[patient.pk, link.pk]) in card
     therapist_client.post(reverse("sessions:checkin_link_revoke", args=[patient.pk, link.pk]))

@@ -6,8 +6,8 @@ from django.db import migrations, models
 from myomap.common.link_migration import move_to_private
 
 
-def _intake_submitted(apps, row):
-    intake = apps.get_model("intake", "Intake").objects.get(pk=row.intake_id)
+def _intake_submitted(apps, db, row):
+    intake = apps.get_model("intake", "Intake").objects.using(db).get(pk=row.intake_id)
     return intake.submitted_at if intake.status == "submitted" else None
 
 
