@@ -311,6 +311,71 @@ def test_archive_of_an_older_myomap_is_migrated_forward(demo, tmp_path, fresh_sq
     assert not Clearance.objects.using(fresh_sqlite).filter(attested=True).exists()
 
 
+OLD_LINK_FIELDS = {
+    "intake.intakelink": ("intake",),
+    "aftercare.homeprogramlink": ("sheet",),
+}
+"""The demo's kinds of link, and what each opened, before the shared private-link table."""
+SHARED_BEFORE = ("clinic", "patient", "token_hash", "created_by", "created_at", "expires_at",
+                 "revoked_at", "last_opened_at")  # fmt: skip
+
+
+@pytest.mark.parametrize("fresh", ["fresh_sqlite", "fresh_postgres"])
+def test_an_older_archives_links_move_to_the_shared_table(demo, tmp_path, request, fresh):  # type: ignore[no-untyped-def]
+    """An archive whose links still had their own columns gains one shared row per link, with
+    the same token hash, state and detail id."""
+    from myomap.aftercare.models import HomeProgramLink
+
+    target = request.getfixturevalue(fresh)
+    from myomap.intake.models import IntakeLink
+
+    archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
+    before = {
+        (type(d).__name__, d.pk): (d.private.token_hash, d.private.state)
+        for d in [*IntakeLink.objects.all(), *HomeProgramLink.objects.all()]
+    }
+    assert {kind for kind, _ in before} == {"IntakeLink", "HomeProgramLink"}
+
+    def edit(members: dict[str, bytes]) -> None:
+        rows = json.loads(members[DATABASE])
+        shared = {r["pk"]: r["fields"] for r in rows if r["model"] == "common.privatelink"}
+        older = []
+        for row in rows:
+            if row["model"] == "common.privatelink":
+                continue
+            if row["model"] in OLD_LINK_FIELDS:
+                link = shared[row["fields"].pop("private")]
+                row["fields"] |= {name: link[name] for name in SHARED_BEFORE}
+                if row["model"] == "intake.intakelink":
+                    row["fields"]["sent_to"] = link["sent_to"]
+            older.append(row)
+        members[DATABASE] = json.dumps(older).encode()
+        manifest = json.loads(members[MANIFEST])
+        manifest["counts"].pop("common.privatelink")
+        for app, names in manifest["migrations"].items():
+            manifest["migrations"][app] = [
+                n for n in names if not n.endswith(("_private_link", "_private_links"))
+            ]
+        manifest["members"][DATABASE] = hashlib.sha256(members[DATABASE]).hexdigest()
+        members[MANIFEST] = json.dumps(manifest).encode()
+
+    done = backup_restore(
+        archive=_repack(archive, edit),
+        passphrase=PASSPHRASE,
+        using=target,
+        files_root=tmp_path / "f",
+    )
+    assert ("intake", "0002_finer_foot_and_forearm_regions") in done.migrated_from
+    restored = {
+        (type(d).__name__, d.pk): (d.private.token_hash, d.private.state)
+        for d in [
+            *IntakeLink.objects.using(target).select_related("private__patient"),
+            *HomeProgramLink.objects.using(target).select_related("private__patient"),
+        ]
+    }
+    assert restored == before
+
+
 def test_non_empty_database_needs_force_and_gets_a_safety_backup(demo, tmp_path, fresh_sqlite):  # type: ignore[no-untyped-def]
     archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
     backup_restore(archive=archive, passphrase=PASSPHRASE, using=fresh_sqlite, files_root=tmp_path)
