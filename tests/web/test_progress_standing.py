@@ -76,9 +76,11 @@ def test_a_rebuild_gives_the_standings_the_responses_gave(therapist, clinic):  #
         history(
             therapist, person, [(0, "nprs", {"pain": 6}), (3, "nprs", {"pain": pain})], days_ago=40
         )
-    fields = ["patient_id", "status", "group", "sessions", "latest", "last_taken", "due_at"]
+    _client(therapist, "Nia")  # never measured
+    patient_archive(actor=therapist, patient=_client(therapist, "Gil"), origin=Origin())
+    fields = ["patient_id", "active", "group", "sessions", "latest", "last_taken", "due_at"]
     before = sorted(ProgressStanding.objects.values_list(*fields))
-    assert standings_rebuild(clinic=clinic) == 3
+    assert standings_rebuild(clinic=clinic) == 5
     assert sorted(ProgressStanding.objects.values_list(*fields)) == before
 
 
@@ -93,8 +95,12 @@ def test_the_dashboard_costs_the_same_with_ten_times_the_clients(therapist_clien
     def grow(count: int, start: int) -> None:
         for i in range(start, start + count):
             person = _client(therapist, f"P{i:03d}")
+            if i % 3 == 0:  # never measured
+                continue
             rows = [(0, "nprs", {"pain": 4}), (2, "nprs", {"pain": 7 if i % 2 else 4})]
             history(therapist, person, rows, days_ago=50)
+            if i % 5 == 0:
+                patient_archive(actor=therapist, patient=person, origin=Origin())
 
     grow(3, 0)
     small = _dashboard_queries(therapist_client)
