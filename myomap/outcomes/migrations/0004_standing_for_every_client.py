@@ -38,7 +38,6 @@ class Migration(migrations.Migration):
             name="last_taken",
             field=models.DateTimeField(blank=True, null=True),
         ),
-        migrations.RunPython(fill, unfill),
         migrations.RemoveIndex(
             model_name="progressstanding",
             name="outcomes_pr_clinic__fae4b2_idx",
@@ -63,4 +62,7 @@ class Migration(migrations.Migration):
                 name="outcomes_standing_due",
             ),
         ),
+        # Last: no schema change after the rows it writes (PostgreSQL refuses to alter a
+        # table with foreign-key checks still pending in the transaction).
+        migrations.RunPython(fill, unfill),
     ]
