@@ -156,7 +156,3 @@ class ProgressStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status or 'unscored'} for patient {self.patient_id}"
-
-    @property
-    def never_measured(self) -> bool:
-        return self.last_taken is None

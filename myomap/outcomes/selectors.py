@@ -381,11 +381,11 @@ def dashboard_members(
     ``due`` (no questionnaire yet, or the last one older than its due time, stored with the
     standing: ``DUE_AFTER_DAYS``, or the reassessment interval in maintenance) lists those
     measured before first, longest ago first, then those never measured, by name;
-    ``leave_out`` are not listed (clients held by an emergency). It is read through the
-    (clinic, active, due time) index, so it costs what the due clients cost, not the clinic.
-    The stored groups (``standing.group_of``) are read through the (clinic, active, group,
-    client) index, so their first rows cost the same at any size: ``not_on_track`` those past
-    session 5 first, then by name; the others in client order (as registered).
+    ``leave_out`` are not listed (clients held by an emergency). It is read through the active
+    standings' (clinic, due time, client) index, so it costs what the due clients cost, not
+    the clinic. The stored groups (``standing.group_of``) are read through their (clinic,
+    group, client) index, so their first rows cost the same at any size: ``not_on_track``
+    those past session 5 first, then by name; the others in client order (as registered).
     """
     if group == "due":
         return (
