@@ -38,6 +38,7 @@ from myomap.appointments.selectors import next_free_slots
 
 from myomap.clinics.models import Role, User
 from myomap.clinics.services import user_create
+from myomap.outcomes.standing import standings_rebuild
 from myomap.patients.models import Patient
 
 CLIENTS, APPOINTMENTS, RUNS = (int(a) for a in sys.argv[1:4])
@@ -63,6 +64,7 @@ def grow_clients(total):
          for n in range(have, total)],
         batch_size=2000,
     )
+    standings_rebuild(clinic=clinic)  # each client's standing, as registering gives it
     return list(Patient.objects.filter(clinic=clinic).values_list("pk", flat=True))
 
 

@@ -88,15 +88,18 @@ class QuestionnaireLink(models.Model):
 class ProgressStanding(models.Model):
     """Where one client stands, kept beside their responses so the dashboard reads it.
 
-    Rewritten in the same transaction as every response of the client
-    (``myomap.outcomes.standing``); the dashboard compares ``due_at`` with the time it is
-    read, so nothing here goes stale with the calendar.
+    Every client has one from the moment they are registered: never measured
+    (``last_taken`` empty, due since registration) until their first response. Rewritten in
+    the same transaction as every response of the client (``myomap.outcomes.standing``);
+    ``active`` follows the client's archiving (``myomap.outcomes.receivers``). The dashboard
+    compares ``due_at`` with the time it is read, so nothing here goes stale with the calendar.
     """
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     patient = models.OneToOneField(
         "patients.Patient", on_delete=models.PROTECT, related_name="progress_standing"
     )
+    active = models.BooleanField(default=True)
     status = models.CharField(max_length=24, blank=True)
     group = models.CharField(max_length=16, blank=True)
     label = models.CharField(max_length=80, blank=True)
@@ -105,15 +108,25 @@ class ProgressStanding(models.Model):
     sessions = models.PositiveSmallIntegerField(default=0)
     reassess_in_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     latest = models.JSONField(default=list, blank=True)
-    last_taken = models.DateTimeField()
+    last_taken = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # Of the active clients only, so the archived never cost a read: each group's size
+        # and first rows in client order from the index alone; the due ones (their count,
+        # less the emergencies, and rows) by due time.
         indexes = [
-            # A group's first rows in client order, read from the index alone.
-            models.Index(fields=["clinic", "group", "patient"]),
-            models.Index(fields=["clinic", "due_at"]),
+            models.Index(
+                fields=["clinic", "group", "patient"],
+                condition=models.Q(active=True),
+                name="outcomes_standing_group",
+            ),
+            models.Index(
+                fields=["clinic", "due_at", "patient"],
+                condition=models.Q(active=True),
+                name="outcomes_standing_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,7 +47,6 @@ from myomap.outcomes.services import (
 )
 from myomap.outcomes.standing import DUE_AFTER_DAYS
 from myomap.patients.access import access_patient
-from myomap.patients.models import Patient
 from myomap.reports.pdf import pdf_response
 from myomap.reports.pdf_cache import cached_pdf
 from myomap.screening.selectors import held_clients
@@ -326,7 +325,7 @@ def dashboard(request: ClinicRequest) -> HttpResponse:
             clinic=clinic, group=shown, now=now, leave_out=emergencies
         )
         page = Paginator(members, selectors.GROUP_PAGE).get_page(request.GET.get("page"))
-        members_shown = cast("Iterable[Patient | ProgressStanding]", page.object_list)
+        members_shown = cast("Iterable[ProgressStanding]", page.object_list)
         rows = selectors.dashboard_rows(shown, members_shown, now)
         board = {shown: selectors.DashboardGroup(shown, page.paginator.count, rows)}
     else:

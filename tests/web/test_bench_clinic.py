@@ -26,6 +26,13 @@ def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  #
             )
         ]
         assert len(patients) == 16
+        # Every client has the standing registering gives, the never measured too.
+        standings = db.execute(
+            "select p.id, s.active, s.last_taken is null, s.due_at = p.created_at "
+            "from patients_patient p left join outcomes_progressstanding s on s.patient_id = p.id"
+        ).fetchall()
+        assert all(active == 1 for _, active, _, _ in standings)
+        assert all(same for _, _, never, same in standings if never)
         copies = patients[12:]  # after the twelve service-made clients
         for pk in copies:
             numbers = [

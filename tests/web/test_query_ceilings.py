@@ -205,7 +205,7 @@ WRITES: dict[str, int | None] = {
     "api:homecare_item_add": 22,
     "api:homecare_item_change": 22,
     "api:homecare_item_remove": 22,
-    "api:create_client": 13,
+    "api:create_client": 14,  # the client and their never-measured standing
     "api:referral": 6,
     "api:screen": 6,
     "api:health_checks_put": 33,
