@@ -1,7 +1,8 @@
 """The data step of the migrations that moved each kind of private link into ``PrivateLink``.
 
 Each app's migration adds the ``private`` column to its link table, calls ``move_to_private``
-and then drops the columns the shared row now holds. The detail rows keep their ids, so the
+and then drops the columns the shared row now holds; going back, ``move_back_from_private``
+fills the old columns again. The detail rows keep their ids, so the
 audit log's references to them stay true. Frozen: migrations depend on it as written.
 """
 
@@ -52,5 +53,23 @@ def move_to_private(
             values["submitted_at"] = submitted_at(apps, db, row)
         link = links.create(purpose=purpose, **values)
         rows.filter(pk=row.pk).update(private=link)
+    if postgres:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def move_back_from_private(apps: Any, schema_editor: Any, *, label: str) -> None:
+    """Copy each row's shared values back from its ``PrivateLink`` into the old columns."""
+    postgres = schema_editor.connection.vendor == "postgresql"
+    if postgres:
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    db = schema_editor.connection.alias
+    detail = apps.get_model(label)
+    rows = detail.objects.using(db)
+    has = {f.attname for f in detail._meta.concrete_fields}
+    for row in rows.filter(private__isnull=False).select_related("private").iterator():
+        link = row.private
+        rows.filter(pk=row.pk).update(
+            **{name: getattr(link, name) for name in SHARED if name in has}
+        )
     if postgres:
         schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")

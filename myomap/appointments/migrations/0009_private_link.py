@@ -1,13 +1,18 @@
 # AppointmentLink keeps what it opens; its token, expiry and revocation move to common.PrivateLink.
+# Reversible: going back copies them into the old columns again.
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from myomap.common.link_migration import move_to_private
+from myomap.common.link_migration import move_back_from_private, move_to_private
 
 
 def forward(apps, schema_editor):
     move_to_private(apps, schema_editor, label="appointments.AppointmentLink", purpose="appointment")
+
+
+def backward(apps, schema_editor):
+    move_back_from_private(apps, schema_editor, label="appointments.AppointmentLink")
 
 
 class Migration(migrations.Migration):
@@ -27,7 +32,19 @@ class Migration(migrations.Migration):
                 to="common.privatelink",
             ),
         ),
-        migrations.RunPython(forward, elidable=False),
+        migrations.AlterField(
+            model_name="appointmentlink", name="clinic", field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clinics.clinic")
+        ),
+        migrations.AlterField(
+            model_name="appointmentlink", name="created_at", field=models.DateTimeField(null=True)
+        ),
+        migrations.AlterField(
+            model_name="appointmentlink", name="patient", field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="patients.patient")
+        ),
+        migrations.AlterField(
+            model_name="appointmentlink", name="token_hash", field=models.CharField(max_length=64, null=True, unique=True)
+        ),
+        migrations.RunPython(forward, backward, elidable=False),
         migrations.RemoveField(model_name="appointmentlink", name="clinic"),
         migrations.RemoveField(model_name="appointmentlink", name="created_at"),
         migrations.RemoveField(model_name="appointmentlink", name="last_opened_at"),
