@@ -27,6 +27,7 @@ BENCHMARKS = (
     "calendar",
     "fhir",
     "record",
+    "first_draw",
     "load",
     "uploads",
     "storage",

@@ -20,6 +20,14 @@ def default_workers() -> int:
     return max(2, min(os.cpu_count() or 1, 8))
 
 
+def warm_worker(worker: Any) -> None:
+    """Before a worker serves anyone: draw one document, so the first printed report of the
+    day takes as long as the next one."""
+    from myomap.reports.pdf import warm_up
+
+    warm_up()
+
+
 @dataclass(frozen=True)
 class ServerOptions:
     host: str
@@ -62,6 +70,7 @@ class MyomapServer(BaseApplication):
             # Limits on request lines and headers, as a proxy would set them.
             "limit_request_line": 8190,
             "limit_request_fields": 100,
+            "post_worker_init": warm_worker,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

@@ -72,3 +72,19 @@ def file_response(
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
     """An HTTP response carrying a PDF, never cached by the browser."""
     return file_response(pdf, filename, "application/pdf", inline=inline)
+
+
+WARM_UP = (
+    '<html><head><link rel="stylesheet" href="myomap-static:/reports/print.css"></head><body>'
+    "<h1>Myomap</h1><p><strong>a</strong> <em>b</em></p><table><tr><td>1</td></tr></table>"
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80" viewBox="0 0 200 80">'
+    '<polyline points="0,0 50,40 100,20" fill="none" stroke="#000"/>'
+    '<text x="5" y="70" font-size="10">0</text></svg></body></html>'
+)
+"""A page with what reports hold (the print stylesheet, headings, a table, an SVG chart)."""
+
+
+def warm_up() -> bytes:
+    """Draw ``WARM_UP`` once, so the first document a person asks of this process does not
+    pay the renderer's start-up (its fonts and stylesheets: about a second)."""
+    return html_to_pdf(WARM_UP)

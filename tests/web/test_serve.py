@@ -104,3 +104,16 @@ def test_idle_connections_outlive_a_pause_between_clicks() -> None:
 
     server = MyomapServer(ServerOptions(host="127.0.0.1", port=_free_port(), workers=2))
     assert server.cfg.keepalive == 75
+
+
+def test_each_worker_draws_a_document_before_it_serves() -> None:
+    """The first report a therapist prints does not pay the renderer's start-up: every worker
+    draws a page with the print stylesheet, a table and a chart before it takes requests."""
+    from myomap.server import MyomapServer, ServerOptions, warm_worker
+
+    server = MyomapServer(ServerOptions(host="127.0.0.1", port=_free_port(), workers=2))
+    assert server.cfg.post_worker_init is warm_worker
+    from myomap.reports.pdf import warm_up
+    from tests.pdftext import pdf_text
+
+    assert "Myomap" in pdf_text(warm_up())
