@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from myomap.clinics.models import Clinic, User
 from myomap.common.models import AuditEvent
+from myomap.common.search import clients_matching
 
 M = TypeVar("M", bound=Model)
 
@@ -34,16 +35,16 @@ def audit_list_for_clinic(
 ) -> QuerySet[AuditEvent]:
     """The clinic's audit events, newest first, filtered on indexed columns only.
 
-    ``q`` names clients (every word in their first, last or preferred name, archived clients
-    too): their events are found through the client index. ``actor`` names staff members
-    (name or username): theirs are found through the actor index. The two name searches run
-    over the clinic's clients and staff, never over the events.
+    ``q`` finds clients as the client list does (``clients_matching``: every word the start
+    of a word of their names or email, phone digits or a date of birth; archived clients too),
+    through their search keys; their events are found through the client index. ``actor``
+    names staff members (every word in a name or the username, anywhere in it): a scan of
+    the clinic's staff, who are few; theirs are found through the actor index. Neither search
+    runs over the events.
     """
     events = AuditEvent.objects.filter(clinic=clinic).select_related("patient")
     if q:
-        clients = _every_word(
-            clinic.patients.all(), q, ("first_name", "last_name", "preferred_name")
-        )
+        clients = clients_matching(clinic.patients.all(), clinic.patient_search_keys.all(), q)
         events = events.filter(patient__in=clients.values("pk"))
     if action:
         events = events.filter(action=action)

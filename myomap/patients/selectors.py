@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from myomap.clinics.models import Clinic
 from myomap.common.models import AuditAction, AuditEvent
-from myomap.patients.models import Patient, digits_only
-
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
-
-
-def _as_date(text: str) -> date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+from myomap.common.search import clients_matching
+from myomap.patients.models import Patient, PatientSearchKey
 
 
 def patient_list_for_clinic(
     *, clinic: Clinic, q: str = "", archived: bool = False
 ) -> QuerySet[Patient]:
-    """Clients of the clinic matching ``q`` (name, phone, email or date of birth)."""
+    """Clients of the clinic (archived ones, or the others) that every word of ``q`` finds:
+    the start of a word of their names or email, three or more digits of their phone, or
+    their date of birth (``myomap.common.search``)."""
     patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=not archived)
-    for term in q.split():
-        match = (
-            Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-            | Q(preferred_name__icontains=term)
-            | Q(email__icontains=term)
-        )
-        digits = digits_only(term)
-        if len(digits) >= 3:
-            match |= Q(phone_digits__contains=digits)
-        born = _as_date(term)
-        if born is not None:
-            match |= Q(date_of_birth=born)
-        patients = patients.filter(match)
-    return patients
+    return clients_matching(patients, PatientSearchKey.objects.filter(clinic=clinic), q)
 
 
 def patient_likely_duplicates(
