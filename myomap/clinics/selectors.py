@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from myomap.clinics.models import Clinic, User
 from myomap.common.models import AuditEvent
-from myomap.common.search import clients_matching
+from myomap.common.search import client_ids_per_word
 
 M = TypeVar("M", bound=Model)
 
@@ -35,7 +35,7 @@ def audit_list_for_clinic(
 ) -> QuerySet[AuditEvent]:
     """The clinic's audit events, newest first, filtered on indexed columns only.
 
-    ``q`` finds clients as the client list does (``clients_matching``: every word the start
+    ``q`` finds clients as the client list does (``client_ids_per_word``: every word the start
     of a word of their names or email, phone digits or a date of birth; archived clients too),
     through their search keys; their events are found through the client index. ``actor``
     names staff members (every word in a name or the username, anywhere in it): a scan of
@@ -44,8 +44,8 @@ def audit_list_for_clinic(
     """
     events = AuditEvent.objects.filter(clinic=clinic).select_related("patient")
     if q:
-        clients = clients_matching(clinic.patients.all(), clinic.patient_search_keys.all(), q)
-        events = events.filter(patient__in=clients.values("pk"))
+        for clients in client_ids_per_word(clinic.patient_search_keys.all(), q):
+            events = events.filter(patient__in=clients)
     if action:
         events = events.filter(action=action)
     if actor:

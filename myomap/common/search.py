@@ -12,17 +12,17 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 KEY_LENGTH = 32
 """Longest key: a query word is cut to this length before it is looked up."""
 PHONE_RUN = 3
 """Shortest run of a phone number's digits that finds the client (as before: three digits)."""
+MAX_WORDS = 8
+"""Words of a query looked up; later ones are left out (each is one more nested lookup)."""
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
-
-M = TypeVar("M", bound=Model)
 
 
 def _fold_once(text: str) -> str:
@@ -62,14 +62,15 @@ def _term(word: str) -> str:
 def query_terms(q: str) -> list[frozenset[str]]:
     """Each word of a query as the keys that would match it: the word folded, punctuation
     dropped, at most ``KEY_LENGTH`` long, and for a word written as a date, that date's key.
-    A word with nothing searchable in it ("%", "-") constrains nothing and is left out."""
+    A word with nothing searchable in it ("%", "-") constrains nothing and is left out, as
+    are repeated words and those after the first ``MAX_WORDS``."""
     terms: list[frozenset[str]] = []
     for word in fold(q).split():
         born = as_date(word)
-        found = {_term(word), born_key(born) if born else ""} - {""}
-        if found:
-            terms.append(frozenset(found))
-    return terms
+        found = frozenset({_term(word), born_key(born) if born else ""} - {""})
+        if found and found not in terms:
+            terms.append(found)
+    return terms[:MAX_WORDS]
 
 
 def born_key(born: date) -> str:
@@ -104,13 +105,15 @@ def as_date(text: str) -> date | None:
     return None
 
 
-def clients_matching(clients: QuerySet[M], keys: QuerySet[Any], q: str) -> QuerySet[M]:
-    """``clients`` (patients) that every word of ``q`` finds: one of their keys equals it.
+def client_ids_per_word(keys: QuerySet[Any], q: str) -> list[QuerySet[Any]]:
+    """For each word of ``q``, the ids of the clients it finds (one of their keys equals it),
+    as a subquery: a client every one of them holds is a match. Empty when ``q`` has no
+    searchable word.
 
-    ``keys`` are the clinic's key rows (``patients.PatientSearchKey`` filtered by clinic), so
-    each word is one lookup in the ``(clinic, key)`` index. The client list, the booking
-    page's client picker and the owner's audit log all search through here.
+    ``keys`` are one clinic's key rows (``patients.PatientSearchKey`` filtered by clinic):
+    each word is one lookup in the ``(clinic, key)`` index, and only that clinic's clients
+    can be found. The client list, the booking page's client picker, the API and the
+    owner's audit log all search through here; each ANDs the subqueries side by side (not
+    nested, which SQLite's parser allows only a few levels of).
     """
-    for found in query_terms(q):
-        clients = clients.filter(pk__in=keys.filter(key__in=sorted(found)).values("patient_id"))
-    return clients
+    return [keys.filter(key__in=sorted(found)).values("patient_id") for found in query_terms(q)]
