@@ -209,3 +209,17 @@ def test_each_word_is_looked_up_in_the_key_index(clinic, people):  # type: ignor
         assert len(keys) == 2 and all("INDEX sqlite_autoindex" in k for k in keys), plan
         clients = [line for line in plan.splitlines() if "patients_patient " in line]
         assert clients and all("PRIMARY KEY" in line for line in clients), plan
+
+
+def test_the_audit_log_finds_as_many_clients_as_match(client, owner, people, monkeypatch):  # type: ignore[no-untyped-def]
+    """More clients than are passed by id: the events are found through the subqueries."""
+    client.force_login(owner)
+    for limit in (1000, 1):
+        monkeypatch.setattr("myomap.clinics.selectors.AUDIT_CLIENTS_BY_ID", limit)
+        rows = client.get(reverse("audit_log"), {"q": "jo"}).content.decode()
+        assert all(
+            f"Registered client {name}" in rows
+            for name in ("José Smith", "Joanna Okafor-Brown", "John Jones")
+        ), limit
+        rows = client.get(reverse("audit_log"), {"q": "jo smi"}).content.decode()
+        assert "José Smith" in rows and "Joanna" not in rows, limit
