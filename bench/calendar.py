@@ -39,7 +39,8 @@ from myomap.appointments.selectors import next_free_slots
 from myomap.clinics.models import Role, User
 from myomap.clinics.services import user_create
 from myomap.outcomes.standing import standings_rebuild
-from myomap.patients.models import Patient
+from myomap.patients.models import Patient, PatientSearchKey
+from myomap.patients.search_keys import search_keys_backfill
 
 CLIENTS, APPOINTMENTS, RUNS = (int(a) for a in sys.argv[1:4])
 random.seed(20261204)
@@ -65,6 +66,7 @@ def grow_clients(total):
         batch_size=2000,
     )
     standings_rebuild(clinic=clinic)  # each client's standing, as registering gives it
+    search_keys_backfill(Patient, PatientSearchKey)
     return list(Patient.objects.filter(clinic=clinic).values_list("pk", flat=True))
 
 

@@ -185,7 +185,8 @@ def _unique_fields(model: Any) -> list[Any]:
 
 def _clone(template: Template, person: dict[str, Any], sessions_per_client: int, rng: Any) -> int:
     """Copy ``template`` as a new client with ``person``'s details; returns the patient id."""
-    from myomap.patients.models import Patient, digits_only
+    from myomap.patients.models import Patient, PatientSearchKey, digits_only
+    from myomap.patients.search_keys import search_key_rows
     from myomap.sessions.models import TreatmentSession
 
     copies: dict[int, list[int]] = {pk: [] for pk in template.sessions}
@@ -193,8 +194,12 @@ def _clone(template: Template, person: dict[str, Any], sessions_per_client: int,
         for j in range(sessions_per_client):
             copies[template.sessions[j % len(template.sessions)]].append(j)
     remap: dict[Any, dict[tuple[Any, int], Any]] = {}
-    patient_id = 0
+    patient: Any = None
     for model, objs in template.rows:
+        if model is PatientSearchKey:
+            # The copy's own keys, from its own name and contact, as the services write them.
+            model._base_manager.bulk_create(search_key_rows([patient], model), batch_size=500)
+            continue
         new_objs: list[Any] = []
         keys: list[tuple[Any, int]] = []
         uniques = _unique_fields(model)
@@ -227,8 +232,8 @@ def _clone(template: Template, person: dict[str, Any], sessions_per_client: int,
         created = model._base_manager.bulk_create(new_objs, batch_size=500)
         remap[model] = {key: c.pk for key, c in zip(keys, created, strict=True)}
         if model is Patient:
-            patient_id = created[0].pk
-    return patient_id
+            patient = created[0]
+    return int(patient.pk)
 
 
 def _rechain(patient_ids: list[int]) -> None:

@@ -38,6 +38,7 @@ from myomap.common.audit import Origin
 from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
+from myomap.patients.selectors import patient_list_for_clinic
 
 CLINICIANS = (Role.OWNER, Role.THERAPIST)
 
@@ -185,11 +186,8 @@ def free(request: ClinicRequest) -> HttpResponse:
 
 
 def _patient_choices(request: HttpRequest, clinic: Clinic) -> list[Patient]:
-    q = request.GET.get("q", "").strip()[:60]
-    rows = Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
-    if q:
-        rows = rows.filter(last_name__icontains=q) | rows.filter(first_name__icontains=q)
-    return list(rows.order_by("last_name", "first_name")[:20])
+    q = request.GET.get("q", "")[:100]
+    return list(patient_list_for_clinic(clinic=clinic, q=q)[:20])
 
 
 @clinic_member()

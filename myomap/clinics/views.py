@@ -127,10 +127,12 @@ AUDIT_PAGE = 50
 @clinic_member(Role.OWNER)
 def audit_log(request: ClinicRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
+    refused = form.is_bound and not form.is_valid()
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_list_for_clinic(clinic=request.clinic, **filters)
-    page = window(events, request.GET.get("page"), AUDIT_PAGE)
+    page = window(events.none() if refused else events, request.GET.get("page"), AUDIT_PAGE)
     context = {"form": form, "page": page}
+    status = 400 if refused else 200
     if request.htmx:
-        return render(request, "clinics/audit_log.html#results", context)
-    return render(request, "clinics/audit_log.html", context)
+        return render(request, "clinics/audit_log.html#results", context, status=status)
+    return render(request, "clinics/audit_log.html", context, status=status)

@@ -35,7 +35,7 @@ from myomap.outcomes.models import OutcomeResponse
 from myomap.outcomes.services import score_answers
 from myomap.outcomes.standing import standing_refresh
 from myomap.patients.models import Patient
-from myomap.patients.services import patient_create
+from myomap.patients.services import patient_create, patient_search_keys_rewrite
 from myomap_core.errors import DomainError
 from myomap_core.outcomes import instrument as outcome_instrument
 from myomap_core.pain import PainMark as CorePainMark
@@ -490,6 +490,7 @@ def _import_patient(clinic: Clinic, read: BundleIn, actor: User | None) -> Patie
         name, messages = next(iter(exc.message_dict.items()))
         raise FhirInvalid("Patient", name, " ".join(messages).rstrip(".")) from None
     patient.save()
+    patient_search_keys_rewrite(patient=patient)
     return patient
 
 

@@ -94,3 +94,30 @@ class Patient(TimeStamped):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class PatientSearchKey(models.Model):
+    """One key that finds a client in a search (``myomap.common.search.client_keys``).
+
+    Rewritten with the client's names, email, phone and date of birth, in the same
+    transaction; a search looks its words up by equality in the ``(clinic, key)`` index.
+    """
+
+    clinic = models.ForeignKey(
+        "clinics.Clinic",
+        on_delete=models.PROTECT,
+        related_name="patient_search_keys",
+        db_index=False,  # the unique (clinic, key, patient) index starts with it
+    )
+    key = models.CharField(max_length=40)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="search_keys")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "key", "patient"], name="patient_search_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

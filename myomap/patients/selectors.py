@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from myomap.clinics.models import Clinic
 from myomap.common.models import AuditAction, AuditEvent
-from myomap.patients.models import Patient, digits_only
-
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
-
-
-def _as_date(text: str) -> date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+from myomap.common.search import client_ids_per_word
+from myomap.patients.models import Patient, PatientSearchKey
 
 
 def patient_list_for_clinic(
     *, clinic: Clinic, q: str = "", archived: bool = False
 ) -> QuerySet[Patient]:
-    """Clients of the clinic matching ``q`` (name, phone, email or date of birth)."""
-    patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=not archived)
-    for term in q.split():
-        match = (
-            Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-            | Q(preferred_name__icontains=term)
-            | Q(email__icontains=term)
-        )
-        digits = digits_only(term)
-        if len(digits) >= 3:
-            match |= Q(phone_digits__contains=digits)
-        born = _as_date(term)
-        if born is not None:
-            match |= Q(date_of_birth=born)
-        patients = patients.filter(match)
+    """Clients of the clinic (archived ones, or the others) that every word of ``q`` finds:
+    the start of a word of their names or email, three or more digits of their phone, or
+    their date of birth (``myomap.common.search``)."""
+    patients = Patient.objects.filter(archived_at__isnull=not archived)
+    words = client_ids_per_word(PatientSearchKey.objects.filter(clinic=clinic), q)
+    if not words:
+        return patients.filter(clinic=clinic)
+    # The clinic's keys name only the clinic's clients (a key row carries its client's
+    # clinic). Filtering on the clinic here as well would let SQLite, without statistics,
+    # walk all the clinic's clients instead of looking the few found up by id.
+    for found in words:
+        patients = patients.filter(pk__in=found)
     return patients
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from myomap.clinics.models import Clinic, User
 from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
-from myomap.patients.models import Patient, digits_only
+from myomap.patients.models import Patient, PatientSearchKey, digits_only
+from myomap.patients.search_keys import search_key_rows
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -27,6 +28,10 @@ EDITABLE_FIELDS = (
     "physician_name",
     "physician_contact",
 )
+SEARCHED_FIELDS = frozenset(
+    {"first_name", "last_name", "preferred_name", "date_of_birth", "phone", "email"}
+)
+"""The fields a client's search keys are made of (``myomap.common.search.client_keys``)."""
 
 
 def _assign(patient: Patient, data: dict[str, Any]) -> list[str]:
@@ -37,6 +42,15 @@ def _assign(patient: Patient, data: dict[str, Any]) -> list[str]:
             changed.append(name)
     patient.phone_digits = digits_only(patient.phone)
     return changed
+
+
+def patient_search_keys_rewrite(*, patient: Patient) -> None:
+    """Replace the client's search keys with those of their stored details.
+
+    Part of every write that changes a searched field, inside its transaction.
+    """
+    PatientSearchKey.objects.filter(patient=patient).delete()
+    PatientSearchKey.objects.bulk_create(search_key_rows([patient], PatientSearchKey))
 
 
 def patient_check(*, clinic: Clinic, data: dict[str, Any]) -> dict[str, list[str]]:
@@ -60,6 +74,7 @@ def patient_create(*, actor: User, data: dict[str, Any], origin: Origin | None =
     _assign(patient, data)
     patient.full_clean()
     patient.save()
+    patient_search_keys_rewrite(patient=patient)
     audit_record(
         action=AuditAction.CREATE,
         clinic=patient.clinic,
@@ -72,7 +87,6 @@ def patient_create(*, actor: User, data: dict[str, Any], origin: Origin | None =
     return patient
 
 
-@transaction.atomic
 def _label(name: str) -> str:
     """The label of one of the client's fields, as the form shows it."""
     field = Patient._meta.get_field(name)
@@ -80,6 +94,7 @@ def _label(name: str) -> str:
     return str(field.verbose_name)
 
 
+@transaction.atomic
 def patient_update(
     *, actor: User, patient: Patient, data: dict[str, Any], origin: Origin | None = None
 ) -> list[str]:
@@ -94,6 +109,8 @@ def patient_update(
         return []
     stored.full_clean()
     stored.save()
+    if SEARCHED_FIELDS.intersection(changed):
+        patient_search_keys_rewrite(patient=stored)
     labels = ", ".join(_label(n) for n in changed)
     audit_record(
         action=AuditAction.UPDATE,

@@ -13,6 +13,7 @@ from myomap.common.audit import Origin
 from myomap.common.request import ClinicRequest
 from myomap.patients.access import access_patient
 from myomap.patients.forms import PatientForm, PatientSearchForm
+from myomap.patients.models import Patient
 from myomap.patients.selectors import patient_list_for_clinic
 from myomap.patients.services import (
     patient_archive,
@@ -30,12 +31,18 @@ def patient_list(request: ClinicRequest) -> HttpResponse:
     q, archived = "", False
     if form.is_valid():
         q, archived = form.cleaned_data["q"], form.cleaned_data["archived"]
-    patients = patient_list_for_clinic(clinic=request.clinic, q=q, archived=archived)
+    refused = form.is_bound and not form.is_valid()
+    patients = (
+        Patient.objects.none()
+        if refused
+        else patient_list_for_clinic(clinic=request.clinic, q=q, archived=archived)
+    )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "q": q, "archived": archived}
+    status = 400 if refused else 200
     if request.htmx:
-        return render(request, "patients/list.html#results", context)
-    return render(request, "patients/list.html", context)
+        return render(request, "patients/list.html#results", context, status=status)
+    return render(request, "patients/list.html", context, status=status)
 
 
 @clinic_member()

@@ -6,11 +6,24 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from bench.clinic import build_clinic
+from myomap.common import search
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def client_keys(
+    first: str, last: str, preferred: str, email: str, phone: str, born: str
+) -> set[str]:
+    return search.client_keys(
+        names=(first, last, preferred),
+        email=email,
+        phone_digits=phone,
+        born=date.fromisoformat(born),
+    )
 
 
 def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  # type: ignore[no-untyped-def]
@@ -61,6 +74,22 @@ def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  #
             f"({','.join('?' * len(copies))}) order by id",
             copies,
         ).fetchall()
+        # Each copy is found by its own name, not by its template's.
+        for pk, (first, last, _born) in zip(copies, names, strict=True):
+            keys = {
+                k
+                for (k,) in db.execute(
+                    "select key from patients_patientsearchkey where patient_id=?", (pk,)
+                )
+            }
+            assert {first.lower(), last.lower()} <= keys
+            assert keys == client_keys(
+                *db.execute(
+                    "select first_name, last_name, preferred_name, email, phone_digits, "
+                    "date_of_birth from patients_patient where id=?",
+                    (pk,),
+                ).fetchone()
+            )
     assert len(set(names)) == len(names)
     env = {**os.environ, "DATABASE_URL": url, "MYOMAP_VAR_DIR": str(tmp_path)}
     env["PYTHONPATH"] = str(REPO)

@@ -22,6 +22,7 @@ from myomap.interop.models import ImportedDocument, ImportedDocumentLocked
 from myomap.interop.services import fhir_import
 from myomap.outcomes.models import OutcomeResponse
 from myomap.patients.models import Patient
+from myomap.patients.selectors import patient_list_for_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,7 @@ def test_round_trip_gives_the_same_clinical_content(exported, receiving):  # typ
     copy_of_maria = result.patient
     assert copy_of_maria.clinic == clinic and copy_of_maria.full_name == maria.full_name
     assert result.source_clinic == maria.clinic.name
+    assert list(patient_list_for_clinic(clinic=clinic, q="mar lop")) == [copy_of_maria]
     assert PainMap.objects.filter(patient=copy_of_maria).count() == maria.pain_maps.count()
     assert (
         OutcomeResponse.objects.filter(patient=copy_of_maria).count()
