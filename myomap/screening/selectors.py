@@ -89,8 +89,8 @@ def held_clients(*, clinic: Clinic, unscreened_rows: int = HELD_UNSCREENED_ROWS)
         if gate.hold in (Hold.EMERGENCY, Hold.REFERRAL):
             referrals.append(HeldClient(patient, gate))
     referrals.sort(key=lambda held: not held.emergency)
-    # Read from the partial index of active clients never screened (decision 0026): the cost
-    # follows their number, not the clinic's.
+    # The first rows and the count are read from the partial indexes of active clients never
+    # screened (decision 0026): their cost follows the number of those clients, not the clinic.
     unscreened = active.filter(first_screened_at__isnull=True)
     shown = [HeldClient(p, None) for p in unscreened[:unscreened_rows]]
     return Held(referrals + shown, len(referrals) + unscreened.count())
