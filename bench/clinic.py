@@ -225,6 +225,7 @@ def _clone(template: Template, person: dict[str, Any], sessions_per_client: int,
                     for name, value in person.items():
                         setattr(copy, name, value)
                     copy.phone_digits = digits_only(person["phone"])
+                    copy.first_screened_at = None  # marked from the copies' own screenings
                 if model is TreatmentSession:
                     copy.number = j + 1
                 new_objs.append(copy)
@@ -292,6 +293,7 @@ def generate(*, clients: int, sessions_per_client: int, seed: int) -> dict[str, 
     from myomap.demo import DEMO_SLUG, demo_load
     from myomap.outcomes.standing import standings_rebuild
     from myomap.patients.models import Patient
+    from myomap.screening.first_screened import first_screened_fill
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -325,6 +327,7 @@ def generate(*, clients: int, sessions_per_client: int, seed: int) -> dict[str, 
             print(f"bench clinic: {made} clients", file=sys.stderr, flush=True)
     # The copies carry their template's standing; work each out from its own responses.
     standings_rebuild()
+    first_screened_fill()  # the copies' screenings were inserted in bulk
     return {"clients": made, "services_s": services_s, "total_s": time.perf_counter() - started}
 
 

@@ -39,6 +39,10 @@ def single_line_problem(value: str) -> str | None:
     return None
 
 
+NEVER_SCREENED = models.Q(first_screened_at__isnull=True, archived_at__isnull=True)
+"""Active clients never screened (``first_screened_at`` is written by the screening app)."""
+
+
 class Patient(TimeStamped):
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="patients")
     first_name = models.CharField(max_length=80)
@@ -58,12 +62,27 @@ class Patient(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    first_screened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    """When the client's first safety screening was stored; empty until then. Written by the
+    screening app with that screening (decision 0026), never cleared: screenings are kept."""
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["clinic", "last_name", "first_name"]),
             models.Index(fields=["clinic", "date_of_birth"]),
+            # Active clients never screened: the dashboard lists them by name from the first
+            # and counts them from the second, which SQLite's planner prefers for a count
+            # (narrower than the date-of-birth index, which it would otherwise pick and then
+            # read every client row of the clinic).
+            models.Index(
+                fields=["clinic", "last_name", "first_name", "id"],
+                condition=NEVER_SCREENED,
+                name="patients_never_screened",
+            ),
+            models.Index(
+                fields=["clinic"], condition=NEVER_SCREENED, name="patients_never_screened_n"
+            ),
         ]
 
     def __str__(self) -> str:

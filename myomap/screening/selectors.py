@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from myomap.clinics.models import Clinic
 from myomap.patients.models import Patient
@@ -89,7 +89,9 @@ def held_clients(*, clinic: Clinic, unscreened_rows: int = HELD_UNSCREENED_ROWS)
         if gate.hold in (Hold.EMERGENCY, Hold.REFERRAL):
             referrals.append(HeldClient(patient, gate))
     referrals.sort(key=lambda held: not held.emergency)
-    unscreened = active.filter(~Exists(Screening.objects.filter(patient=OuterRef("pk"))))
+    # The first rows and the count are read from the partial indexes of active clients never
+    # screened (decision 0026): their cost follows the number of those clients, not the clinic.
+    unscreened = active.filter(first_screened_at__isnull=True)
     shown = [HeldClient(p, None) for p in unscreened[:unscreened_rows]]
     return Held(referrals + shown, len(referrals) + unscreened.count())
 

@@ -21,6 +21,7 @@ from myomap.common.audit import Origin, audit_record
 from myomap.common.models import AuditAction
 from myomap.intake.models import Intake
 from myomap.patients.models import Patient
+from myomap.screening.first_screened import first_screened_mark
 from myomap.screening.forms import (
     HEALTH_CHECKS,
     age_on,
@@ -83,7 +84,8 @@ def screening_run(
     intake: Intake | None = None,
     origin: Origin | None = None,
 ) -> Screening:
-    """Run the rules over the stored form answers of ``patient`` and keep the result."""
+    """Run the rules over the stored form answers of ``patient`` and keep the result; a first
+    screening marks the client as screened (``Patient.first_screened_at``)."""
     typed = typed_answers(dict(answers))
     today = timezone.localdate()
     age = age_on(patient.date_of_birth, today)
@@ -103,6 +105,7 @@ def screening_run(
     )
     screening.full_clean()
     screening.save()
+    first_screened_mark(screening)
     how = {
         ScreeningTrigger.INTAKE: "after the intake",
         ScreeningTrigger.EDIT: "after the health checks were edited",

@@ -311,6 +311,38 @@ def test_archive_of_an_older_myomap_is_migrated_forward(demo, tmp_path, fresh_sq
     assert not Clearance.objects.using(fresh_sqlite).filter(attested=True).exists()
 
 
+def test_an_older_archives_clients_are_marked_from_their_screenings(demo, tmp_path, fresh_sqlite):  # type: ignore[no-untyped-def]
+    """An archive from before clients recorded their first screening gains the marks on the way
+    forward, so the dashboard's never-screened list reads as before."""
+    from myomap.patients.models import Patient
+
+    archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
+    marked = dict(Patient.objects.values_list("pk", "first_screened_at"))
+    assert any(marked.values()), "the demo has screened clients"
+
+    def edit(members: dict[str, bytes]) -> None:
+        rows = json.loads(members[DATABASE])
+        for row in rows:
+            if row["model"] == "patients.patient":
+                row["fields"].pop("first_screened_at")
+        members[DATABASE] = json.dumps(rows).encode()
+        manifest = json.loads(members[MANIFEST])
+        for app, last in (("patients", "0001"), ("screening", "0004")):
+            manifest["migrations"][app] = [n for n in manifest["migrations"][app] if n[:4] <= last]
+        manifest["members"][DATABASE] = hashlib.sha256(members[DATABASE]).hexdigest()
+        members[MANIFEST] = json.dumps(manifest).encode()
+
+    done = backup_restore(
+        archive=_repack(archive, edit),
+        passphrase=PASSPHRASE,
+        using=fresh_sqlite,
+        files_root=tmp_path / "f",
+    )
+    assert ("patients", "0001_initial") in done.migrated_from
+    restored = Patient.objects.using(fresh_sqlite).values_list("pk", "first_screened_at")
+    assert dict(restored) == marked
+
+
 OLD_LINK_FIELDS = {
     "intake.intakelink": ("intake",),
     "aftercare.homeprogramlink": ("sheet",),

@@ -46,6 +46,13 @@ def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  #
         ).fetchall()
         assert all(active == 1 for _, active, _, _ in standings)
         assert all(same for _, _, never, same in standings if never)
+        # Every client screened carries their first screening's time, the copies too.
+        marks = db.execute(
+            "select p.first_screened_at, min(s.created_at) from patients_patient p "
+            "left join screening_screening s on s.patient_id = p.id group by p.id"
+        ).fetchall()
+        assert all(mark == first for mark, first in marks)
+        assert sum(first is not None for _, first in marks) > 12
         copies = patients[12:]  # after the twelve service-made clients
         for pk in copies:
             numbers = [
