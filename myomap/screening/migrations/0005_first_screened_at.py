@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     so the patients migrations never depend on the screening app's."""
 
     dependencies = [
-        ("patients", "0002_first_screened_at"),
+        ("patients", "0004_first_screened_at"),
         ("screening", "0004_screening_decision_index"),
     ]
 

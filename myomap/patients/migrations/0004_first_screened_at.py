@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clinics', '0005_recovery_codes_hashed'),
-        ('patients', '0001_initial'),
+        ('patients', '0003_search_keys_backfill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
