@@ -249,6 +249,31 @@ def _repack(archive: Path, edit: Callable[[dict[str, bytes]], None]) -> Path:
     return out
 
 
+def _as_older(
+    archive: Path,
+    *,
+    rows: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    applied: Callable[[str, str], bool],
+) -> Path:
+    """``archive`` as an older Myomap wrote it: its rows through ``rows``, only the migrations
+    ``applied(app, name)`` keeps, and the manifest's counts and digest to match."""
+
+    def edit(members: dict[str, bytes]) -> None:
+        data = rows(json.loads(members[DATABASE]))
+        members[DATABASE] = json.dumps(data).encode()
+        manifest = json.loads(members[MANIFEST])
+        present = {row["model"] for row in data}
+        manifest["counts"] = {m: n for m, n in manifest["counts"].items() if m in present or not n}
+        manifest["migrations"] = {
+            app: [name for name in names if applied(app, name)]
+            for app, names in manifest["migrations"].items()
+        }
+        manifest["members"][DATABASE] = hashlib.sha256(members[DATABASE]).hexdigest()
+        members[MANIFEST] = json.dumps(manifest).encode()
+
+    return _repack(archive, edit)
+
+
 def _manifest_edit(change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, bytes]], None]:
     def edit(members: dict[str, bytes]) -> None:
         manifest = json.loads(members[MANIFEST])
@@ -283,21 +308,18 @@ def test_archive_of_an_older_myomap_is_migrated_forward(demo, tmp_path, fresh_sq
     archive = backup_create(passphrase=PASSPHRASE, to=tmp_path).path
     assert demo  # the demo has clearances
 
-    def edit(members: dict[str, bytes]) -> None:
-        rows = json.loads(members[DATABASE])
+    def without_attested(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for row in rows:
             if row["model"] == "screening.clearance":
                 row["fields"].pop("attested")
-        members[DATABASE] = json.dumps(rows).encode()
-        manifest = json.loads(members[MANIFEST])
-        # The archive of a Myomap whose screening schema ended at 0002.
-        manifest["migrations"]["screening"] = [
-            name for name in manifest["migrations"]["screening"] if name[:4] <= "0002"
-        ]
-        manifest["members"][DATABASE] = hashlib.sha256(members[DATABASE]).hexdigest()
-        members[MANIFEST] = json.dumps(manifest).encode()
+        return rows
 
-    older = _repack(archive, edit)
+    # The archive of a Myomap whose screening schema ended at 0002.
+    older = _as_older(
+        archive,
+        rows=without_attested,
+        applied=lambda app, name: app != "screening" or name[:4] <= "0002",
+    )
     done = backup_restore(
         archive=older, passphrase=PASSPHRASE, using=fresh_sqlite, files_root=tmp_path / "f"
     )
@@ -320,34 +342,30 @@ def test_an_older_archives_clients_are_marked_from_their_screenings(demo, tmp_pa
     marked = dict(Patient.objects.values_list("pk", "first_screened_at"))
     assert any(marked.values()), "the demo has screened clients"
 
-    def edit(members: dict[str, bytes]) -> None:
-        rows = json.loads(members[DATABASE])
+    def unmarked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for row in rows:
             if row["model"] == "patients.patient":
                 row["fields"].pop("first_screened_at")
-        members[DATABASE] = json.dumps(rows).encode()
-        manifest = json.loads(members[MANIFEST])
-        for app, last in (("patients", "0001"), ("screening", "0004")):
-            manifest["migrations"][app] = [n for n in manifest["migrations"][app] if n[:4] <= last]
-        manifest["members"][DATABASE] = hashlib.sha256(members[DATABASE]).hexdigest()
-        members[MANIFEST] = json.dumps(manifest).encode()
+        return rows
 
+    # The archive of a Myomap whose clients' schema ended before the mark (0004).
+    before = {"patients": "0003", "screening": "0004"}
+    older = _as_older(
+        archive, rows=unmarked, applied=lambda app, name: name[:4] <= before.get(app, "9999")
+    )
     done = backup_restore(
-        archive=_repack(archive, edit),
+        archive=older,
         passphrase=PASSPHRASE,
         using=fresh_sqlite,
         files_root=tmp_path / "f",
     )
-    assert ("patients", "0001_initial") in done.migrated_from
+    assert ("patients", "0003_search_keys_backfill") in done.migrated_from
     restored = Patient.objects.using(fresh_sqlite).values_list("pk", "first_screened_at")
     assert dict(restored) == marked
 
 
-OLD_LINK_FIELDS = {
-    "intake.intakelink": ("intake",),
-    "aftercare.homeprogramlink": ("sheet",),
-}
-"""The demo's kinds of link, and what each opened, before the shared private-link table."""
+OLD_LINKS = {"intake.intakelink", "aftercare.homeprogramlink"}
+"""The demo's kinds of link, which held their own token and expiry before the shared table."""
 SHARED_BEFORE = ("clinic", "patient", "token_hash", "created_by", "created_at", "expires_at",
                  "revoked_at", "last_opened_at")  # fmt: skip
 
@@ -368,31 +386,27 @@ def test_an_older_archives_links_move_to_the_shared_table(demo, tmp_path, reques
     }
     assert {kind for kind, _ in before} == {"IntakeLink", "HomeProgramLink"}
 
-    def edit(members: dict[str, bytes]) -> None:
-        rows = json.loads(members[DATABASE])
+    def links_of_old(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         shared = {r["pk"]: r["fields"] for r in rows if r["model"] == "common.privatelink"}
         older = []
         for row in rows:
             if row["model"] == "common.privatelink":
                 continue
-            if row["model"] in OLD_LINK_FIELDS:
+            if row["model"] in OLD_LINKS:
                 link = shared[row["fields"].pop("private")]
                 row["fields"] |= {name: link[name] for name in SHARED_BEFORE}
                 if row["model"] == "intake.intakelink":
                     row["fields"]["sent_to"] = link["sent_to"]
             older.append(row)
-        members[DATABASE] = json.dumps(older).encode()
-        manifest = json.loads(members[MANIFEST])
-        manifest["counts"].pop("common.privatelink")
-        for app, names in manifest["migrations"].items():
-            manifest["migrations"][app] = [
-                n for n in names if not n.endswith(("_private_link", "_private_links"))
-            ]
-        manifest["members"][DATABASE] = hashlib.sha256(members[DATABASE]).hexdigest()
-        members[MANIFEST] = json.dumps(manifest).encode()
+        return older
 
+    older = _as_older(
+        archive,
+        rows=links_of_old,
+        applied=lambda app, name: not name.endswith(("_private_link", "_private_links")),
+    )
     done = backup_restore(
-        archive=_repack(archive, edit),
+        archive=older,
         passphrase=PASSPHRASE,
         using=target,
         files_root=tmp_path / "f",

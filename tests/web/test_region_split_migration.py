@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from myomap_core.referral import PainInput, infer_sources
+from tests.migrating import latest, migrate_to
 
 BEFORE = [("intake", "0001_initial"), ("assessments", "0001_initial")]
 AFTER = [
     ("intake", "0002_finer_foot_and_forearm_regions"),
     ("assessments", "0002_finer_foot_and_forearm_regions"),
 ]
-
-
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest() -> list[tuple[str, str]]:
-    executor = MigrationExecutor(connection)
-    return list(executor.loader.graph.leaf_nodes())
 
 
 def _old_map(apps, patient, marks):  # type: ignore[no-untyped-def]
@@ -48,14 +35,14 @@ def _marks(apps, pain_map_id):  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db(transaction=True)
 def test_an_old_sole_mark_becomes_the_arch_and_the_ball_and_comes_back(patient):  # type: ignore[no-untyped-def]
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     heel_map = _old_map(
         apps,
         patient,
         [("heel_right", 7, "stabbing"), ("sole_right", 5, "aching"), ("calf_right", 3, "aching")],
     )
     try:
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         assert _marks(apps, heel_map) == [
             ("arch_right", 5, "aching"),
             ("ball_of_foot_right", 5, "aching"),
@@ -68,32 +55,32 @@ def test_an_old_sole_mark_becomes_the_arch_and_the_ball_and_comes_back(patient):
         top = [c.muscle_id for c in result.candidates]
         assert top[0] == "soleus"
         assert set(top) == {"soleus", "gastrocnemius", "abductor_hallucis", "quadratus_plantae"}
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         assert _marks(apps, heel_map) == [
             ("calf_right", 3, "aching"),
             ("heel_right", 7, "stabbing"),
             ("sole_right", 5, "aching"),
         ]
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_reversing_keeps_the_strongest_piece(patient):  # type: ignore[no-untyped-def]
-    apps = _migrate(_latest())
+    apps = migrate_to(latest())
     new_map = _old_map(
         apps, patient, [("arch_left", 3, "aching"), ("ball_of_foot_left", 8, "burning")]
     )
     try:
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         assert _marks(apps, new_map) == [("sole_left", 8, "burning")]
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_palpation_referral_regions_name_the_pieces(patient, therapist):  # type: ignore[no-untyped-def]
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     Assessment = apps.get_model("assessments", "Assessment")
     Finding = apps.get_model("assessments", "PalpationFinding")
     visit = Assessment.objects.create(
@@ -106,26 +93,26 @@ def test_palpation_referral_regions_name_the_pieces(patient, therapist):  # type
         recorded_by_id=therapist.pk,
     )
     try:
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         moved = apps.get_model("assessments", "PalpationFinding").objects.get(pk=finding.pk)
         assert moved.referral_regions == ["heel_left", "arch_left", "ball_of_foot_left"]
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         back = apps.get_model("assessments", "PalpationFinding").objects.get(pk=finding.pk)
         assert back.referral_regions == ["heel_left", "sole_left"]
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_old_forearm_mark_becomes_both_its_sides(patient):  # type: ignore[no-untyped-def]
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     elbow_map = _old_map(
         apps,
         patient,
         [("lateral_elbow_right", 6, "aching"), ("posterior_forearm_right", 5, "burning")],
     )
     try:
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         marks = _marks(apps, elbow_map)
         assert marks == [
             ("lateral_elbow_right", 6, "aching"),
@@ -137,4 +124,4 @@ def test_an_old_forearm_mark_becomes_both_its_sides(patient):  # type: ignore[no
         top = [c.muscle_id for c in result.candidates]
         assert top[0] == "triceps_brachii" and "anconeus" in top
     finally:
-        _migrate(_latest())
+        migrate_to(latest())

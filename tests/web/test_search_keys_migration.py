@@ -8,19 +8,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.migrating import latest, migrate_to
+
 PATIENTS_BEFORE = ("patients", "0001_initial")
-
-
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest() -> list[tuple[str, str]]:
-    """Every app's newest migration: where each test leaves the database for the next."""
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 def _before() -> list[tuple[str, str]]:
@@ -40,7 +30,7 @@ def _before() -> list[tuple[str, str]]:
 
 @pytest.mark.django_db(transaction=True)
 def test_clients_registered_before_the_keys_are_found_after_migrating():  # type: ignore[no-untyped-def]
-    apps = _migrate(_before())
+    apps = migrate_to(_before())
     clinic = apps.get_model("clinics", "Clinic").objects.create(name="Old", slug="old")
     Patient = apps.get_model("patients", "Patient")
     Patient.objects.create(
@@ -53,11 +43,11 @@ def test_clients_registered_before_the_keys_are_found_after_migrating():  # type
         email="zoe@example.ie",
     )
     try:
-        apps = _migrate(_latest())
+        apps = migrate_to(latest())
         keys = set(
             apps.get_model("patients", "PatientSearchKey").objects.values_list("key", flat=True)
         )
         assert {"zoe", "ni", "bhriain", "0199", "19610203"} <= keys
         assert "ë" not in "".join(keys)
     finally:
-        _migrate(_latest())
+        migrate_to(latest())

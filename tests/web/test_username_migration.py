@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import latest, migrate_to
 
 BEFORE = [("clinics", "0002_login_failure_address_index")]
 AFTER = [("clinics", "0003_normalise_usernames")]
 
 
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest() -> list[tuple[str, str]]:
-    """Every app's newest migration: where each test leaves the database for the next."""
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_usernames_are_normalised():  # type: ignore[no-untyped-def]
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     User = apps.get_model("clinics", "User")
     LoginFailure = apps.get_model("clinics", "LoginFailure")
     User.objects.create(username="Sam ", password="!")
@@ -32,7 +20,7 @@ def test_existing_usernames_are_normalised():  # type: ignore[no-untyped-def]
     User.objects.create(username="alex", password="!")
     LoginFailure.objects.create(username="SAM")
     try:
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         names = set(apps.get_model("clinics", "User").objects.values_list("username", flat=True))
         assert names == {"sam", "river", "alex"}
         failures = apps.get_model("clinics", "LoginFailure").objects.values_list(
@@ -40,24 +28,24 @@ def test_existing_usernames_are_normalised():  # type: ignore[no-untyped-def]
         )
         assert list(failures) == ["sam"]
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_accounts_that_would_become_one_stop_the_migration():  # type: ignore[no-untyped-def]
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     User = apps.get_model("clinics", "User")
     User.objects.create(username="Sam", password="!")
     User.objects.create(username="sam", password="!")
     try:
         with pytest.raises(RuntimeError, match=r"'sam': 'Sam' \(id \d+\), 'sam' \(id \d+\)"):
-            _migrate(AFTER)
+            migrate_to(AFTER)
         names = set(User.objects.values_list("username", flat=True))
         assert names == {"Sam", "sam"}  # nothing changed
         User.objects.filter(username="Sam").update(username="sam.elder")
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         assert set(
             apps.get_model("clinics", "User").objects.values_list("username", flat=True)
         ) == {"sam.elder", "sam"}
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
