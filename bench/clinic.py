@@ -183,6 +183,16 @@ def _unique_fields(model: Any) -> list[Any]:
     ]
 
 
+def _copy_row(model: Any, pk: Any, rng: Any) -> Any:
+    """A copy of ``model``'s row ``pk`` (already a copy) with fresh unique values; its id."""
+    row = model._base_manager.get(pk=pk)
+    row.pk = None
+    for f in _unique_fields(model):
+        setattr(row, f.attname, f"{rng.getrandbits(256):064x}")
+    row.save(force_insert=True)
+    return row.pk
+
+
 def _clone(template: Template, person: dict[str, Any], sessions_per_client: int, rng: Any) -> int:
     """Copy ``template`` as a new client with ``person``'s details; returns the patient id."""
     from myomap.patients.models import Patient, PatientSearchKey, digits_only
@@ -193,7 +203,10 @@ def _clone(template: Template, person: dict[str, Any], sessions_per_client: int,
     if template.sessions:
         for j in range(sessions_per_client):
             copies[template.sessions[j % len(template.sessions)]].append(j)
+    from myomap.common.models import PrivateLink
+
     remap: dict[Any, dict[tuple[Any, int], Any]] = {}
+    claimed: dict[Any, set[Any]] = {}
     patient: Any = None
     for model, objs in template.rows:
         if model is PatientSearchKey:
@@ -218,7 +231,14 @@ def _clone(template: Template, person: dict[str, Any], sessions_per_client: int,
                     table = remap.get(f.related_model)
                     if value is None or table is None:
                         continue
-                    setattr(copy, f.attname, table.get((value, j), table.get((value, 0), value)))
+                    target = table.get((value, j), table.get((value, 0), value))
+                    if f.related_model is PrivateLink:
+                        # A link's shared row is copied once with the client, its detail (a
+                        # home program link) once per copy of its session: one row each.
+                        if target in claimed.setdefault(f.related_model, set()):
+                            target = _copy_row(f.related_model, target, rng)
+                        claimed[f.related_model].add(target)
+                    setattr(copy, f.attname, target)
                 for f in uniques:
                     setattr(copy, f.attname, f"{rng.getrandbits(256):064x}")
                 if model is Patient:

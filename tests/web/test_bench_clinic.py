@@ -27,7 +27,7 @@ def client_keys(
 
 
 def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  # type: ignore[no-untyped-def]
-    url = build_clinic(clients=16, sessions_per_client=3, seed=7, var_dir=tmp_path)
+    url = build_clinic(clients=16, sessions_per_client=8, seed=7, var_dir=tmp_path)
     database = tmp_path / "myomap.sqlite3"
     assert url == f"sqlite:///{database}"
     with sqlite3.connect(database) as db:
@@ -39,6 +39,17 @@ def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  #
             )
         ]
         assert len(patients) == 16
+        # Every copied link has a shared row of its own, and no shared row is left without
+        # what it opens (a home program link is copied with each copy of its session).
+        details = [
+            f"select private_id from {table}"
+            for table in ("intake_intakelink", "aftercare_homeprogramlink",
+                          "outcomes_questionnairelink", "treatment_sessions_checkinlink",
+                          "appointments_appointmentlink")
+        ]  # fmt: skip
+        linked = [pk for (pk,) in db.execute(" union all ".join(details))]
+        shared = [pk for (pk,) in db.execute("select id from common_privatelink")]
+        assert sorted(linked) == sorted(shared)
         # Every client has the standing registering gives, the never measured too.
         standings = db.execute(
             "select p.id, s.active, s.last_taken is null, s.due_at = p.created_at "
@@ -63,7 +74,7 @@ def test_a_small_synthetic_clinic_is_complete_and_its_notes_verify(tmp_path):  #
                     (pk,),
                 )
             ]
-            assert numbers == [1, 2, 3]
+            assert numbers == list(range(1, 9))
             events = db.execute(
                 "select count(*) from treatment_sessions_sessionevent e join "
                 "treatment_sessions_treatmentsession s on e.session_id=s.id where s.patient_id=?",
