@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from myomap.outcomes.selectors import DASHBOARD_GROUPS
 from myomap.outcomes.standing import standings_fill
 from myomap.patients.models import Patient
 from myomap.patients.services import patient_create
+from tests.migrating import latest, migrate_to
 from tests.web.test_outcomes_helpers import history
 
 pytestmark = pytest.mark.django_db
@@ -138,18 +138,14 @@ def test_the_fill_gives_each_client_without_a_standing_one(therapist):  # type: 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_clients_never_measured_a_standing(therapist):  # type: ignore[no-untyped-def]
     nia = _register(therapist, "Nia")
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
     try:
-        executor.migrate([("outcomes", "0003_standing_group_index")])
+        migrate_to([("outcomes", "0003_standing_group_index")])
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM outcomes_progressstanding")
             assert cursor.fetchone() == (0,)
-        executor = MigrationExecutor(connection)
-        executor.migrate(list(executor.loader.graph.leaf_nodes()))
+        migrate_to(latest())
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(list(executor.loader.graph.leaf_nodes()))
+        migrate_to(latest())
     standing = ProgressStanding.objects.get(patient=nia)
     assert (standing.last_taken, standing.active) == (None, True)
     assert standing.due_at == nia.created_at

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from myomap.screening.first_screened import first_screened_fill
 from myomap.screening.forms import answered_no_but
 from myomap.screening.models import Screening
 from myomap.screening.selectors import held_clients
+from tests.migrating import latest, migrate_to
 from tests.web.scoped.screening import screen_client
 
 pytestmark = pytest.mark.django_db
@@ -118,19 +118,15 @@ def test_the_fill_marks_clients_from_their_first_screening(therapist, patient): 
 def test_the_migration_goes_back_and_forward_and_marks_the_screened(therapist, patient):  # type: ignore[no-untyped-def]
     screen_client(therapist, patient)
     fresh = _register(therapist, "Fay")
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
     try:
-        executor.migrate([("patients", "0001_initial")])
+        migrate_to([("patients", "0001_initial")])
         with connection.cursor() as cursor:
             columns = [c.name for c in connection.introspection.get_table_description(
                 cursor, "patients_patient")]  # fmt: skip
         assert "first_screened_at" not in columns
-        executor = MigrationExecutor(connection)
-        executor.migrate(list(executor.loader.graph.leaf_nodes()))
+        migrate_to(latest())
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(list(executor.loader.graph.leaf_nodes()))
+        migrate_to(latest())
     screening = Screening.objects.get(patient=patient)
     assert Patient.objects.get(pk=patient.pk).first_screened_at == screening.created_at
     assert Patient.objects.get(pk=fresh.pk).first_screened_at is None
