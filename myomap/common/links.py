@@ -147,11 +147,6 @@ def link_revoke(
     return True
 
 
-def link_locked(link: PrivateLink) -> PrivateLink:
-    """The link's row again, locked for the rest of the transaction (a submission)."""
-    return PrivateLink.objects.select_for_update().select_related("patient").get(pk=link.pk)
-
-
 def links_completed(links: QuerySet[PrivateLink], *, when: Any = None) -> None:
     """Mark ``links`` completed (what they asked for was sent), in one update."""
     links.filter(submitted_at__isnull=True).update(submitted_at=when or timezone.now())
