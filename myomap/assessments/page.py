@@ -10,7 +10,7 @@ from django.urls import reverse
 from myomap import bodymap
 from myomap.assessments import selectors
 from myomap.assessments.forms import CATEGORIES, ExamForm, OverrideForm, PhotoForm, PptForm
-from myomap.assessments.models import Assessment, ExamResult, PalpationFinding, PosturePhoto
+from myomap.assessments.models import Assessment, ExamResult, PalpationFinding
 from myomap.assessments.services import PPT_UNITS, hands_on_gate
 from myomap.intake.models import PainMap
 from myomap.intake.selectors import latest_submitted_intake, worse_with
@@ -81,7 +81,7 @@ def _search(q: str) -> list[Any]:
 
 def photo_views(assessment: Assessment) -> list[dict[str, Any]]:
     out = []
-    for photo in PosturePhoto.objects.filter(assessment=assessment):
+    for photo in selectors.photos_of(assessment):
         analysis = selectors.posture_analysis(photo)
         out.append(
             {

@@ -18,6 +18,7 @@ from myomap.assessments.models import (
 )
 from myomap.common.read_once import once_per_page
 from myomap.intake.models import PainMap
+from myomap.intake.selectors import pain_map_with_marks
 from myomap.patients.models import Patient
 from myomap_core.elements import (
     AssessmentFacts,
@@ -36,10 +37,17 @@ def assessments_of(patient: Patient) -> QuerySet[Assessment]:
     return Assessment.objects.filter(patient=patient).order_by("-visit_date", "-id")
 
 
+@once_per_page
+def latest_assessment(patient: Patient) -> Assessment | None:
+    """The client's latest assessment (by visit date, then creation), or None."""
+    return assessments_of(patient).first()
+
+
 def previous_assessment(assessment: Assessment) -> Assessment | None:
     """The client's assessment before this one (by visit date, then creation)."""
     return (
-        assessments_of(assessment.patient)
+        Assessment.objects.filter(patient_id=assessment.patient_id)
+        .order_by("-visit_date", "-id")
         .exclude(pk=assessment.pk)
         .filter(visit_date__lte=assessment.visit_date)
         .exclude(visit_date=assessment.visit_date, pk__gt=assessment.pk)
@@ -50,7 +58,7 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
 def pain_map_of(assessment: Assessment) -> PainMap | None:
     """The pain map the assessment started from, or the client's latest one."""
     if assessment.pain_map_id is not None:
-        return PainMap.objects.prefetch_related("marks").get(pk=assessment.pain_map_id)
+        return pain_map_with_marks(assessment.pain_map_id)
     return (
         PainMap.objects.filter(patient=assessment.patient, marks__isnull=False)
         .prefetch_related("marks")
@@ -71,6 +79,13 @@ def posture_input(photo: PosturePhoto) -> PostureInput:
     )
 
 
+@once_per_page
+def photos_of(assessment: Assessment) -> list[PosturePhoto]:
+    """The assessment's posture photos."""
+    return list(PosturePhoto.objects.filter(assessment=assessment))
+
+
+@once_per_page
 def posture_analysis(photo: PosturePhoto) -> PostureAnalysis:
     return analyse(posture_input(photo))
 
@@ -224,9 +239,7 @@ def assessment_facts(assessment: Assessment) -> AssessmentFacts:
         for r in ExamResult.objects.filter(assessment=assessment)
     )
     posture = tuple(
-        finding
-        for photo in PosturePhoto.objects.filter(assessment=assessment)
-        for finding in posture_analysis(photo).findings
+        finding for photo in photos_of(assessment) for finding in posture_analysis(photo).findings
     )
     pain_map = pain_map_of(assessment)
     marks = list(pain_map.marks.all()) if pain_map is not None else []
@@ -287,7 +300,7 @@ def element_bars(current: ElementProfile, previous: ElementProfile | None) -> li
 def headline_findings(assessment: Assessment, limit: int = 3) -> list[str]:
     """The posture findings of the assessment's photos, first few."""
     texts: list[str] = []
-    for photo in PosturePhoto.objects.filter(assessment=assessment):
+    for photo in photos_of(assessment):
         texts.extend(f.text for f in posture_analysis(photo).findings)
     return texts[:limit]
 

@@ -10,7 +10,7 @@ from myomap.chart.page import KINDS, chart_summary, timeline_kinds, timeline_pag
 from myomap.clinics.access import clinic_member
 from myomap.common.request import ClinicRequest
 from myomap.intake.models import IntakeLink, PainMap
-from myomap.intake.selectors import latest_submitted_intake, worse_with
+from myomap.intake.selectors import latest_submitted_intake, pain_map_with_marks, worse_with
 from myomap.knowledge.candidates import candidates_for
 from myomap.patients.access import access_patient
 from myomap.patients.models import Patient
@@ -62,11 +62,11 @@ def _pain_map_context(request: HttpRequest, patient: Patient) -> dict[str, objec
     except ValueError:
         wanted = ids[0]
     index = ids.index(wanted) if wanted in ids else 0
-    pain_map = PainMap.objects.prefetch_related("marks").get(pk=ids[index])
+    pain_map = pain_map_with_marks(ids[index])
     marks = bodymap.marks_of(pain_map)
     return {
         "candidates": candidates_for(
-            pain_marks(marks), worse_with(latest_submitted_intake(pain_map.patient))
+            pain_marks(marks), worse_with(latest_submitted_intake(patient))
         ),
         "pain_map": pain_map,
         "pain_map_position": len(ids) - index,

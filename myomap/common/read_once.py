@@ -29,20 +29,26 @@ RowT = TypeVar("RowT", bound=_Row)
 ResultT = TypeVar("ResultT")
 
 
+def shared_read(key: Hashable, read: Callable[[], ResultT]) -> ResultT:
+    """``read()``, worked out once per reading request for ``key`` (which must name what
+    ``read`` returns: start it with the reader's own name); afresh everywhere else."""
+    memo = _memo.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return cast("ResultT", memo[key])
+
+
 def once_per_page(read: Callable[[RowT], ResultT]) -> Callable[[RowT], ResultT]:
     """Share ``read(row)`` within one reading request, keyed by the row's model and primary key."""
     name = f"{read.__module__}.{read.__qualname__}"
 
     @functools.wraps(read)
     def shared(row: RowT) -> ResultT:
-        memo = _memo.get()
-        if memo is None or row.pk is None:
+        if row.pk is None:
             return read(row)
-        key = (name, type(row).__name__, row.pk)
-        if key not in memo:
-            memo[key] = read(row)
-        # The key starts with read's own name, so the value is what read returned.
-        return cast("ResultT", memo[key])
+        return shared_read((name, type(row).__name__, row.pk), lambda: read(row))
 
     return shared
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from myomap.bodymap import region_label
-from myomap.intake.models import Intake
+from myomap.common.read_once import shared_read
+from myomap.intake.models import Intake, PainMap
 from myomap.patients.models import Patient
 from myomap_core.places import places_in
 
@@ -17,6 +18,14 @@ def latest_submitted_intake(patient: Patient) -> Intake | None:
         Intake.objects.filter(patient=patient, submitted_at__isnull=False)
         .order_by("-submitted_at", "-id")
         .first()
+    )
+
+
+def pain_map_with_marks(pain_map_id: int) -> PainMap:
+    """A pain map with its marks, read once per page however many panels show it."""
+    return shared_read(
+        ("intake.pain_map_with_marks", pain_map_id),
+        lambda: PainMap.objects.prefetch_related("marks").get(pk=pain_map_id),
     )
 
 

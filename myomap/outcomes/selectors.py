@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from myomap.clinics.models import Clinic
+from myomap.common.read_once import once_per_page
 from myomap.outcomes import charts
 from myomap.outcomes.forms import activity_name, activity_rating
 from myomap.outcomes.models import OutcomeResponse, ProgressStanding, QuestionnaireLink
@@ -90,6 +91,7 @@ class Progress:
         return text
 
 
+@once_per_page
 def responses_of(patient: Patient) -> list[OutcomeResponse]:
     """The client's responses, oldest first."""
     return list(OutcomeResponse.objects.filter(patient=patient).order_by("taken_at", "id"))

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from myomap.assessments.selectors import element_profile
+from myomap.common.read_once import once_per_page
 from myomap.intake.models import Intake
 from myomap.patients.models import Patient
 from myomap.plans.models import Plan, PlanSettings, PlanStatus, PlanStep, PressureUnit
@@ -25,9 +26,10 @@ def plans_of(patient: Patient) -> QuerySet[Plan]:
     return Plan.objects.filter(patient=patient).order_by("-created_at", "-id")
 
 
+@once_per_page
 def active_plan(patient: Patient) -> Plan | None:
-    """The client's plan in use, or None."""
-    return plans_of(patient).filter(status=PlanStatus.ACTIVE).first()
+    """The client's plan in use (with the assessment it answers), or None."""
+    return plans_of(patient).filter(status=PlanStatus.ACTIVE).select_related("assessment").first()
 
 
 def steps_of(plan: Plan) -> list[PlanStep]:

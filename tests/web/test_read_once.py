@@ -101,3 +101,31 @@ def test_the_client_page_works_each_profile_out_once(client: Client) -> None:
     assert response.status_code == 200
     assert plan.assessment_id in seen
     assert len(seen) == len(set(seen)), seen
+
+
+def test_the_client_page_reads_each_shared_row_once(client: Client) -> None:
+    """The summary, the pain map and the cards all show Maria's active plan, her outcome
+    responses, her pain map and her assessments' photos: each is read from the database once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from myomap.assessments.models import Assessment
+    from myomap.clinics.models import User
+    from myomap.demo import demo_load
+    from myomap.patients.models import Patient
+
+    demo_load()
+    maria = Patient.objects.get(last_name="Lopez")
+    client.force_login(User.objects.get(username="sam"))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/clients/{maria.pk}/").status_code == 200
+    sql = [q["sql"] for q in captured]
+
+    def reads(table: str) -> int:
+        return sum(1 for one in sql if f'FROM "{table}"' in one)
+
+    assert reads("plans_plan") == 1
+    assert reads("outcomes_outcomeresponse") == 1
+    assert reads("intake_painmark") == 1  # one pain map, shown by the chart and assessments
+    assert reads("assessments_posturephoto") == Assessment.objects.filter(patient=maria).count()
+    assert reads("patients_patient") == 1

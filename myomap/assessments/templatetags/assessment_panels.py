@@ -16,7 +16,7 @@ register = template.Library()
 
 @register.inclusion_tag("assessments/_assessment_card.html", takes_context=True)
 def assessment_card(context: template.Context, patient: Any) -> dict[str, Any]:
-    latest = selectors.assessments_of(patient).first()
+    latest = selectors.latest_assessment(patient)
     data: dict[str, Any] = {
         "patient": patient,
         "request": context.get("request"),

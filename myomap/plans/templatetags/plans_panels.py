@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.forms import BoundField, Form
 
+from myomap.assessments.selectors import latest_assessment
 from myomap.plans import selectors
 from myomap.plans.services import USES
 from myomap.screening.gate import page_gate
@@ -17,8 +18,6 @@ register = template.Library()
 
 @register.inclusion_tag("plans/_plan_card.html", takes_context=True)
 def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
-    from myomap.assessments.selectors import assessments_of
-
     plan = selectors.active_plan(patient)
     data: dict[str, Any] = {
         "patient": patient,
@@ -26,7 +25,7 @@ def plan_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "plan": plan,
         "gate": page_gate(patient),
-        "assessment": assessments_of(patient).first(),
+        "assessment": latest_assessment(patient),
         "session_lengths": SESSION_LENGTHS,
         "chosen_minutes": plan.session_minutes if plan is not None else DEFAULT_SESSION_MINUTES,
     }

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from myomap.plans.models import Plan, PlanStatus
+from myomap.plans.selectors import active_plan
 from myomap.screening.gate import page_gate
 from myomap.sessions.selectors import (
     checkin_view,
@@ -21,11 +21,6 @@ register = template.Library()
 @register.inclusion_tag("sessions/_sessions_card.html", takes_context=True)
 def sessions_card(context: template.Context, patient: Any) -> dict[str, Any]:
     sessions = list(sessions_of(patient).select_related("therapist")[:8])
-    plan = (
-        Plan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
-        .order_by("-created_at", "-id")
-        .first()
-    )
     return {
         "patient": patient,
         "request": context.get("request"),
@@ -36,5 +31,5 @@ def sessions_card(context: template.Context, patient: Any) -> dict[str, Any]:
         "latest_checkin": checkin_view(latest_checkin(patient)),
         "checkin_links": open_checkin_links(patient),
         "gate": page_gate(patient),
-        "plan": plan,
+        "plan": active_plan(patient),
     }
