@@ -21,10 +21,14 @@ def default_workers() -> int:
 
 
 def warm_worker(worker: Any) -> None:
-    """Before a worker serves anyone: draw one document, so the first printed report of the
-    day takes as long as the next one."""
+    """Before a worker serves anyone: load the URL map (which imports every page's code,
+    about half a second) and draw one document, so the first page and the first printed
+    report of the day take as long as the next ones."""
+    from django.urls import get_resolver
+
     from myomap.reports.pdf import warm_up
 
+    get_resolver().reverse_dict  # noqa: B018  (reading it builds the map)
     warm_up()
 
 

@@ -117,3 +117,31 @@ def test_each_worker_draws_a_document_before_it_serves() -> None:
     from tests.pdftext import pdf_text
 
     assert "Myomap" in pdf_text(warm_up())
+
+
+def test_a_worker_loads_every_page_before_it_serves(tmp_path: Path) -> None:
+    """The first request of a worker does not pay for importing the pages' code: the warm-up
+    loads the URL map, in a fresh process as a server worker would."""
+    script = (
+        "import sys, django; django.setup()\n"
+        "from myomap.server import warm_worker\n"
+        "assert 'myomap.outcomes.views' not in sys.modules\n"
+        "warm_worker(None)\n"
+        "print('myomap.outcomes.views' in sys.modules, 'myomap.chart.views' in sys.modules)\n"
+    )
+    env = {
+        **os.environ,
+        "MYOMAP_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "myomap.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
