@@ -33,7 +33,8 @@ from myomap_core.posture import Landmark, PostureAnalysis, PostureInput, analyse
 from myomap_core.posture import View as CoreView
 
 
-def assessments_of(patient: Patient) -> QuerySet[Assessment]:
+def assessments_of(patient: Patient | int) -> QuerySet[Assessment]:
+    """The client's assessments (a client or their id), latest first."""
     return Assessment.objects.filter(patient=patient).order_by("-visit_date", "-id")
 
 
@@ -46,8 +47,7 @@ def latest_assessment(patient: Patient) -> Assessment | None:
 def previous_assessment(assessment: Assessment) -> Assessment | None:
     """The client's assessment before this one (by visit date, then creation)."""
     return (
-        Assessment.objects.filter(patient_id=assessment.patient_id)
-        .order_by("-visit_date", "-id")
+        assessments_of(assessment.patient_id)
         .exclude(pk=assessment.pk)
         .filter(visit_date__lte=assessment.visit_date)
         .exclude(visit_date=assessment.visit_date, pk__gt=assessment.pk)
