@@ -5,7 +5,8 @@ the size and at the full size (``BENCH_SCALE_CLIENTS``, default 5,000 clients;
 ``BENCH_SCALE_SESSIONS``, default 20 finished sessions each, so 100,000 sessions), on SQLite in
 a temporary folder, and again on PostgreSQL when ``DATABASE_URL`` names a database it can
 connect to (e.g. ``postgres://…/postgres``; a fresh database is made beside it for each size
-and dropped afterwards). One more client, copied from
+and dropped afterwards; the generated clinic is vacuumed, analysed and checkpointed there
+before it is measured, for which the role needs ``pg_checkpoint``). One more client, copied from
 the demo client with the most treatment, gets 40 sessions: the client page, the progress page
 and the progress report are measured on that client. In each database every page is requested
 30 times after a warm-up, in one process through Django's test client, with the framework floor
