@@ -6,6 +6,7 @@ laptop; on PostgreSQL raise the process count with ``--workers``.
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -23,13 +24,18 @@ def default_workers() -> int:
 def warm_worker(worker: Any) -> None:
     """Before a worker serves anyone: load the URL map (which imports every page's code,
     about half a second) and draw one document, so the first page and the first printed
-    report of the day take as long as the next ones."""
+    report of the day take as long as the next ones. Then freeze what start-up made out of
+    the cyclic garbage collector's sight (``gc.freeze``): a full collection, which lands on
+    whichever request happens to allocate at that moment, then scans only what requests
+    made (about 6 ms on the demo clinic instead of about 70)."""
     from django.urls import get_resolver
 
     from myomap.reports.pdf import warm_up
 
     get_resolver().reverse_dict  # noqa: B018  (reading it builds the map)
     warm_up()
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True)
