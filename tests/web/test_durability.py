@@ -9,6 +9,7 @@ integrity check.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -76,8 +77,10 @@ class Writer(threading.Thread):
                 with urllib.request.urlopen(request, timeout=10) as response:
                     if response.status == 201:
                         self.acknowledged.append((json.load(response)["id"], last_name))
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                return  # the server is gone: whatever was in flight was never acknowledged
+            except (urllib.error.URLError, http.client.HTTPException, OSError):
+                # The server is gone: whatever was in flight, even a 201 whose body was cut
+                # off (IncompleteRead), was never acknowledged with its id.
+                return
 
 
 def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
