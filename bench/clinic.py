@@ -366,7 +366,7 @@ def _settle() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
-        cursor.execute(_MAY_CHECKPOINT)
+        cursor.execute(MAY_CHECKPOINT)
         if cursor.fetchone()[0]:
             cursor.execute("CHECKPOINT")
         else:
@@ -377,7 +377,7 @@ def _settle() -> None:
             )
 
 
-_MAY_CHECKPOINT = """
+MAY_CHECKPOINT = """
     SELECT me.rolsuper OR EXISTS (
         SELECT 1 FROM pg_roles AS role
         WHERE role.rolname = 'pg_checkpoint' AND pg_has_role(me.oid, role.oid, 'USAGE')

@@ -131,10 +131,11 @@ def test_on_postgresql_the_clinic_is_vacuumed_and_analysed_before_it_is_measured
         pytest.skip("PostgreSQL's statistics")
     import psycopg
 
+    from bench.clinic import MAY_CHECKPOINT
     from bench.live import fresh_postgres
 
     with psycopg.connect(url) as db:
-        may_checkpoint = db.execute("select pg_has_role('pg_checkpoint', 'member')").fetchone()
+        may_checkpoint = db.execute(MAY_CHECKPOINT).fetchone()
         requested = db.execute("select checkpoints_req from pg_stat_bgwriter").fetchone()
     with fresh_postgres(url) as fresh:
         build_clinic(clients=2, sessions_per_client=1, seed=7, database_url=fresh, var_dir=tmp_path)
